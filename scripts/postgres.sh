@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Starts a throw-away Postgres for the API tests on 127.0.0.1:55432 (user postgres, no
+# password), unless one already answers there. Idempotent; installs Debian's postgresql
+# package when no server binaries are found.
+set -euo pipefail
+
+PORT="${CONUM_PG_PORT:-55432}"
+DIR="${CONUM_PG_DIR:-/tmp/conum-postgres}"
+
+pg_bin() {
+  local found
+  found=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+  echo "$found"
+}
+
+ready() { "$(pg_bin)/pg_isready" -q -h 127.0.0.1 -p "$PORT" 2>/dev/null; }
+
+if [ -z "$(pg_bin)" ]; then
+  echo "==> installing postgresql (apt-get)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq && apt-get install -y -qq postgresql >/dev/null
+fi
+BIN="$(pg_bin)"
+
+if ready; then
+  echo "==> Postgres already running on port $PORT"
+  exit 0
+fi
+
+# Postgres refuses to run as root: use the postgres account when we are root.
+as_pg() {
+  if [ "$(id -u)" = 0 ]; then
+    id postgres >/dev/null 2>&1 || useradd --system --home-dir "$DIR" postgres
+    runuser -u postgres -- "$@"
+  else
+    "$@"
+  fi
+}
+
+if [ ! -f "$DIR/PG_VERSION" ]; then
+  echo "==> creating a Postgres cluster in $DIR"
+  mkdir -p "$DIR"
+  [ "$(id -u)" = 0 ] && chown postgres "$DIR"
+  as_pg "$BIN/initdb" -D "$DIR" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >/dev/null
+fi
+echo "==> starting Postgres on 127.0.0.1:$PORT"
+as_pg "$BIN/pg_ctl" -D "$DIR" -l "$DIR/server.log" -w \
+  -o "-c listen_addresses=127.0.0.1 -c port=$PORT -c unix_socket_directories=$DIR -c fsync=off -c max_connections=300" start >/dev/null
+ready && echo "==> Postgres ready: postgres://postgres@127.0.0.1:$PORT/postgres"

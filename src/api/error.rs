@@ -1,0 +1,95 @@
+//! The one error type of the API: each variant is an HTTP status and a French sentence.
+
+use dioxus::fullstack::{AsStatusCode, ServerFnError, StatusCode};
+use serde::{Deserialize, Serialize};
+
+use crate::domain::FieldErrors;
+
+/// What can go wrong behind `/api/…`. It travels as the `data` of the error body, so the
+/// browser gets the same value back; its `Display` is the French sentence for the `message`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ApiError {
+    /// 400: the input breaks rules; one French message per faulty field.
+    #[error("Certains champs sont à corriger : {errors}")]
+    Invalid { errors: FieldErrors },
+    /// 400: the body or the query could not be read at all.
+    #[error("La requête est illisible : {detail}")]
+    Malformed { detail: String },
+    /// 401: no valid session.
+    #[error("Votre session a expiré : reconnectez-vous.")]
+    Unauthorized,
+    /// 401: login refused. Deliberately the same for an unknown email and a wrong password.
+    #[error("Adresse e-mail ou mot de passe incorrect.")]
+    BadCredentials,
+    /// 404: absent, or belonging to someone else (indistinguishable on purpose).
+    #[error("Cet accompagnement est introuvable.")]
+    NotFound,
+    /// 409: sign-up with an email that already has an account.
+    #[error("Un compte existe déjà avec cette adresse e-mail : connectez-vous.")]
+    EmailTaken,
+    /// 409: a record id already used by another account.
+    #[error("Cet identifiant d'accompagnement est déjà utilisé : enregistrez-le à nouveau.")]
+    IdTaken,
+    /// 500: our fault; details are in the server log, not here.
+    #[error("Le serveur a rencontré une erreur : réessayez dans un instant.")]
+    Server,
+    /// The request never got an answer (client side only: offline, server down).
+    #[error("Le serveur est injoignable : vérifiez votre connexion.")]
+    Unreachable,
+}
+
+impl ApiError {
+    /// A 400 with a single field message.
+    pub fn invalid_field(field: &str, message: impl Into<String>) -> Self {
+        let mut errors = FieldErrors::new();
+        errors.add(field, message);
+        ApiError::Invalid { errors }
+    }
+
+    /// The messages per field, when the input was refused.
+    pub fn field_errors(&self) -> Option<&FieldErrors> {
+        match self {
+            ApiError::Invalid { errors } => Some(errors),
+            _ => None,
+        }
+    }
+}
+
+impl From<FieldErrors> for ApiError {
+    fn from(errors: FieldErrors) -> Self {
+        ApiError::Invalid { errors }
+    }
+}
+
+impl AsStatusCode for ApiError {
+    fn as_status_code(&self) -> StatusCode {
+        match self {
+            ApiError::Invalid { .. } | ApiError::Malformed { .. } => StatusCode::BAD_REQUEST,
+            ApiError::Unauthorized | ApiError::BadCredentials => StatusCode::UNAUTHORIZED,
+            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::EmailTaken | ApiError::IdTaken => StatusCode::CONFLICT,
+            ApiError::Server => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::Unreachable => StatusCode::SERVICE_UNAVAILABLE,
+        }
+    }
+}
+
+/// Errors that did not come from our own handlers: transport failures on the client,
+/// framework rejections on the server.
+impl From<ServerFnError> for ApiError {
+    fn from(error: ServerFnError) -> Self {
+        match error {
+            ServerFnError::ServerError { code: 401, .. } => ApiError::Unauthorized,
+            ServerFnError::ServerError { code: 404, .. } => ApiError::NotFound,
+            ServerFnError::ServerError { code, message, .. } if (400..500).contains(&code) => {
+                ApiError::Malformed { detail: message }
+            }
+            ServerFnError::Request(_) => ApiError::Unreachable,
+            ServerFnError::Args(detail)
+            | ServerFnError::MissingArg(detail)
+            | ServerFnError::Deserialization(detail) => ApiError::Malformed { detail },
+            _ => ApiError::Server,
+        }
+    }
+}

@@ -1,0 +1,257 @@
+//! The conseiller (domain.md §2): sign-up and profile rules.
+
+use serde::{Deserialize, Serialize};
+
+use super::commune::{is_departement_code, Commune, CommuneInput};
+use super::errors::FieldErrors;
+
+pub const PASSWORD_MIN_CHARS: usize = 12;
+/// Far above any real passphrase; bounds the hashing work one request can ask for.
+pub const PASSWORD_MAX_CHARS: usize = 256;
+const NAME_MAX_CHARS: usize = 100;
+const EMAIL_MAX_CHARS: usize = 254;
+
+/// What the sign-up form sends.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SignupInput {
+    pub email: String,
+    pub password: String,
+    pub prenom: String,
+    pub nom: String,
+    pub structure: String,
+    pub commune: CommuneInput,
+    pub departement: String,
+}
+
+impl std::fmt::Debug for SignupInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignupInput")
+            .field("email", &self.email)
+            .field("password", &"[caché]")
+            .finish_non_exhaustive()
+    }
+}
+
+/// What the login form sends.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Credentials {
+    pub email: String,
+    pub password: String,
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Credentials")
+            .field("email", &self.email)
+            .field("password", &"[caché]")
+            .finish()
+    }
+}
+
+/// The profile of a conseiller, as the app shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Profil {
+    pub email: String,
+    pub prenom: String,
+    pub nom: String,
+    pub structure: String,
+    /// The commune de rattachement: the default commune of a new record.
+    pub commune: Commune,
+    pub departement: String,
+}
+
+/// A valid sign-up: normalised email, checked password and profile.
+#[derive(Clone, PartialEq, Eq)]
+pub struct NewConseiller {
+    pub profil: Profil,
+    pub password: String,
+}
+
+impl std::fmt::Debug for NewConseiller {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewConseiller")
+            .field("profil", &self.profil)
+            .field("password", &"[caché]")
+            .finish()
+    }
+}
+
+impl NewConseiller {
+    pub fn parse(input: SignupInput) -> Result<Self, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let email = parse_email(&input.email, &mut errors);
+        let password_chars = input.password.chars().count();
+        if password_chars < PASSWORD_MIN_CHARS {
+            errors.add(
+                "password",
+                format!("Le mot de passe doit compter au moins {PASSWORD_MIN_CHARS} caractères."),
+            );
+        } else if password_chars > PASSWORD_MAX_CHARS {
+            errors.add(
+                "password",
+                format!("Le mot de passe ne doit pas dépasser {PASSWORD_MAX_CHARS} caractères."),
+            );
+        }
+        let prenom = required_text(&input.prenom, "prenom", "votre prénom", &mut errors);
+        let nom = required_text(&input.nom, "nom", "votre nom", &mut errors);
+        let structure = required_text(
+            &input.structure,
+            "structure",
+            "votre structure d'accueil",
+            &mut errors,
+        );
+        let commune = Commune::parse(input.commune, "commune", &mut errors);
+        let departement = input.departement.trim().to_ascii_uppercase();
+        if !is_departement_code(&departement) {
+            errors.add(
+                "departement",
+                "Indiquez le numéro de votre département (par exemple 69, 2A ou 974).",
+            );
+        }
+        match commune {
+            Some(commune) if errors.is_empty() => Ok(NewConseiller {
+                profil: Profil {
+                    email,
+                    prenom,
+                    nom,
+                    structure,
+                    commune,
+                    departement,
+                },
+                password: input.password,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// Emails are compared case-insensitively: they are stored trimmed and lower-cased.
+pub fn normalize_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+fn parse_email(email: &str, errors: &mut FieldErrors) -> String {
+    let email = normalize_email(email);
+    let well_formed = match email.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !domain.contains('@')
+                && !email.contains(char::is_whitespace)
+        }
+        None => false,
+    };
+    if !well_formed || email.chars().count() > EMAIL_MAX_CHARS {
+        errors.add(
+            "email",
+            "Indiquez une adresse e-mail valide, par exemple prenom.nom@exemple.fr.",
+        );
+    }
+    email
+}
+
+fn required_text(value: &str, field: &str, what: &str, errors: &mut FieldErrors) -> String {
+    let value = value.trim().to_owned();
+    if value.is_empty() {
+        errors.add(field, format!("Indiquez {what}."));
+    } else if value.chars().count() > NAME_MAX_CHARS {
+        errors.add(
+            field,
+            format!("Ce champ ne doit pas dépasser {NAME_MAX_CHARS} caractères."),
+        );
+    }
+    value
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn valid() -> SignupInput {
+        SignupInput {
+            email: "  Camille.Martin@Exemple.FR ".into(),
+            password: "correct horse battery".into(),
+            prenom: "Camille".into(),
+            nom: "Martin".into(),
+            structure: "Médiathèque de Lyon".into(),
+            commune: CommuneInput {
+                insee: "69123".into(),
+                nom: "Lyon".into(),
+                code_postal: "69001".into(),
+            },
+            departement: "69".into(),
+        }
+    }
+
+    #[test]
+    fn a_complete_sign_up_is_accepted_with_a_normalised_email() {
+        let c = NewConseiller::parse(valid()).unwrap();
+        assert_eq!(c.profil.email, "camille.martin@exemple.fr");
+        assert_eq!(c.profil.commune.nom(), "Lyon");
+    }
+
+    #[test]
+    fn the_password_needs_at_least_12_characters() {
+        let with = |p: &str| SignupInput {
+            password: p.into(),
+            ..valid()
+        };
+        assert!(NewConseiller::parse(with("123456789012")).is_ok());
+        assert!(NewConseiller::parse(with("éééééééééééé")).is_ok());
+        let errors = NewConseiller::parse(with("12345678901")).unwrap_err();
+        assert!(errors.get("password").unwrap().contains("12 caractères"));
+    }
+
+    #[test]
+    fn malformed_emails_are_refused() {
+        for email in [
+            "",
+            "camille",
+            "camille@",
+            "@exemple.fr",
+            "c@exemple",
+            "c m@exemple.fr",
+        ] {
+            let errors = NewConseiller::parse(SignupInput {
+                email: email.into(),
+                ..valid()
+            })
+            .unwrap_err();
+            assert!(errors.get("email").is_some(), "{email}");
+        }
+    }
+
+    #[test]
+    fn every_profile_field_is_required() {
+        let errors = NewConseiller::parse(SignupInput {
+            prenom: " ".into(),
+            nom: String::new(),
+            structure: String::new(),
+            commune: CommuneInput::default(),
+            departement: "20".into(),
+            ..valid()
+        })
+        .unwrap_err();
+        for field in ["prenom", "nom", "structure", "commune", "departement"] {
+            assert!(errors.get(field).is_some(), "{field}");
+        }
+    }
+
+    #[test]
+    fn passwords_never_show_in_logs() {
+        let debug = format!("{:?}", valid());
+        assert!(!debug.contains("horse"));
+        let debug = format!(
+            "{:?}",
+            Credentials {
+                email: "a@b.fr".into(),
+                password: "secret secret".into()
+            }
+        );
+        assert!(!debug.contains("secret"));
+    }
+}

@@ -1,0 +1,15 @@
+//! The pure heart of Conum: vocabulary, records, conseillers and their rules.
+//!
+//! No IO, no Dioxus, no database: this compiles for the browser and the server alike, so the
+//! form and the API apply exactly the same rules and French messages.
+
+pub mod accompagnement;
+pub mod commune;
+pub mod conseiller;
+pub mod errors;
+pub mod vocabulary;
+
+pub use accompagnement::{Accompagnement, AccompagnementInput};
+pub use commune::{Commune, CommuneInput};
+pub use conseiller::{Credentials, NewConseiller, Profil, SignupInput};
+pub use errors::{FieldError, FieldErrors};

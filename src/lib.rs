@@ -1,0 +1,22 @@
+//! Conum: the pocket activity log of the conseillers numériques.
+//!
+//! One crate, two builds: `web` (the WebAssembly client) and `server` (the HTTP server that
+//! renders the pages and answers `/api/`). See ARCHITECTURE.md for the map.
+
+pub mod api;
+pub mod domain;
+#[cfg(feature = "server")]
+pub mod server;
+pub mod ui;
+
+/// Starts the server (with `server`) or the browser app (with `web`).
+pub fn launch() {
+    #[cfg(feature = "server")]
+    if let Err(error) = server::run() {
+        eprintln!("Conum n'a pas pu démarrer : {error:#}");
+        std::process::exit(1);
+    }
+
+    #[cfg(not(feature = "server"))]
+    dioxus::launch(ui::App);
+}

@@ -1,0 +1,113 @@
+//! The HTTP side: router, middleware, logging, listening socket.
+
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::header::CONTENT_TYPE;
+use axum::http::{HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::Router;
+use dioxus::fullstack::AsStatusCode;
+use dioxus::server::{DioxusRouterExt, ServeConfig};
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+use super::{passwords, sessions, AppState};
+use crate::api::ApiError;
+
+/// Logs go to stderr, one line per request; `RUST_LOG` tunes them.
+pub fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| "info,sqlx=warn,dioxus=warn".into());
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
+}
+
+/// The whole application: server functions, static assets, server-rendered pages.
+pub fn router(state: AppState) -> Router {
+    let public = std::env::var_os("DIOXUS_PUBLIC_PATH")
+        .map(std::path::PathBuf::from)
+        .or_else(|| Some(std::env::current_exe().ok()?.parent()?.join("public")));
+    let app = if public.is_some_and(|p| p.is_dir()) {
+        Router::new().serve_dioxus_application(ServeConfig::new(), crate::ui::App)
+    } else {
+        // A server built without the web bundle (the API tests): pages render without scripts.
+        tracing::warn!("no public/ folder next to the binary: serving the API and bare pages");
+        Router::new().serve_api_application(ServeConfig::new(), crate::ui::App)
+    };
+    app.layer(middleware::from_fn_with_state(
+        state.clone(),
+        sessions::layer,
+    ))
+    .layer(middleware::from_fn(readable_rejections))
+    .layer(axum::Extension(state))
+    .layer(
+        TraceLayer::new_for_http()
+            .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+            .on_request(())
+            .on_response(DefaultOnResponse::new().level(Level::INFO)),
+    )
+}
+
+pub async fn serve(state: AppState) -> anyhow::Result<()> {
+    let address = format!("{}:{}", state.config.host, state.config.port);
+    let listener = tokio::net::TcpListener::bind(&address)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {address}: {e}"))?;
+    let local = listener.local_addr()?;
+    passwords::warm_up();
+    // The tests read this line to learn the port when PORT=0.
+    println!("Conum écoute sur http://{local}");
+    tracing::info!(%local, "listening");
+    axum::serve(listener, router(state)).await?;
+    Ok(())
+}
+
+/// The JSON error body server functions produce, for errors raised outside them.
+pub fn error_response(error: ApiError) -> Response {
+    let status = error.as_status_code();
+    let body = serde_json::json!({
+        "message": error.to_string(),
+        "code": status.as_u16(),
+        "data": error,
+    });
+    let mut response = Response::new(Body::from(body.to_string()));
+    *response.status_mut() = status;
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response
+}
+
+/// Requests the framework could not even decode (not JSON, wrong type, missing header)
+/// come back in its own English wording; turn them into the API's French 400.
+async fn readable_rejections(request: Request, next: Next) -> Response {
+    let is_api = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    let rejected = matches!(
+        response.status(),
+        StatusCode::BAD_REQUEST
+            | StatusCode::UNSUPPORTED_MEDIA_TYPE
+            | StatusCode::UNPROCESSABLE_ENTITY
+    );
+    if !is_api || !rejected {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, 64 * 1024)
+        .await
+        .unwrap_or_default();
+    let ours = serde_json::from_slice::<serde_json::Value>(&bytes)
+        .is_ok_and(|v| v["data"]["kind"].is_string());
+    if ours {
+        return Response::from_parts(parts, Body::from(bytes));
+    }
+    tracing::info!(detail = %String::from_utf8_lossy(&bytes), "undecodable request");
+    error_response(ApiError::Malformed {
+        detail: "envoyez du JSON (Content-Type: application/json) dont chaque champ a le bon type."
+            .into(),
+    })
+}

@@ -1,0 +1,431 @@
+//! Storage of accompagnements. Every query is scoped to the session's conseiller: another
+//! conseiller's record is, for all purposes here, a record that does not exist.
+
+use std::collections::HashMap;
+
+use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
+use uuid::Uuid;
+
+use super::{clock, db, AppState, SessionHandle};
+use crate::api::{ApiError, ListQuery, Page, StoredAccompagnement, PAR_PAGE_DEFAULT, PAR_PAGE_MAX};
+use crate::domain::accompagnement::{RedirectionInput, SuiviInput, FIRST_DATE};
+use crate::domain::{Accompagnement, AccompagnementInput, CommuneInput};
+
+const COLUMNS: &str = "id, date, activite, participants, deja_accompagnes, commune_insee, commune_nom, \
+     commune_code_postal, canal, duree_minutes, suivi_individuel, suivi_atelier, suivi_redirection, \
+     annotation, created_at, updated_at";
+
+/// The end of an open period.
+const LAST_DATE: chrono::NaiveDate = match chrono::NaiveDate::from_ymd_opt(9999, 12, 31) {
+    Some(d) => d,
+    None => panic!("9999-12-31 is a date"),
+};
+
+/// Newest first; the id breaks ties so that pages never overlap.
+const NEWEST_FIRST: &str = "ORDER BY date DESC, created_at DESC, id DESC";
+
+pub async fn create(
+    app: &AppState,
+    session: &SessionHandle,
+    input: AccompagnementInput,
+) -> Result<StoredAccompagnement, ApiError> {
+    let owner = session.conseiller_id()?;
+    let record = Accompagnement::parse(input, clock::today_in_paris())?;
+    let now = clock::to_db(clock::now());
+    let mut tx = app.db.pool.begin().await.map_err(db::internal)?;
+    // The insert comes first so that the transaction takes the write lock at once (SQLite) or
+    // waits on the id's unique index (Postgres): two sends of one id cannot both insert.
+    let inserted = sqlx::query(&format!(
+        "INSERT INTO accompagnements (conseiller_id, {COLUMNS})
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+         ON CONFLICT (id) DO NOTHING"
+    ))
+    .bind(owner)
+    .bind(record.id().to_string())
+    .bind(record.date().to_string())
+    .bind(record.activite().code())
+    .bind(i64::from(record.participants()))
+    .bind(record.deja_accompagnes().map(i64::from))
+    .bind(record.commune().insee())
+    .bind(record.commune().nom())
+    .bind(record.commune().code_postal())
+    .bind(record.canal().code())
+    .bind(i64::from(record.duree_minutes()))
+    .bind(i64::from(record.suivi().individuel))
+    .bind(i64::from(record.suivi().atelier))
+    .bind(i64::from(record.suivi().redirection))
+    .bind(record.annotation())
+    .bind(&now)
+    .bind(&now)
+    .execute(&mut *tx)
+    .await
+    .map_err(db::internal)?;
+    if inserted.rows_affected() == 1 {
+        insert_children(&mut tx, &record).await?;
+        tx.commit().await.map_err(db::internal)?;
+        tracing::info!(conseiller = %owner, id = %record.id(), "record created");
+    } else {
+        tx.rollback().await.map_err(db::internal)?;
+    }
+    // Either just stored or sent before (a retry): answer with what is stored.
+    match fetch_one(app, owner, record.id()).await? {
+        Some(stored) => Ok(stored),
+        None => Err(ApiError::IdTaken),
+    }
+}
+
+pub async fn get(
+    app: &AppState,
+    session: &SessionHandle,
+    id: Uuid,
+) -> Result<StoredAccompagnement, ApiError> {
+    let owner = session.conseiller_id()?;
+    fetch_one(app, owner, id).await?.ok_or(ApiError::NotFound)
+}
+
+pub async fn update(
+    app: &AppState,
+    session: &SessionHandle,
+    id: Uuid,
+    mut input: AccompagnementInput,
+) -> Result<StoredAccompagnement, ApiError> {
+    let owner = session.conseiller_id()?;
+    input.id = id.to_string();
+    let record = Accompagnement::parse(input, clock::today_in_paris())?;
+    let mut tx = app.db.pool.begin().await.map_err(db::internal)?;
+    let updated = sqlx::query(
+        "UPDATE accompagnements SET date = $3, activite = $4, participants = $5, deja_accompagnes = $6,
+             commune_insee = $7, commune_nom = $8, commune_code_postal = $9, canal = $10,
+             duree_minutes = $11, suivi_individuel = $12, suivi_atelier = $13,
+             suivi_redirection = $14, annotation = $15, updated_at = $16
+         WHERE id = $1 AND conseiller_id = $2",
+    )
+    .bind(id.to_string())
+    .bind(owner)
+    .bind(record.date().to_string())
+    .bind(record.activite().code())
+    .bind(i64::from(record.participants()))
+    .bind(record.deja_accompagnes().map(i64::from))
+    .bind(record.commune().insee())
+    .bind(record.commune().nom())
+    .bind(record.commune().code_postal())
+    .bind(record.canal().code())
+    .bind(i64::from(record.duree_minutes()))
+    .bind(i64::from(record.suivi().individuel))
+    .bind(i64::from(record.suivi().atelier))
+    .bind(i64::from(record.suivi().redirection))
+    .bind(record.annotation())
+    .bind(clock::to_db(clock::now()))
+    .execute(&mut *tx)
+    .await
+    .map_err(db::internal)?;
+    if updated.rows_affected() == 0 {
+        return Err(ApiError::NotFound);
+    }
+    delete_children(&mut tx, id).await?;
+    insert_children(&mut tx, &record).await?;
+    tx.commit().await.map_err(db::internal)?;
+    fetch_one(app, owner, id).await?.ok_or(ApiError::NotFound)
+}
+
+pub async fn delete(app: &AppState, session: &SessionHandle, id: Uuid) -> Result<(), ApiError> {
+    let owner = session.conseiller_id()?;
+    let mut tx = app.db.pool.begin().await.map_err(db::internal)?;
+    let owned = sqlx::query("SELECT id FROM accompagnements WHERE id = $1 AND conseiller_id = $2")
+        .bind(id.to_string())
+        .bind(owner)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db::internal)?;
+    if owned.is_none() {
+        return Err(ApiError::NotFound);
+    }
+    delete_children(&mut tx, id).await?;
+    sqlx::query("DELETE FROM accompagnements WHERE id = $1 AND conseiller_id = $2")
+        .bind(id.to_string())
+        .bind(owner)
+        .execute(&mut *tx)
+        .await
+        .map_err(db::internal)?;
+    tx.commit().await.map_err(db::internal)?;
+    tracing::info!(conseiller = %owner, %id, "record deleted");
+    Ok(())
+}
+
+pub async fn list(
+    app: &AppState,
+    session: &SessionHandle,
+    query: ListQuery,
+) -> Result<Page<StoredAccompagnement>, ApiError> {
+    let owner = session.conseiller_id()?;
+    let du = query.du.unwrap_or(FIRST_DATE);
+    // Dates are compared as AAAA-MM-JJ text: the open end must be a four-digit year too.
+    let au = query.au.unwrap_or(LAST_DATE);
+    if du > au {
+        return Err(ApiError::invalid_field(
+            "au",
+            "La fin de la période doit être postérieure à son début.",
+        ));
+    }
+    let page = query.page.unwrap_or(1).max(1);
+    let par_page = query.par_page.unwrap_or(PAR_PAGE_DEFAULT);
+    if !(1..=PAR_PAGE_MAX).contains(&par_page) {
+        return Err(ApiError::invalid_field(
+            "par_page",
+            format!("Le nombre d'accompagnements par page va de 1 à {PAR_PAGE_MAX}."),
+        ));
+    }
+    let (du, au) = (du.to_string(), au.to_string());
+    let offset = i64::from(page - 1) * i64::from(par_page);
+    let total: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM accompagnements WHERE conseiller_id = $1 AND date >= $2 AND date <= $3",
+    )
+    .bind(owner)
+    .bind(&du)
+    .bind(&au)
+    .fetch_one(&app.db.pool)
+    .await
+    .map_err(db::internal)?;
+    let page_ids = format!(
+        "SELECT id FROM accompagnements WHERE conseiller_id = $1 AND date >= $2 AND date <= $3 {NEWEST_FIRST} LIMIT $4 OFFSET $5"
+    );
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM accompagnements WHERE id IN ({page_ids}) {NEWEST_FIRST}"
+    ))
+    .bind(owner)
+    .bind(&du)
+    .bind(&au)
+    .bind(i64::from(par_page))
+    .bind(offset)
+    .fetch_all(&app.db.pool)
+    .await
+    .map_err(db::internal)?;
+    let children = Children::load(app, &page_ids, |q| {
+        q.bind(owner.to_owned())
+            .bind(du.clone())
+            .bind(au.clone())
+            .bind(i64::from(par_page))
+            .bind(offset)
+    })
+    .await?;
+    let items = rows
+        .iter()
+        .map(|row| children.assemble(row))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Page {
+        items,
+        page,
+        par_page,
+        total: total as u64,
+    })
+}
+
+async fn fetch_one(
+    app: &AppState,
+    owner: &str,
+    id: Uuid,
+) -> Result<Option<StoredAccompagnement>, ApiError> {
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM accompagnements WHERE id = $1 AND conseiller_id = $2"
+    ))
+    .bind(id.to_string())
+    .bind(owner)
+    .fetch_optional(&app.db.pool)
+    .await
+    .map_err(db::internal)?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let children = Children::load(app, "SELECT $1", |q| q.bind(id.to_string())).await?;
+    children.assemble(&row).map(Some)
+}
+
+async fn insert_children(
+    tx: &mut Transaction<'_, Any>,
+    record: &Accompagnement,
+) -> Result<(), ApiError> {
+    let id = record.id().to_string();
+    for theme in record.thematiques() {
+        sqlx::query(
+            "INSERT INTO accompagnement_thematiques (accompagnement_id, thematique) VALUES ($1, $2)",
+        )
+        .bind(&id)
+        .bind(theme.code())
+        .execute(&mut **tx)
+        .await
+        .map_err(db::internal)?;
+    }
+    let ages = record.ages().iter().map(|(k, n)| ("age", k.code(), *n));
+    let statuts = record
+        .statuts()
+        .iter()
+        .map(|(k, n)| ("statut", k.code(), *n));
+    for (dimension, code, personnes) in ages.chain(statuts) {
+        sqlx::query(
+            "INSERT INTO accompagnement_publics (accompagnement_id, dimension, code, personnes) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(&id)
+        .bind(dimension)
+        .bind(code)
+        .bind(i64::from(personnes))
+        .execute(&mut **tx)
+        .await
+        .map_err(db::internal)?;
+    }
+    for (rang, redirection) in record.redirections().iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO accompagnement_redirections (accompagnement_id, rang, structure, structure_autre, personnes) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(&id)
+        .bind(rang as i64)
+        .bind(redirection.structure.code())
+        .bind(redirection.precision.as_deref())
+        .bind(i64::from(redirection.personnes))
+        .execute(&mut **tx)
+        .await
+        .map_err(db::internal)?;
+    }
+    Ok(())
+}
+
+async fn delete_children(tx: &mut Transaction<'_, Any>, id: Uuid) -> Result<(), ApiError> {
+    for table in [
+        "accompagnement_thematiques",
+        "accompagnement_publics",
+        "accompagnement_redirections",
+    ] {
+        sqlx::query(&format!("DELETE FROM {table} WHERE accompagnement_id = $1"))
+            .bind(id.to_string())
+            .execute(&mut **tx)
+            .await
+            .map_err(db::internal)?;
+    }
+    Ok(())
+}
+
+type AnyQuery<'q> = sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>>;
+
+/// The child rows (themes, age and statut counts, redirections) of a set of records, loaded
+/// with one query per table rather than one per record.
+#[derive(Default)]
+struct Children {
+    thematiques: HashMap<String, Vec<String>>,
+    publics: HashMap<String, Vec<(String, String, i64)>>,
+    redirections: HashMap<String, Vec<RedirectionInput>>,
+}
+
+impl Children {
+    /// `ids_sql` selects the record ids; `bind` binds its parameters.
+    async fn load(
+        app: &AppState,
+        ids_sql: &str,
+        bind: impl for<'q> Fn(AnyQuery<'q>) -> AnyQuery<'q>,
+    ) -> Result<Children, ApiError> {
+        let mut children = Children::default();
+        let pool = &app.db.pool;
+        let fetch = |sql: String| {
+            let bind = &bind;
+            async move {
+                bind(sqlx::query(&sql))
+                    .fetch_all(pool)
+                    .await
+                    .map_err(db::internal)
+            }
+        };
+        for row in fetch(format!(
+            "SELECT accompagnement_id, thematique FROM accompagnement_thematiques WHERE accompagnement_id IN ({ids_sql})"
+        ))
+        .await?
+        {
+            children
+                .thematiques
+                .entry(text(&row, "accompagnement_id")?)
+                .or_default()
+                .push(text(&row, "thematique")?);
+        }
+        for row in fetch(format!(
+            "SELECT accompagnement_id, dimension, code, personnes FROM accompagnement_publics WHERE accompagnement_id IN ({ids_sql})"
+        ))
+        .await?
+        {
+            children
+                .publics
+                .entry(text(&row, "accompagnement_id")?)
+                .or_default()
+                .push((
+                    text(&row, "dimension")?,
+                    text(&row, "code")?,
+                    number(&row, "personnes")?,
+                ));
+        }
+        for row in fetch(format!(
+            "SELECT accompagnement_id, structure, structure_autre, personnes FROM accompagnement_redirections WHERE accompagnement_id IN ({ids_sql}) ORDER BY accompagnement_id, rang"
+        ))
+        .await?
+        {
+            children
+                .redirections
+                .entry(text(&row, "accompagnement_id")?)
+                .or_default()
+                .push(RedirectionInput {
+                    structure: text(&row, "structure")?,
+                    precision: row.try_get("structure_autre").map_err(db::internal)?,
+                    personnes: number(&row, "personnes")?,
+                });
+        }
+        Ok(children)
+    }
+
+    /// Rebuilds one stored record from its row and its children.
+    fn assemble(&self, row: &AnyRow) -> Result<StoredAccompagnement, ApiError> {
+        let id = text(row, "id")?;
+        let publics = self.publics.get(&id).map(Vec::as_slice).unwrap_or_default();
+        let counts = |dimension: &str| {
+            publics
+                .iter()
+                .filter(|(d, _, _)| d == dimension)
+                .map(|(_, code, n)| (code.clone(), *n))
+                .collect()
+        };
+        let input = AccompagnementInput {
+            id: id.clone(),
+            date: text(row, "date")?,
+            activite: text(row, "activite")?,
+            participants: number(row, "participants")?,
+            deja_accompagnes: row.try_get("deja_accompagnes").map_err(db::internal)?,
+            commune: CommuneInput {
+                insee: text(row, "commune_insee")?,
+                nom: text(row, "commune_nom")?,
+                code_postal: text(row, "commune_code_postal")?,
+            },
+            canal: text(row, "canal")?,
+            ages: counts("age"),
+            statuts: counts("statut"),
+            thematiques: self.thematiques.get(&id).cloned().unwrap_or_default(),
+            duree_minutes: number(row, "duree_minutes")?,
+            suivi: Some(SuiviInput {
+                individuel: number(row, "suivi_individuel")?,
+                atelier: number(row, "suivi_atelier")?,
+                redirection: number(row, "suivi_redirection")?,
+            }),
+            redirections: self.redirections.get(&id).cloned().unwrap_or_default(),
+            annotation: row.try_get("annotation").map_err(db::internal)?,
+        };
+        let accompagnement = Accompagnement::from_stored(input)
+            .map_err(|e| db::internal(format!("stored record {id} is invalid: {e}")))?;
+        Ok(StoredAccompagnement {
+            accompagnement,
+            created_at: clock::from_db(&text(row, "created_at")?).map_err(db::internal)?,
+            updated_at: clock::from_db(&text(row, "updated_at")?).map_err(db::internal)?,
+        })
+    }
+}
+
+fn text(row: &AnyRow, column: &str) -> Result<String, ApiError> {
+    row.try_get(column).map_err(db::internal)
+}
+
+fn number(row: &AnyRow, column: &str) -> Result<i64, ApiError> {
+    row.try_get(column).map_err(db::internal)
+}

@@ -1,0 +1,198 @@
+//! Sessions kept in the database (several servers can share one Postgres), carried by an
+//! HttpOnly cookie, valid 30 days after the last use.
+//!
+//! A middleware resolves the cookie once per `/api/` request into a [`SessionHandle`] that
+//! server functions receive; it is also the one place that writes the cookie back.
+
+use std::sync::{Arc, Mutex};
+
+use axum::extract::{Request, State};
+use axum::http::header::{COOKIE, SET_COOKIE};
+use axum::http::HeaderValue;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use cookie::{Cookie, SameSite};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use super::{clock, db, AppState};
+use crate::api::ApiError;
+
+pub const COOKIE_NAME: &str = "conum_session";
+/// A phone must stay logged in for weeks between two uses.
+pub const LIFETIME_SECONDS: i64 = 30 * 24 * 3600;
+/// Sliding the expiry costs a write: do it at most once an hour per session.
+const REFRESH_AFTER_SECONDS: i64 = 3600;
+
+/// The caller's session, as server functions see it.
+#[derive(Clone, Default)]
+pub struct SessionHandle {
+    conseiller_id: Option<String>,
+    token_hash: Option<String>,
+    change: Arc<Mutex<Option<CookieChange>>>,
+}
+
+#[derive(Clone, Debug)]
+enum CookieChange {
+    Open(String),
+    Close,
+}
+
+impl SessionHandle {
+    /// The logged-in conseiller, or 401.
+    pub fn conseiller_id(&self) -> Result<&str, ApiError> {
+        self.conseiller_id.as_deref().ok_or(ApiError::Unauthorized)
+    }
+
+    /// Starts a session for `conseiller_id` and sends its cookie with the response.
+    pub async fn open(&self, db: &db::Db, conseiller_id: &str) -> Result<(), ApiError> {
+        let mut raw = [0u8; 32];
+        rand::rngs::OsRng.fill_bytes(&mut raw);
+        let token = hex::encode(raw);
+        let now = clock::now().timestamp();
+        // Expired sessions of everyone are swept here, a cheap indexed delete.
+        sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
+            .bind(now)
+            .execute(&db.pool)
+            .await
+            .map_err(db::internal)?;
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, conseiller_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(token_hash(&token))
+        .bind(conseiller_id)
+        .bind(now)
+        .bind(now + LIFETIME_SECONDS)
+        .execute(&db.pool)
+        .await
+        .map_err(db::internal)?;
+        self.set_change(CookieChange::Open(token));
+        Ok(())
+    }
+
+    /// Ends the current session (this device only) and clears its cookie.
+    pub async fn close(&self, db: &db::Db) -> Result<(), ApiError> {
+        if let Some(hash) = &self.token_hash {
+            sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+                .bind(hash)
+                .execute(&db.pool)
+                .await
+                .map_err(db::internal)?;
+        }
+        self.set_change(CookieChange::Close);
+        Ok(())
+    }
+
+    fn set_change(&self, change: CookieChange) {
+        *self.change.lock().expect("session lock") = Some(change);
+    }
+
+    fn take_change(&self) -> Option<CookieChange> {
+        self.change.lock().expect("session lock").take()
+    }
+}
+
+fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// The session named by the request's cookie, if it is still valid, and whether its expiry
+/// was just pushed forward.
+async fn resolve(db: &db::Db, token: &str) -> Result<Option<(String, String, bool)>, ApiError> {
+    let hash = token_hash(token);
+    let now = clock::now().timestamp();
+    let row: Option<(String, i64)> = sqlx::query_as(
+        "SELECT conseiller_id, expires_at FROM sessions WHERE token_hash = $1 AND expires_at > $2",
+    )
+    .bind(&hash)
+    .bind(now)
+    .fetch_optional(&db.pool)
+    .await
+    .map_err(db::internal)?;
+    let Some((conseiller_id, expires_at)) = row else {
+        return Ok(None);
+    };
+    let refreshed = now + LIFETIME_SECONDS - expires_at > REFRESH_AFTER_SECONDS;
+    if refreshed {
+        sqlx::query("UPDATE sessions SET expires_at = $1 WHERE token_hash = $2")
+            .bind(now + LIFETIME_SECONDS)
+            .bind(&hash)
+            .execute(&db.pool)
+            .await
+            .map_err(db::internal)?;
+    }
+    Ok(Some((conseiller_id, hash, refreshed)))
+}
+
+fn cookie_token(request: &Request) -> Option<String> {
+    request
+        .headers()
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == COOKIE_NAME)
+        .map(|c| c.value().to_owned())
+}
+
+fn set_cookie(value: Option<&str>, secure: bool) -> HeaderValue {
+    let mut cookie = Cookie::build((COOKIE_NAME, value.unwrap_or("").to_owned()))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(secure)
+        .max_age(cookie::time::Duration::seconds(if value.is_some() {
+            LIFETIME_SECONDS
+        } else {
+            0
+        }))
+        .build();
+    if value.is_none() {
+        cookie.make_removal();
+    }
+    HeaderValue::from_str(&cookie.to_string()).expect("cookie is a valid header")
+}
+
+/// Middleware on `/api/`: puts a [`SessionHandle`] in the request and writes the cookie back.
+pub async fn layer(State(app): State<AppState>, mut request: Request, next: Next) -> Response {
+    if !request.uri().path().starts_with("/api/") {
+        return next.run(request).await;
+    }
+    let token = cookie_token(&request);
+    let resolved = match &token {
+        Some(token) => match resolve(&app.db, token).await {
+            Ok(resolved) => resolved,
+            Err(error) => return super::http::error_response(error),
+        },
+        None => None,
+    };
+    let stale_cookie = token.is_some() && resolved.is_none();
+    let (handle, refreshed) = match resolved {
+        Some((conseiller_id, hash, refreshed)) => (
+            SessionHandle {
+                conseiller_id: Some(conseiller_id),
+                token_hash: Some(hash),
+                ..SessionHandle::default()
+            },
+            refreshed.then_some(token),
+        ),
+        None => (SessionHandle::default(), None),
+    };
+    request.extensions_mut().insert(handle.clone());
+    let mut response = next.run(request).await.into_response();
+    let secure = app.config.secure_cookies;
+    let header = match handle.take_change() {
+        Some(CookieChange::Open(token)) => Some(set_cookie(Some(&token), secure)),
+        Some(CookieChange::Close) => Some(set_cookie(None, secure)),
+        None => match refreshed.flatten() {
+            Some(token) => Some(set_cookie(Some(&token), secure)),
+            None if stale_cookie => Some(set_cookie(None, secure)),
+            None => None,
+        },
+    };
+    if let Some(header) = header {
+        response.headers_mut().append(SET_COOKIE, header);
+    }
+    response
+}

@@ -1,0 +1,168 @@
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+use crate::helpers::*;
+use crate::on_both_databases;
+
+fn session_cookie(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|c| c.starts_with("conum_session="))
+        .expect("a session cookie")
+}
+
+on_both_databases! {
+    async fn signing_up_opens_a_month_long_session(app) {
+        let device = app.device();
+
+        let response = device.sign_up(&signup_body("Camille.Martin@Exemple.fr")).await;
+
+        assert_eq!(response.status(), StatusCode::OK);
+        let cookie = session_cookie(&response);
+        assert!(cookie.contains("HttpOnly"), "{cookie}");
+        assert!(cookie.contains("SameSite=Lax"), "{cookie}");
+        assert!(cookie.contains("Path=/"), "{cookie}");
+        assert!(cookie.contains("Max-Age=2592000"), "{cookie}");
+        assert!(!cookie.contains("Secure"), "plain http in tests: {cookie}");
+        let profil: Value = response.json().await.unwrap();
+        assert_eq!(profil["email"], "camille.martin@exemple.fr");
+        let me: Value = device.profil().await.json().await.unwrap();
+        assert_eq!(me["prenom"], "Camille");
+        assert_eq!(me["commune"]["insee"], "69123");
+        assert_eq!(me["departement"], "69");
+    }
+
+    async fn an_email_has_one_account_whatever_its_case(app) {
+        app.conseiller("camille@exemple.fr").await;
+
+        let response = app.device().sign_up(&signup_body("CAMILLE@Exemple.FR")).await;
+
+        assert_eq!(response.status(), StatusCode::CONFLICT);
+        let body: Value = response.json().await.unwrap();
+        assert!(body["message"].as_str().unwrap().contains("Un compte existe déjà"));
+        assert_eq!(app.count("SELECT COUNT(*) FROM conseillers").await, 1);
+    }
+
+    async fn an_invalid_sign_up_names_each_faulty_field_and_creates_nothing(app) {
+        let mut body = signup_body("camille@exemple.fr");
+        body["password"] = json!("trop court");
+        body["departement"] = json!("20");
+        body["prenom"] = json!("  ");
+
+        let response = app.device().sign_up(&body).await;
+
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+        let body: Value = response.json().await.unwrap();
+        let fields: Vec<&str> = body["data"]["errors"].as_array().unwrap().iter()
+            .map(|e| e["field"].as_str().unwrap()).collect();
+        assert_eq!(fields, ["password", "prenom", "departement"]);
+        assert!(body["data"]["errors"][0]["message"].as_str().unwrap().contains("12 caractères"));
+        assert_eq!(app.count("SELECT COUNT(*) FROM conseillers").await, 0);
+    }
+
+    async fn logging_in_with_the_right_password_opens_a_session(app) {
+        app.conseiller("camille@exemple.fr").await;
+        let phone = app.device();
+
+        let response = phone.log_in("  Camille@EXEMPLE.fr ", PASSWORD).await;
+
+        assert_eq!(response.status(), StatusCode::OK);
+        session_cookie(&response);
+        assert_eq!(phone.profil().await.status(), StatusCode::OK);
+    }
+
+    async fn a_wrong_password_and_an_unknown_email_get_the_same_answer(app) {
+        app.conseiller("camille@exemple.fr").await;
+        let device = app.device();
+
+        let wrong_password = device.log_in("camille@exemple.fr", "pas le bon mot de passe").await;
+        let unknown_email = device.log_in("personne@exemple.fr", PASSWORD).await;
+
+        assert_eq!(wrong_password.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(unknown_email.status(), StatusCode::UNAUTHORIZED);
+        let a: Value = wrong_password.json().await.unwrap();
+        let b: Value = unknown_email.json().await.unwrap();
+        assert_eq!(a, b);
+        assert_eq!(a["message"], "Adresse e-mail ou mot de passe incorrect.");
+        assert_eq!(device.profil().await.status(), StatusCode::UNAUTHORIZED);
+    }
+
+    async fn logging_out_ends_the_session_on_that_device_only(app) {
+        let laptop = app.conseiller("camille@exemple.fr").await;
+        let phone = app.device();
+        phone.log_in("camille@exemple.fr", PASSWORD).await;
+
+        let response = laptop.log_out().await;
+
+        assert_eq!(response.status(), StatusCode::OK);
+        assert!(session_cookie(&response).contains("Max-Age=0"));
+        assert_eq!(laptop.profil().await.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(laptop.list("").await.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(phone.profil().await.status(), StatusCode::OK);
+    }
+
+    async fn a_logged_out_cookie_cannot_be_replayed(app) {
+        let device = app.conseiller("camille@exemple.fr").await;
+        let login = device.log_in("camille@exemple.fr", PASSWORD).await;
+        let cookie = session_cookie(&login);
+        let token = cookie.split(';').next().unwrap().to_owned();
+        device.log_out().await;
+
+        let replay = reqwest::Client::new()
+            .get(format!("{}/api/moi", app.address))
+            .header("cookie", token)
+            .send()
+            .await
+            .unwrap();
+
+        assert_eq!(replay.status(), StatusCode::UNAUTHORIZED);
+    }
+
+    async fn sessions_live_in_the_database_and_survive_a_restart(app) {
+        let device = app.conseiller("camille@exemple.fr").await;
+        let created = device.create(&record_on("2026-11-02")).await;
+        assert_eq!(created.status(), StatusCode::OK);
+
+        app.restart().await;
+        let device = Device { address: app.address.clone(), ..device };
+
+        assert_eq!(device.profil().await.status(), StatusCode::OK);
+        assert_eq!(device.listed_ids("").await.len(), 1);
+    }
+
+    async fn without_a_session_every_record_operation_is_refused_with_401(app) {
+        let device = app.device();
+        let id = new_id();
+
+        let answers = [
+            device.profil().await,
+            device.create(&record_on("2026-11-02")).await,
+            device.list("").await,
+            device.get(&id).await,
+            device.update(&id, &record_on("2026-11-02")).await,
+            device.delete(&id).await,
+        ];
+
+        for answer in answers {
+            assert_eq!(answer.status(), StatusCode::UNAUTHORIZED);
+            let body: Value = answer.json().await.unwrap();
+            assert_eq!(body["message"], "Votre session a expiré : reconnectez-vous.");
+        }
+        assert_eq!(app.record_rows().await, [0, 0, 0, 0]);
+    }
+}
+
+#[tokio::test]
+async fn the_session_cookie_is_secure_when_served_over_https() {
+    let app = spawn_app_with(Backend::Sqlite, &[("PUBLIC_URL", "https://conum.example")]).await;
+
+    let response = app
+        .device()
+        .sign_up(&signup_body("camille@exemple.fr"))
+        .await;
+
+    assert!(session_cookie(&response).contains("Secure"));
+}

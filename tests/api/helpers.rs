@@ -1,0 +1,405 @@
+//! `spawn_app()`: the real server binary on a random port, against a fresh database.
+
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::Duration;
+
+use reqwest::{Response, StatusCode};
+use serde_json::{json, Value};
+use sqlx::any::AnyPoolOptions;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+use uuid::Uuid;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Where the API tests find a Postgres server they may create databases on.
+/// `scripts/postgres.sh` starts one there.
+fn postgres_admin_url() -> String {
+    std::env::var("TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:55432/postgres".to_owned())
+}
+
+/// One server process and its private database.
+pub struct TestApp {
+    pub address: String,
+    pub database_url: String,
+    extra_env: Vec<(String, String)>,
+    server: Option<Child>,
+    sqlite_dir: Option<PathBuf>,
+}
+
+/// Runs `$body` once against SQLite and once against Postgres, as two tests.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($(
+        $(#[$meta:meta])*
+        async fn $name:ident($app:ident) $body:block
+    )*) => {
+        $(
+            $(#[$meta])*
+            mod $name {
+                #[allow(unused_imports)]
+                use super::*;
+
+                #[tokio::test]
+                async fn on_sqlite() {
+                    #[allow(unused_mut)]
+                    let mut $app = $crate::helpers::spawn_app($crate::helpers::Backend::Sqlite).await;
+                    $body
+                }
+
+                #[tokio::test]
+                async fn on_postgres() {
+                    #[allow(unused_mut)]
+                    let mut $app = $crate::helpers::spawn_app($crate::helpers::Backend::Postgres).await;
+                    $body
+                }
+            }
+        )*
+    };
+}
+
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    spawn_app_with(backend, &[]).await
+}
+
+/// Like [`spawn_app`], with extra environment variables for the server.
+pub async fn spawn_app_with(backend: Backend, env: &[(&str, &str)]) -> TestApp {
+    let (database_url, sqlite_dir) = match backend {
+        Backend::Sqlite => {
+            let dir = std::env::temp_dir().join(format!("conum-test-{}", Uuid::new_v4()));
+            std::fs::create_dir_all(&dir).expect("temp dir");
+            (
+                format!("sqlite://{}/conum.db?mode=rwc", dir.display()),
+                Some(dir),
+            )
+        }
+        Backend::Postgres => (create_postgres_database().await, None),
+    };
+    let mut app = TestApp {
+        address: String::new(),
+        database_url,
+
+        extra_env: env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        server: None,
+        sqlite_dir,
+    };
+    app.start().await;
+    app
+}
+
+async fn create_postgres_database() -> String {
+    sqlx::any::install_default_drivers();
+    let admin_url = postgres_admin_url();
+    let admin = AnyPoolOptions::new()
+        .max_connections(1)
+        .connect(&admin_url)
+        .await
+        .unwrap_or_else(|e| {
+            panic!("no Postgres at {admin_url} ({e}): run scripts/postgres.sh or set TEST_POSTGRES_URL")
+        });
+    let name = format!("conum_test_{}", Uuid::new_v4().simple());
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&admin)
+        .await
+        .expect("create test database");
+    admin.close().await;
+    let (base, _) = admin_url.rsplit_once('/').expect("database URL has a path");
+    format!("{base}/{name}")
+}
+
+impl TestApp {
+    /// Starts (or restarts) the server on the same database, on a new random port.
+    pub async fn start(&mut self) {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_conum"));
+        command
+            .env("DATABASE_URL", &self.database_url)
+            .env("HOST", "127.0.0.1")
+            .env("PORT", "0")
+            .env_remove("COOKIE_SECURE")
+            .env_remove("PUBLIC_URL")
+            .envs(self.extra_env.iter().map(|(k, v)| (k, v)))
+            .stdout(Stdio::piped())
+            .stderr(if std::env::var_os("TEST_LOG").is_some() {
+                Stdio::inherit()
+            } else {
+                Stdio::null()
+            })
+            .kill_on_drop(true);
+        let mut child = command.spawn().expect("start the conum binary");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let mut lines = BufReader::new(stdout).lines();
+        let first = tokio::time::timeout(Duration::from_secs(60), lines.next_line())
+            .await
+            .expect("server started within 60 s")
+            .expect("read server output")
+            .expect("server printed its address before exiting");
+        let address = first
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .unwrap_or_else(|| panic!("no address in {first:?}"))
+            .to_owned();
+        // Keep draining stdout so the server never blocks on a full pipe.
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        self.address = address;
+        self.server = Some(child);
+    }
+
+    pub async fn stop(&mut self) {
+        if let Some(mut child) = self.server.take() {
+            let _ = child.kill().await;
+        }
+    }
+
+    pub async fn restart(&mut self) {
+        self.stop().await;
+        self.start().await;
+    }
+
+    /// A new browser: its own cookie jar, nobody logged in.
+    pub fn device(&self) -> Device {
+        Device {
+            http: reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("http client"),
+            address: self.address.clone(),
+        }
+    }
+
+    /// A device with a freshly signed-up conseiller.
+    pub async fn conseiller(&self, email: &str) -> Device {
+        let device = self.device();
+        let response = device.sign_up(&signup_body(email)).await;
+        assert_eq!(response.status(), StatusCode::OK, "sign-up of {email}");
+        device
+    }
+
+    /// Row counts of every table a record lives in, to prove that nothing was written.
+    pub async fn record_rows(&self) -> [i64; 4] {
+        let mut counts = [0; 4];
+        for (i, table) in [
+            "accompagnements",
+            "accompagnement_thematiques",
+            "accompagnement_publics",
+            "accompagnement_redirections",
+        ]
+        .iter()
+        .enumerate()
+        {
+            counts[i] = self.count(&format!("SELECT COUNT(*) FROM {table}")).await;
+        }
+        counts
+    }
+
+    pub async fn count(&self, sql: &str) -> i64 {
+        sqlx::any::install_default_drivers();
+        let pool = AnyPoolOptions::new()
+            .max_connections(1)
+            .connect(&self.database_url)
+            .await
+            .expect("connect to the test database");
+        let n = sqlx::query_scalar(sql)
+            .fetch_one(&pool)
+            .await
+            .expect("count query");
+        pool.close().await;
+        n
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.server.take() {
+            let _ = child.start_kill();
+        }
+        if let Some(dir) = &self.sqlite_dir {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+/// One browser or phone talking to the server, with its cookies.
+#[derive(Clone)]
+pub struct Device {
+    pub http: reqwest::Client,
+    pub address: String,
+}
+
+impl Device {
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn sign_up(&self, body: &Value) -> Response {
+        self.http
+            .post(self.url("/api/compte"))
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn log_in(&self, email: &str, password: &str) -> Response {
+        self.http
+            .post(self.url("/api/session"))
+            .json(&json!({ "email": email, "password": password }))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn log_out(&self) -> Response {
+        self.http
+            .delete(self.url("/api/session"))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn profil(&self) -> Response {
+        self.http
+            .get(self.url("/api/moi"))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn create(&self, record: &Value) -> Response {
+        self.http
+            .post(self.url("/api/accompagnements"))
+            .json(record)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn list(&self, query: &str) -> Response {
+        self.http
+            .get(self.url(&format!("/api/accompagnements{query}")))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn get(&self, id: &str) -> Response {
+        self.http
+            .get(self.url(&format!("/api/accompagnements/{id}")))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn update(&self, id: &str, record: &Value) -> Response {
+        self.http
+            .put(self.url(&format!("/api/accompagnements/{id}")))
+            .json(record)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn delete(&self, id: &str) -> Response {
+        self.http
+            .delete(self.url(&format!("/api/accompagnements/{id}")))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// The ids of the listed records, in the order the server gives them.
+    pub async fn listed_ids(&self, query: &str) -> Vec<String> {
+        let response = self.list(query).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let page: Value = response.json().await.expect("json");
+        page["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|r| r["id"].as_str().expect("id").to_owned())
+            .collect()
+    }
+}
+
+pub const PASSWORD: &str = "une phrase de passe solide";
+
+pub fn signup_body(email: &str) -> Value {
+    json!({
+        "email": email,
+        "password": PASSWORD,
+        "prenom": "Camille",
+        "nom": "Martin",
+        "structure": "Médiathèque Jean Macé",
+        "commune": { "insee": "69123", "nom": "Lyon", "code_postal": "69001" },
+        "departement": "69"
+    })
+}
+
+pub fn new_id() -> String {
+    Uuid::now_v7().to_string()
+}
+
+/// A valid individual accompaniment dated `date`.
+pub fn record_on(date: &str) -> Value {
+    json!({
+        "id": new_id(),
+        "date": date,
+        "activite": "individuel",
+        "participants": 1,
+        "deja_accompagnes": 0,
+        "commune": { "insee": "75111", "nom": "Paris 11e Arrondissement", "code_postal": "75011" },
+        "canal": "rattachement",
+        "ages": { "plus_60": 1 },
+        "statuts": { "retraite": 1 },
+        "thematiques": ["courriel"],
+        "duree_minutes": 30
+    })
+}
+
+/// A workshop using every optional field.
+pub fn full_record() -> Value {
+    json!({
+        "id": new_id(),
+        "date": "2026-01-15",
+        "activite": "collectif",
+        "participants": 8,
+        "deja_accompagnes": 3,
+        "commune": { "insee": "2A004", "nom": "Ajaccio", "code_postal": "20000" },
+        "canal": "autre_lieu",
+        "ages": { "moins_12": 3, "de_12_a_18": 5 },
+        "statuts": { "scolarise": 8 },
+        "thematiques": ["fraude", "securite", "internet"],
+        "duree_minutes": 90,
+        "suivi": { "individuel": 1, "atelier": 2, "redirection": 3 },
+        "redirections": [
+            { "structure": "caf", "personnes": 2 },
+            { "structure": "autre", "precision": "Secours populaire", "personnes": 1 }
+        ],
+        "annotation": "Atelier au collège"
+    })
+}
+
+/// The French message the server gave for `field`.
+pub async fn field_message(response: Response, field: &str) -> String {
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let body: Value = response.json().await.expect("json error body");
+    assert_eq!(body["data"]["kind"], "invalid", "{body}");
+    body["data"]["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .find(|e| e["field"] == field)
+        .unwrap_or_else(|| panic!("no message for {field} in {body}"))["message"]
+        .as_str()
+        .expect("message")
+        .to_owned()
+}

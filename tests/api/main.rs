@@ -1,0 +1,8 @@
+//! API tests: every test runs the real server binary, once on SQLite and once on Postgres.
+
+mod helpers;
+
+mod accompagnements;
+mod accounts;
+mod isolation;
+mod validation;
