@@ -4,7 +4,6 @@ use chrono::{DateTime, NaiveDate, Utc};
 use dioxus::fullstack::Json;
 use dioxus::prelude::*;
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
 use super::ApiError;
 use crate::domain::{Accompagnement, AccompagnementInput};
@@ -62,20 +61,20 @@ pub async fn list_accompagnements(
 }
 
 #[get("/api/accompagnements/{id}", app: AppCtx, session: SessionCtx)]
-pub async fn get_accompagnement(id: Uuid) -> Result<StoredAccompagnement, ApiError> {
+pub async fn get_accompagnement(id: String) -> Result<StoredAccompagnement, ApiError> {
     records::get(&app, &session, id).await
 }
 
 /// Replaces every field of a record (the id in the path wins over the one in the body).
 #[put("/api/accompagnements/{id}", app: AppCtx, session: SessionCtx)]
 pub async fn update_accompagnement(
-    id: Uuid,
+    id: String,
     input: Json<AccompagnementInput>,
 ) -> Result<StoredAccompagnement, ApiError> {
     records::update(&app, &session, id, input.0).await
 }
 
 #[delete("/api/accompagnements/{id}", app: AppCtx, session: SessionCtx)]
-pub async fn delete_accompagnement(id: Uuid) -> Result<(), ApiError> {
+pub async fn delete_accompagnement(id: String) -> Result<(), ApiError> {
     records::delete(&app, &session, id).await
 }

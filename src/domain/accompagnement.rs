@@ -414,10 +414,7 @@ fn parse_repartition<K: Ord + Copy>(
         if rest > 0 {
             errors.add(
                 field,
-                format!(
-                    "Répartissez les {} {what} : reste {rest} à répartir.",
-                    personnes(p.into())
-                ),
+                format!("Répartissez les participants {what} : reste {rest} à répartir."),
             );
         } else if rest < 0 {
             errors.add(

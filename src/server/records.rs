@@ -78,19 +78,21 @@ pub async fn create(
 pub async fn get(
     app: &AppState,
     session: &SessionHandle,
-    id: Uuid,
+    id: String,
 ) -> Result<StoredAccompagnement, ApiError> {
     let owner = session.conseiller_id()?;
+    let id = record_id(&id)?;
     fetch_one(app, owner, id).await?.ok_or(ApiError::NotFound)
 }
 
 pub async fn update(
     app: &AppState,
     session: &SessionHandle,
-    id: Uuid,
+    id: String,
     mut input: AccompagnementInput,
 ) -> Result<StoredAccompagnement, ApiError> {
     let owner = session.conseiller_id()?;
+    let id = record_id(&id)?;
     input.id = id.to_string();
     let record = Accompagnement::parse(input, clock::today_in_paris())?;
     let mut tx = app.db.pool.begin().await.map_err(db::internal)?;
@@ -129,8 +131,9 @@ pub async fn update(
     fetch_one(app, owner, id).await?.ok_or(ApiError::NotFound)
 }
 
-pub async fn delete(app: &AppState, session: &SessionHandle, id: Uuid) -> Result<(), ApiError> {
+pub async fn delete(app: &AppState, session: &SessionHandle, id: String) -> Result<(), ApiError> {
     let owner = session.conseiller_id()?;
+    let id = record_id(&id)?;
     let mut tx = app.db.pool.begin().await.map_err(db::internal)?;
     let owned = sqlx::query("SELECT id FROM accompagnements WHERE id = $1 AND conseiller_id = $2")
         .bind(id.to_string())
@@ -219,6 +222,11 @@ pub async fn list(
         par_page,
         total: total as u64,
     })
+}
+
+/// An id in a path that is not even a UUID names no record: 404, like any unknown id.
+fn record_id(id: &str) -> Result<Uuid, ApiError> {
+    Uuid::parse_str(id).map_err(|_| ApiError::NotFound)
 }
 
 async fn fetch_one(

@@ -27,6 +27,11 @@ pub enum Route {
 /// The root component: document head, stylesheet, router.
 #[component]
 pub fn App() -> Element {
+    // Effects only run in the browser, after hydration: the marker tells tests (and CSS)
+    // that the page now answers taps.
+    use_effect(|| {
+        document::eval("document.documentElement.dataset.pret = '1'");
+    });
     rsx! {
         document::Title { "Conum — suivi d'activité" }
         document::Meta { name: "viewport", content: "width=device-width, initial-scale=1" }

@@ -192,10 +192,11 @@ on_both_databases! {
         let id = new_id();
 
         let get = device.get(&id).await;
+        let not_an_id = device.get("pas-un-identifiant").await;
         let update = device.update(&id, &record_on("2026-11-02")).await;
         let delete = device.delete(&id).await;
 
-        for response in [get, update, delete] {
+        for response in [get, not_an_id, update, delete] {
             assert_eq!(response.status(), StatusCode::NOT_FOUND);
             let body: Value = response.json().await.unwrap();
             assert_eq!(body["message"], "Cet accompagnement est introuvable.");

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The one command that runs every test: unit tests, API tests on SQLite and Postgres,
+# browser tests in headless Chromium against the release bundle.
+# Needs: Postgres (started here by scripts/postgres.sh) and /usr/bin/chromium.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+scripts/setup.sh
+export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+if [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ]; then
+  echo "==> installing chromium (apt-get)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq && apt-get install -y -qq chromium >/dev/null
+fi
+scripts/postgres.sh
+
+echo "==> unit tests (domain, server internals)"
+cargo test --features server --lib
+
+echo "==> API tests, each on SQLite and on Postgres"
+cargo test --features server --test api
+
+echo "==> browser tests (release bundle, headless Chromium)"
+scripts/build.sh
+node --test --test-concurrency=1 tests/browser/
