@@ -42,7 +42,7 @@ test('a conseiller signs up, records an accompaniment, logs out and back in, and
   await page.getByLabel('Courriels').check();
   await page.getByLabel('Durée (minutes)').fill('45');
   await page.getByRole('button', { name: 'Enregistrer' }).click();
-  await page.getByText('Accompagnement enregistré').waitFor();
+  await page.getByText('Accompagnement enregistré', { exact: true }).waitFor();
 
   const listed = page.locator('.accompagnement');
   await listed.filter({ hasText: 'Accompagnement individuel' }).waitFor();
