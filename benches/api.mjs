@@ -2,7 +2,7 @@
 // against the release server on SQLite and, when reachable, Postgres.
 // Run with scripts/bench.sh; it prints a Markdown table for the README.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { startServer } from '../tests/browser/support.mjs';
@@ -83,11 +83,16 @@ async function bench(label, env) {
   }
 }
 
-const assets = join(import.meta.dirname, '..', 'dist', 'public', 'assets');
-console.log('| file | bytes | gzip bytes |\n|---|---|---|');
-for (const name of readdirSync(assets).sort()) {
-  const bytes = readFileSync(join(assets, name));
-  console.log(`| ${name.replace(/-dxh[0-9a-f]+/, '')} | ${statSync(join(assets, name)).size} | ${gzipSync(bytes, { level: 9 }).length} |`);
+const publicDir = join(import.meta.dirname, '..', 'dist', 'public');
+const shipped = [
+  ...readdirSync(join(publicDir, 'assets')).sort().map((name) => join('assets', name)),
+  join('dsfr', 'dsfr.min.css'),
+];
+console.log('| file | bytes | gzip | brotli |\n|---|---|---|---|');
+for (const path of shipped) {
+  const bytes = readFileSync(join(publicDir, path));
+  const name = path.replace(/-dxh[0-9a-f]+/, '');
+  console.log(`| ${name} | ${statSync(join(publicDir, path)).size} | ${gzipSync(bytes, { level: 9 }).length} | ${brotliCompressSync(bytes).length} |`);
 }
 console.log('\n| database | operation | p50 ms | p95 ms |\n|---|---|---|---|');
 await bench('SQLite', {});

@@ -7,5 +7,6 @@ export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 # dx must not fetch tools itself: this machine has no GitHub access.
 export NO_DOWNLOADS=1
 echo "==> building the release bundle (dx bundle)"
-rm -rf dist
+# dx copies every file of its public/ staging folder: clear the previous builds' hashed assets.
+rm -rf dist "${CARGO_TARGET_DIR:-target}/dx/conum/release/web/public"
 dx bundle --platform web --release --out-dir dist

@@ -60,6 +60,12 @@ pub async fn list_accompagnements(
     records::list(&app, &session, query).await
 }
 
+/// The most recently saved record, to fill the form "comme la dernière fois"; `null` if none.
+#[get("/api/accompagnements/dernier", app: AppCtx, session: SessionCtx)]
+pub async fn last_accompagnement() -> Result<Option<StoredAccompagnement>, ApiError> {
+    records::last(&app, &session).await
+}
+
 #[get("/api/accompagnements/{id}", app: AppCtx, session: SessionCtx)]
 pub async fn get_accompagnement(id: String) -> Result<StoredAccompagnement, ApiError> {
     records::get(&app, &session, id).await

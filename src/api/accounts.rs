@@ -4,7 +4,7 @@ use dioxus::fullstack::Json;
 use dioxus::prelude::*;
 
 use super::ApiError;
-use crate::domain::{Credentials, Profil, SignupInput};
+use crate::domain::{Credentials, PasswordChange, Profil, ProfilInput, SignupInput};
 
 #[cfg(feature = "server")]
 use crate::server::{accounts, AppCtx, SessionCtx};
@@ -31,4 +31,16 @@ pub async fn log_out() -> Result<(), ApiError> {
 #[get("/api/moi", app: AppCtx, session: SessionCtx)]
 pub async fn current_profil() -> Result<Profil, ApiError> {
     accounts::profil(&app, &session).await
+}
+
+/// Changes the profile (not the email); the form's defaults follow at once.
+#[put("/api/moi", app: AppCtx, session: SessionCtx)]
+pub async fn update_profil(input: Json<ProfilInput>) -> Result<Profil, ApiError> {
+    accounts::update_profil(&app, &session, input.0).await
+}
+
+/// Changes the password (the current one is required) and logs out the other devices.
+#[put("/api/moi/mot-de-passe", app: AppCtx, session: SessionCtx)]
+pub async fn change_password(change: Json<PasswordChange>) -> Result<(), ApiError> {
+    accounts::change_password(&app, &session, change.0).await
 }

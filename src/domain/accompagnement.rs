@@ -246,6 +246,11 @@ impl Accompagnement {
         Self::parse(input, NaiveDate::MAX)
     }
 
+    /// The same record at another commune (the server puts the official spelling).
+    pub fn with_commune(self, commune: Commune) -> Self {
+        Accompagnement { commune, ..self }
+    }
+
     pub fn id(&self) -> Uuid {
         self.id
     }

@@ -66,6 +66,11 @@ impl Commune {
         &self.code_postal
     }
 
+    /// The département's code, which starts the INSEE code.
+    pub fn departement(&self) -> &str {
+        departement_of_insee(&self.insee)
+    }
+
     /// "Lyon (69001)", as lists show it.
     pub fn display_name(&self) -> String {
         format!("{} ({})", self.nom, self.code_postal)
@@ -89,6 +94,12 @@ impl TryFrom<CommuneInput> for Commune {
         let mut errors = FieldErrors::new();
         Commune::parse(input, "commune", &mut errors).ok_or(errors)
     }
+}
+
+/// `69` for `69123`, `2A` for `2A004`, `974` for `97411`.
+pub fn departement_of_insee(insee: &str) -> &str {
+    let len = if insee.starts_with("97") { 3 } else { 2 };
+    insee.get(..len).unwrap_or(insee)
 }
 
 /// `01001`, `2A004`, `97411`: two characters of département then three digits.
@@ -131,6 +142,7 @@ mod tests {
         let c = Commune::try_from(input("69123", "Lyon", "69001")).unwrap();
         assert_eq!(c.insee(), "69123");
         assert_eq!(c.display_name(), "Lyon (69001)");
+        assert_eq!(c.departement(), "69");
         assert!(Commune::try_from(input("2a004", "Ajaccio", "20000")).is_ok());
         assert!(Commune::try_from(input("97411", "Saint-Denis", "97400")).is_ok());
     }

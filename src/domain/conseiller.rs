@@ -17,11 +17,8 @@ const EMAIL_MAX_CHARS: usize = 254;
 pub struct SignupInput {
     pub email: String,
     pub password: String,
-    pub prenom: String,
-    pub nom: String,
-    pub structure: String,
-    pub commune: CommuneInput,
-    pub departement: String,
+    #[serde(flatten)]
+    pub profil: ProfilInput,
 }
 
 impl std::fmt::Debug for SignupInput {
@@ -29,7 +26,8 @@ impl std::fmt::Debug for SignupInput {
         f.debug_struct("SignupInput")
             .field("email", &self.email)
             .field("password", &"[caché]")
-            .finish_non_exhaustive()
+            .field("profil", &self.profil)
+            .finish()
     }
 }
 
@@ -50,16 +48,106 @@ impl std::fmt::Debug for Credentials {
     }
 }
 
-/// The profile of a conseiller, as the app shows it.
+/// What the profile form sends (and the profile part of the sign-up form).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ProfilInput {
+    pub prenom: String,
+    pub nom: String,
+    pub structure: String,
+    pub commune: CommuneInput,
+    pub departement: String,
+}
+
+/// What the password form sends.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PasswordChange {
+    pub actuel: String,
+    pub nouveau: String,
+}
+
+impl std::fmt::Debug for PasswordChange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PasswordChange { [caché] }")
+    }
+}
+
+impl PasswordChange {
+    /// Checks the new password; the current one is checked by the server against its hash.
+    pub fn check(&self) -> Result<(), FieldErrors> {
+        let mut errors = FieldErrors::new();
+        check_password(&self.nouveau, "nouveau", &mut errors);
+        errors.into_result(|| ())
+    }
+}
+
+/// The editable part of a conseiller's profile, valid.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Profil {
-    pub email: String,
+pub struct ProfilDetails {
     pub prenom: String,
     pub nom: String,
     pub structure: String,
     /// The commune de rattachement: the default commune of a new record.
     pub commune: Commune,
     pub departement: String,
+}
+
+impl ProfilDetails {
+    pub fn parse(input: ProfilInput) -> Result<Self, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let details = Self::parse_into(input, &mut errors);
+        match details {
+            Some(details) if errors.is_empty() => Ok(details),
+            _ => Err(errors),
+        }
+    }
+
+    fn parse_into(input: ProfilInput, errors: &mut FieldErrors) -> Option<Self> {
+        let prenom = required_text(&input.prenom, "prenom", "votre prénom", errors);
+        let nom = required_text(&input.nom, "nom", "votre nom", errors);
+        let structure = required_text(
+            &input.structure,
+            "structure",
+            "votre structure d'accueil",
+            errors,
+        );
+        let commune = Commune::parse(input.commune, "commune", errors);
+        let departement = input.departement.trim().to_ascii_uppercase();
+        if !is_departement_code(&departement) {
+            errors.add(
+                "departement",
+                "Indiquez le numéro de votre département (par exemple 69, 2A ou 974).",
+            );
+        }
+        Some(ProfilDetails {
+            prenom,
+            nom,
+            structure,
+            commune: commune?,
+            departement,
+        })
+    }
+}
+
+impl From<ProfilDetails> for ProfilInput {
+    fn from(d: ProfilDetails) -> Self {
+        ProfilInput {
+            prenom: d.prenom,
+            nom: d.nom,
+            structure: d.structure,
+            commune: d.commune.into(),
+            departement: d.departement,
+        }
+    }
+}
+
+/// The profile of a conseiller, as the app shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Profil {
+    pub email: String,
+    #[serde(flatten)]
+    pub details: ProfilDetails,
 }
 
 /// A valid sign-up: normalised email, checked password and profile.
@@ -82,48 +170,30 @@ impl NewConseiller {
     pub fn parse(input: SignupInput) -> Result<Self, FieldErrors> {
         let mut errors = FieldErrors::new();
         let email = parse_email(&input.email, &mut errors);
-        let password_chars = input.password.chars().count();
-        if password_chars < PASSWORD_MIN_CHARS {
-            errors.add(
-                "password",
-                format!("Le mot de passe doit compter au moins {PASSWORD_MIN_CHARS} caractères."),
-            );
-        } else if password_chars > PASSWORD_MAX_CHARS {
-            errors.add(
-                "password",
-                format!("Le mot de passe ne doit pas dépasser {PASSWORD_MAX_CHARS} caractères."),
-            );
-        }
-        let prenom = required_text(&input.prenom, "prenom", "votre prénom", &mut errors);
-        let nom = required_text(&input.nom, "nom", "votre nom", &mut errors);
-        let structure = required_text(
-            &input.structure,
-            "structure",
-            "votre structure d'accueil",
-            &mut errors,
-        );
-        let commune = Commune::parse(input.commune, "commune", &mut errors);
-        let departement = input.departement.trim().to_ascii_uppercase();
-        if !is_departement_code(&departement) {
-            errors.add(
-                "departement",
-                "Indiquez le numéro de votre département (par exemple 69, 2A ou 974).",
-            );
-        }
-        match commune {
-            Some(commune) if errors.is_empty() => Ok(NewConseiller {
-                profil: Profil {
-                    email,
-                    prenom,
-                    nom,
-                    structure,
-                    commune,
-                    departement,
-                },
+        check_password(&input.password, "password", &mut errors);
+        let details = ProfilDetails::parse_into(input.profil, &mut errors);
+        match details {
+            Some(details) if errors.is_empty() => Ok(NewConseiller {
+                profil: Profil { email, details },
                 password: input.password,
             }),
             _ => Err(errors),
         }
+    }
+}
+
+fn check_password(password: &str, field: &str, errors: &mut FieldErrors) {
+    let chars = password.chars().count();
+    if chars < PASSWORD_MIN_CHARS {
+        errors.add(
+            field,
+            format!("Le mot de passe doit compter au moins {PASSWORD_MIN_CHARS} caractères."),
+        );
+    } else if chars > PASSWORD_MAX_CHARS {
+        errors.add(
+            field,
+            format!("Le mot de passe ne doit pas dépasser {PASSWORD_MAX_CHARS} caractères."),
+        );
     }
 }
 
@@ -175,15 +245,17 @@ mod tests {
         SignupInput {
             email: "  Camille.Martin@Exemple.FR ".into(),
             password: "correct horse battery".into(),
-            prenom: "Camille".into(),
-            nom: "Martin".into(),
-            structure: "Médiathèque de Lyon".into(),
-            commune: CommuneInput {
-                insee: "69123".into(),
-                nom: "Lyon".into(),
-                code_postal: "69001".into(),
+            profil: ProfilInput {
+                prenom: "Camille".into(),
+                nom: "Martin".into(),
+                structure: "Médiathèque de Lyon".into(),
+                commune: CommuneInput {
+                    insee: "69123".into(),
+                    nom: "Lyon".into(),
+                    code_postal: "69001".into(),
+                },
+                departement: "69".into(),
             },
-            departement: "69".into(),
         }
     }
 
@@ -191,7 +263,7 @@ mod tests {
     fn a_complete_sign_up_is_accepted_with_a_normalised_email() {
         let c = NewConseiller::parse(valid()).unwrap();
         assert_eq!(c.profil.email, "camille.martin@exemple.fr");
-        assert_eq!(c.profil.commune.nom(), "Lyon");
+        assert_eq!(c.profil.details.commune.nom(), "Lyon");
     }
 
     #[test]
@@ -228,14 +300,37 @@ mod tests {
     #[test]
     fn every_profile_field_is_required() {
         let errors = NewConseiller::parse(SignupInput {
-            prenom: " ".into(),
-            nom: String::new(),
-            structure: String::new(),
-            commune: CommuneInput::default(),
-            departement: "20".into(),
+            profil: ProfilInput {
+                prenom: " ".into(),
+                nom: String::new(),
+                structure: String::new(),
+                commune: CommuneInput::default(),
+                departement: "20".into(),
+            },
             ..valid()
         })
         .unwrap_err();
+        for field in ["prenom", "nom", "structure", "commune", "departement"] {
+            assert!(errors.get(field).is_some(), "{field}");
+        }
+    }
+
+    #[test]
+    fn a_new_password_needs_12_characters_too() {
+        let change = |nouveau: &str| PasswordChange {
+            actuel: "peu importe".into(),
+            nouveau: nouveau.into(),
+        };
+        assert!(change("une nouvelle phrase").check().is_ok());
+        let errors = change("court").check().unwrap_err();
+        assert!(errors.get("nouveau").unwrap().contains("12 caractères"));
+    }
+
+    #[test]
+    fn the_profile_alone_is_checked_like_at_sign_up() {
+        let details = ProfilDetails::parse(valid().profil).unwrap();
+        assert_eq!(details.departement, "69");
+        let errors = ProfilDetails::parse(ProfilInput::default()).unwrap_err();
         for field in ["prenom", "nom", "structure", "commune", "departement"] {
             assert!(errors.get(field).is_some(), "{field}");
         }

@@ -7,9 +7,12 @@ pub mod accompagnement;
 pub mod commune;
 pub mod conseiller;
 pub mod errors;
+pub mod referentiel;
 pub mod vocabulary;
 
 pub use accompagnement::{Accompagnement, AccompagnementInput};
 pub use commune::{Commune, CommuneInput};
-pub use conseiller::{Credentials, NewConseiller, Profil, SignupInput};
+pub use conseiller::{
+    Credentials, NewConseiller, PasswordChange, Profil, ProfilDetails, ProfilInput, SignupInput,
+};
 pub use errors::{FieldError, FieldErrors};

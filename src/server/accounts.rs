@@ -1,42 +1,41 @@
-//! Conseiller accounts: sign-up, login, logout, profile.
+//! Conseiller accounts: sign-up, login, logout, profile, password.
 
 use sqlx::Row;
 use uuid::Uuid;
 
-use super::{clock, db, passwords, AppState, SessionHandle};
+use super::db::AnyQuery;
+use super::{clock, communes, db, passwords, AppState, SessionHandle};
 use crate::api::ApiError;
 use crate::domain::conseiller::normalize_email;
-use crate::domain::{Commune, CommuneInput, Credentials, NewConseiller, Profil, SignupInput};
+use crate::domain::{
+    Commune, CommuneInput, Credentials, NewConseiller, PasswordChange, Profil, ProfilDetails,
+    ProfilInput, SignupInput,
+};
 
 pub async fn sign_up(
     app: &AppState,
     session: &SessionHandle,
     input: SignupInput,
 ) -> Result<Profil, ApiError> {
-    let new = NewConseiller::parse(input)?;
+    let mut new = NewConseiller::parse(input)?;
+    new.profil.details.commune = communes::official(&new.profil.details.commune, "commune")?;
     let id = Uuid::now_v7().to_string();
     let password_hash = passwords::hash(new.password).await.map_err(db::internal)?;
-    let p = &new.profil;
+    let (email, d) = (&new.profil.email, &new.profil.details);
     // The unique index on the lower-cased email decides between two simultaneous sign-ups.
-    let inserted = sqlx::query(
+    let insert = sqlx::query(
         "INSERT INTO conseillers (id, email, password_hash, prenom, nom, structure, commune_insee, commune_nom, commune_code_postal, departement, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
          ON CONFLICT (email) DO NOTHING",
     )
     .bind(&id)
-    .bind(&p.email)
-    .bind(&password_hash)
-    .bind(&p.prenom)
-    .bind(&p.nom)
-    .bind(&p.structure)
-    .bind(p.commune.insee())
-    .bind(p.commune.nom())
-    .bind(p.commune.code_postal())
-    .bind(&p.departement)
-    .bind(clock::to_db(clock::now()))
-    .execute(&app.db.pool)
-    .await
-    .map_err(db::internal)?;
+    .bind(email)
+    .bind(&password_hash);
+    let inserted = bind_details(insert, d)
+        .bind(clock::to_db(clock::now()))
+        .execute(&app.db.pool)
+        .await
+        .map_err(db::internal)?;
     if inserted.rows_affected() == 0 {
         return Err(ApiError::EmailTaken);
     }
@@ -85,6 +84,75 @@ pub async fn profil(app: &AppState, session: &SessionHandle) -> Result<Profil, A
     load_profil(app, session.conseiller_id()?).await
 }
 
+pub async fn update_profil(
+    app: &AppState,
+    session: &SessionHandle,
+    input: ProfilInput,
+) -> Result<Profil, ApiError> {
+    let id = session.conseiller_id()?;
+    let mut d = ProfilDetails::parse(input)?;
+    d.commune = communes::official(&d.commune, "commune")?;
+    let update = sqlx::query(
+        "UPDATE conseillers SET prenom = $2, nom = $3, structure = $4, commune_insee = $5,
+             commune_nom = $6, commune_code_postal = $7, departement = $8
+         WHERE id = $1",
+    )
+    .bind(id);
+    bind_details(update, &d)
+        .execute(&app.db.pool)
+        .await
+        .map_err(db::internal)?;
+    load_profil(app, id).await
+}
+
+/// Changes the password when the current one is given, and closes the account's other
+/// sessions (a lost phone stops working); this device stays logged in.
+pub async fn change_password(
+    app: &AppState,
+    session: &SessionHandle,
+    change: PasswordChange,
+) -> Result<(), ApiError> {
+    let id = session.conseiller_id()?;
+    change.check()?;
+    let stored: String = sqlx::query_scalar("SELECT password_hash FROM conseillers WHERE id = $1")
+        .bind(id)
+        .fetch_one(&app.db.pool)
+        .await
+        .map_err(db::internal)?;
+    if !passwords::verify(change.actuel, Some(stored))
+        .await
+        .map_err(db::internal)?
+    {
+        return Err(ApiError::invalid_field(
+            "actuel",
+            "Le mot de passe actuel est incorrect.",
+        ));
+    }
+    let hash = passwords::hash(change.nouveau)
+        .await
+        .map_err(db::internal)?;
+    sqlx::query("UPDATE conseillers SET password_hash = $2 WHERE id = $1")
+        .bind(id)
+        .bind(hash)
+        .execute(&app.db.pool)
+        .await
+        .map_err(db::internal)?;
+    session.close_others(&app.db).await
+}
+
+/// Binds the profile's columns, in the order `prenom, nom, structure, commune_insee,
+/// commune_nom, commune_code_postal, departement`.
+fn bind_details<'q>(query: AnyQuery<'q>, d: &'q ProfilDetails) -> AnyQuery<'q> {
+    query
+        .bind(&d.prenom)
+        .bind(&d.nom)
+        .bind(&d.structure)
+        .bind(d.commune.insee())
+        .bind(d.commune.nom())
+        .bind(d.commune.code_postal())
+        .bind(&d.departement)
+}
+
 async fn load_profil(app: &AppState, id: &str) -> Result<Profil, ApiError> {
     let row = sqlx::query(
         "SELECT email, prenom, nom, structure, commune_insee, commune_nom, commune_code_postal, departement
@@ -104,10 +172,12 @@ async fn load_profil(app: &AppState, id: &str) -> Result<Profil, ApiError> {
     .map_err(db::internal)?;
     Ok(Profil {
         email: text("email")?,
-        prenom: text("prenom")?,
-        nom: text("nom")?,
-        structure: text("structure")?,
-        commune,
-        departement: text("departement")?,
+        details: ProfilDetails {
+            prenom: text("prenom")?,
+            nom: text("nom")?,
+            structure: text("structure")?,
+            commune,
+            departement: text("departement")?,
+        },
     })
 }

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod clock;
+pub mod communes;
 pub mod config;
 pub mod db;
 pub mod http;

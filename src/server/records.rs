@@ -7,7 +7,8 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 use uuid::Uuid;
 
-use super::{clock, db, AppState, SessionHandle};
+use super::db::AnyQuery;
+use super::{clock, communes, db, AppState, SessionHandle};
 use crate::api::{ApiError, ListQuery, Page, StoredAccompagnement, PAR_PAGE_DEFAULT, PAR_PAGE_MAX};
 use crate::domain::accompagnement::{RedirectionInput, SuiviInput, FIRST_DATE};
 use crate::domain::{Accompagnement, AccompagnementInput, CommuneInput};
@@ -31,7 +32,7 @@ pub async fn create(
     input: AccompagnementInput,
 ) -> Result<StoredAccompagnement, ApiError> {
     let owner = session.conseiller_id()?;
-    let record = Accompagnement::parse(input, clock::today_in_paris())?;
+    let record = checked(input)?;
     let now = clock::to_db(clock::now());
     let mut tx = app.db.pool.begin().await.map_err(db::internal)?;
     // The insert comes first so that the transaction takes the write lock at once (SQLite) or
@@ -75,6 +76,32 @@ pub async fn create(
     }
 }
 
+/// The rules of domain.md §1, then the commune against the official list.
+fn checked(input: AccompagnementInput) -> Result<Accompagnement, ApiError> {
+    let record = Accompagnement::parse(input, clock::today_in_paris())?;
+    let commune = communes::official(record.commune(), "commune")?;
+    Ok(record.with_commune(commune))
+}
+
+/// The conseiller's most recently saved record ("Comme la dernière fois").
+pub async fn last(
+    app: &AppState,
+    session: &SessionHandle,
+) -> Result<Option<StoredAccompagnement>, ApiError> {
+    let owner = session.conseiller_id()?;
+    let id: Option<String> = sqlx::query_scalar(
+        "SELECT id FROM accompagnements WHERE conseiller_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1",
+    )
+    .bind(owner)
+    .fetch_optional(&app.db.pool)
+    .await
+    .map_err(db::internal)?;
+    match id {
+        Some(id) => fetch_one(app, owner, record_id(&id)?).await,
+        None => Ok(None),
+    }
+}
+
 pub async fn get(
     app: &AppState,
     session: &SessionHandle,
@@ -94,7 +121,7 @@ pub async fn update(
     let owner = session.conseiller_id()?;
     let id = record_id(&id)?;
     input.id = id.to_string();
-    let record = Accompagnement::parse(input, clock::today_in_paris())?;
+    let record = checked(input)?;
     let mut tx = app.db.pool.begin().await.map_err(db::internal)?;
     let updated = sqlx::query(
         "UPDATE accompagnements SET date = $3, activite = $4, participants = $5, deja_accompagnes = $6,
@@ -311,8 +338,6 @@ async fn delete_children(tx: &mut Transaction<'_, Any>, id: Uuid) -> Result<(), 
     }
     Ok(())
 }
-
-type AnyQuery<'q> = sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>>;
 
 /// The child rows (themes, age and statut counts, redirections) of a set of records, loaded
 /// with one query per table rather than one per record.

@@ -83,6 +83,18 @@ impl SessionHandle {
         Ok(())
     }
 
+    /// Ends every other session of this conseiller (after a password change).
+    pub async fn close_others(&self, db: &db::Db) -> Result<(), ApiError> {
+        let conseiller_id = self.conseiller_id()?;
+        sqlx::query("DELETE FROM sessions WHERE conseiller_id = $1 AND token_hash <> $2")
+            .bind(conseiller_id)
+            .bind(self.token_hash.as_deref().unwrap_or_default())
+            .execute(&db.pool)
+            .await
+            .map_err(db::internal)?;
+        Ok(())
+    }
+
     fn set_change(&self, change: CookieChange) {
         *self.change.lock().expect("session lock") = Some(change);
     }

@@ -1,16 +1,22 @@
-//! Small widgets shared by the pages.
+//! Small widgets shared by the pages (DSFR classes, large touch targets).
 
 use dioxus::prelude::*;
 
+use crate::api::{self, StoredAccompagnement};
 use crate::domain::FieldErrors;
 
-/// The French message of one field, linked to its control by `id` (`erreur-<field>`).
+/// The id of the element that shows a field's error, for `aria-describedby`.
+pub fn error_id(field: &str) -> String {
+    format!("erreur-{field}")
+}
+
+/// The French message of one field, if any.
 #[component]
 pub fn FieldMessage(errors: ReadSignal<FieldErrors>, field: &'static str) -> Element {
     let errors = errors.read();
     match errors.get(field) {
         Some(message) => rsx! {
-            p { class: "erreur", id: "erreur-{field}", role: "alert", "{message}" }
+            p { class: "fr-error-text", id: error_id(field), "{message}" }
         },
         None => rsx! {},
     }
@@ -24,23 +30,152 @@ pub fn TextField(
     value: Signal<String>,
     #[props(default = "text")] kind: &'static str,
     #[props(default = "")] autocomplete: &'static str,
+    #[props(default = "")] hint: &'static str,
     errors: ReadSignal<FieldErrors>,
 ) -> Element {
     let invalid = errors.read().get(id).is_some();
     rsx! {
-        div { class: "champ",
-            label { r#for: "{id}", "{label}" }
+        div { class: if invalid { "fr-input-group fr-input-group--error" } else { "fr-input-group" },
+            label { class: "fr-label", r#for: "{id}",
+                "{label}"
+                if !hint.is_empty() {
+                    span { class: "fr-hint-text", "{hint}" }
+                }
+            }
             input {
+                class: if invalid { "fr-input fr-input--error" } else { "fr-input" },
                 id: "{id}",
                 name: "{id}",
                 r#type: "{kind}",
                 autocomplete: "{autocomplete}",
                 value: "{value}",
-                "aria-invalid": "{invalid}",
-                "aria-describedby": if invalid { "erreur-{id}" } else { "" },
+                "aria-invalid": if invalid { "true" },
+                "aria-describedby": if invalid { error_id(id) },
                 oninput: move |e| value.set(e.value()),
             }
             FieldMessage { errors, field: id }
         }
+    }
+}
+
+/// A fieldset for one field of a form: its legend, its error state and message. The id
+/// `champ-<field>` is where the focus goes when the field is wrong.
+#[component]
+pub fn Group(
+    field: &'static str,
+    legend: String,
+    errors: ReadSignal<FieldErrors>,
+    children: Element,
+) -> Element {
+    let invalid = errors.read().get(field).is_some();
+    rsx! {
+        fieldset {
+            class: if invalid { "fr-fieldset groupe groupe--erreur" } else { "fr-fieldset groupe" },
+            id: "champ-{field}",
+            "aria-describedby": if invalid { error_id(field) },
+            legend { class: "fr-fieldset__legend", "{legend}" }
+            {children}
+            FieldMessage { errors, field }
+        }
+    }
+}
+
+/// A group of mutually exclusive choices shown as large toggle buttons (one tap each).
+#[component]
+pub fn Choices(
+    /// The field's name: the group's id and its error's key.
+    field: &'static str,
+    legend: String,
+    options: Vec<(String, String)>,
+    selected: Option<String>,
+    on_select: EventHandler<String>,
+    errors: ReadSignal<FieldErrors>,
+    #[props(default = "choix")] class: &'static str,
+) -> Element {
+    rsx! {
+        Group { field, legend, errors,
+            div { class: "{class}",
+                for (code, label) in options {
+                    button {
+                        key: "{code}",
+                        r#type: "button",
+                        class: "fr-tag",
+                        "aria-pressed": if selected.as_deref() == Some(code.as_str()) { "true" } else { "false" },
+                        onclick: {
+                            let code = code.clone();
+                            move |_| on_select.call(code.clone())
+                        },
+                        "{label}"
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A number with − and + buttons.
+#[component]
+pub fn Stepper(
+    id: String,
+    label: String,
+    value: i64,
+    min: i64,
+    max: i64,
+    on_change: EventHandler<i64>,
+) -> Element {
+    rsx! {
+        div { class: "stepper",
+            label { class: "fr-label", r#for: "{id}", "{label}" }
+            div { class: "stepper__controls",
+                button {
+                    r#type: "button",
+                    class: "fr-btn fr-btn--secondary stepper__button",
+                    "aria-label": "Diminuer : {label}",
+                    disabled: value <= min,
+                    onclick: move |_| on_change.call((value - 1).max(min)),
+                    "−"
+                }
+                input {
+                    class: "fr-input stepper__value",
+                    id: "{id}",
+                    r#type: "number",
+                    inputmode: "numeric",
+                    min: "{min}",
+                    max: "{max}",
+                    value: "{value}",
+                    oninput: move |e| {
+                        if let Ok(n) = e.value().trim().parse::<i64>() {
+                            on_change.call(n);
+                        }
+                    },
+                }
+                button {
+                    r#type: "button",
+                    class: "fr-btn fr-btn--secondary stepper__button",
+                    "aria-label": "Augmenter : {label}",
+                    disabled: value >= max,
+                    onclick: move |_| on_change.call((value + 1).min(max)),
+                    "+"
+                }
+            }
+        }
+    }
+}
+
+/// Loads one of the conseiller's records and shows it with `show` (or the French error).
+#[component]
+pub fn WithRecord(id: String, show: Callback<StoredAccompagnement, Element>) -> Element {
+    let loaded = use_resource(use_reactive!(|id| async move {
+        api::get_accompagnement(id).await
+    }));
+    let read = loaded.read();
+    match read.as_ref() {
+        None => rsx! { p { class: "chargement", "Chargement…" } },
+        Some(Err(error)) => rsx! {
+            h1 { "Accompagnement" }
+            p { class: "fr-error-text", role: "alert", "{error}" }
+            Link { to: super::Route::Historique {}, "Retour à l'historique" }
+        },
+        Some(Ok(stored)) => show.call(stored.clone()),
     }
 }

@@ -33,16 +33,16 @@ pub fn Connexion() -> Element {
 
     rsx! {
         main { class: "page etroite",
-            h1 { "Conum" }
-            p { class: "sous-titre", "Le suivi d'activité des conseillers numériques" }
+            p { class: "marque-accueil", "Conum" }
+            p { class: "fr-hint-text", "Le suivi d'activité des conseillers numériques" }
             form { onsubmit: submit, "aria-labelledby": "titre-connexion",
-                h2 { id: "titre-connexion", "Se connecter" }
+                h1 { id: "titre-connexion", "Se connecter" }
                 TextField { id: "email", label: "Adresse e-mail", kind: "email", autocomplete: "username", value: email, errors }
                 TextField { id: "password", label: "Mot de passe", kind: "password", autocomplete: "current-password", value: password, errors }
                 if let Some(message) = message() {
-                    p { class: "erreur", role: "alert", "{message}" }
+                    div { class: "fr-alert fr-alert--error fr-alert--sm", role: "alert", p { "{message}" } }
                 }
-                button { class: "bouton principal", r#type: "submit", "Se connecter" }
+                button { class: "fr-btn", r#type: "submit", "Se connecter" }
             }
             p { "Pas encore de compte ? "
                 Link { to: Route::Inscription {}, "Créer un compte" }

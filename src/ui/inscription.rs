@@ -3,22 +3,22 @@
 use dioxus::fullstack::Json;
 use dioxus::prelude::*;
 
-use super::components::TextField;
+use super::communes::{use_communes_loader, CommunePicker};
+use super::components::{FieldMessage, TextField};
 use super::Route;
 use crate::api::{self, ApiError};
-use crate::domain::{CommuneInput, FieldErrors, NewConseiller, SignupInput};
+use crate::domain::{Commune, CommuneInput, FieldErrors, NewConseiller, ProfilInput, SignupInput};
 
 #[component]
 pub fn Inscription() -> Element {
+    use_communes_loader();
     let email = use_signal(String::new);
     let password = use_signal(String::new);
     let prenom = use_signal(String::new);
     let nom = use_signal(String::new);
     let structure = use_signal(String::new);
-    let commune_nom = use_signal(String::new);
-    let commune_insee = use_signal(String::new);
-    let code_postal = use_signal(String::new);
-    let departement = use_signal(String::new);
+    let mut commune = use_signal(|| None::<Commune>);
+    let mut departement = use_signal(String::new);
     let mut errors = use_signal(FieldErrors::new);
     let mut message = use_signal(|| None::<String>);
 
@@ -27,15 +27,13 @@ pub fn Inscription() -> Element {
         let input = SignupInput {
             email: email(),
             password: password(),
-            prenom: prenom(),
-            nom: nom(),
-            structure: structure(),
-            commune: CommuneInput {
-                insee: commune_insee(),
-                nom: commune_nom(),
-                code_postal: code_postal(),
+            profil: ProfilInput {
+                prenom: prenom(),
+                nom: nom(),
+                structure: structure(),
+                commune: commune().map(CommuneInput::from).unwrap_or_default(),
+                departement: departement(),
             },
-            departement: departement(),
         };
         // Same rules as the server, checked here first for an instant answer.
         if let Err(found) = NewConseiller::parse(input.clone()) {
@@ -59,25 +57,40 @@ pub fn Inscription() -> Element {
 
     rsx! {
         main { class: "page etroite",
-            h1 { "Créer un compte" }
-            form { onsubmit: submit,
+            p { class: "marque-accueil", "Conum" }
+            form { onsubmit: submit, "aria-labelledby": "titre-inscription",
+                h1 { id: "titre-inscription", "Créer un compte" }
                 TextField { id: "email", label: "Adresse e-mail", kind: "email", autocomplete: "username", value: email, errors }
-                TextField { id: "password", label: "Mot de passe (12 caractères au moins)", kind: "password", autocomplete: "new-password", value: password, errors }
+                TextField { id: "password", label: "Mot de passe", hint: "12 caractères au moins", kind: "password", autocomplete: "new-password", value: password, errors }
                 TextField { id: "prenom", label: "Prénom", autocomplete: "given-name", value: prenom, errors }
                 TextField { id: "nom", label: "Nom", autocomplete: "family-name", value: nom, errors }
                 TextField { id: "structure", label: "Structure d'accueil", autocomplete: "organization", value: structure, errors }
-                fieldset {
-                    legend { "Commune de rattachement" }
-                    TextField { id: "commune_nom", label: "Nom de la commune", value: commune_nom, errors }
-                    TextField { id: "commune_insee", label: "Code INSEE", value: commune_insee, errors }
-                    TextField { id: "commune_code_postal", label: "Code postal", autocomplete: "postal-code", value: code_postal, errors }
-                    super::components::FieldMessage { errors, field: "commune" }
+                fieldset { class: "fr-fieldset groupe", id: "champ-commune",
+                    legend { class: "fr-fieldset__legend", "Commune de rattachement" }
+                    match commune() {
+                        Some(c) => rsx! {
+                            p { class: "commune-choisie", strong { "{c.nom()}" } " ({c.code_postal()})" }
+                            button { r#type: "button", class: "fr-btn fr-btn--secondary fr-btn--sm",
+                                onclick: move |_| commune.set(None), "Changer de commune" }
+                        },
+                        None => rsx! {
+                            CommunePicker {
+                                id: "inscription-commune",
+                                suggestions: vec![],
+                                on_pick: move |c: Commune| {
+                                    departement.set(c.departement().to_owned());
+                                    commune.set(Some(c));
+                                },
+                            }
+                        },
+                    }
+                    FieldMessage { errors, field: "commune" }
                 }
-                TextField { id: "departement", label: "Département (numéro)", value: departement, errors }
+                TextField { id: "departement", label: "Département", hint: "Son numéro, par exemple 69, 2A ou 974", value: departement, errors }
                 if let Some(message) = message() {
-                    p { class: "erreur", role: "alert", "{message}" }
+                    div { class: "fr-alert fr-alert--error fr-alert--sm", role: "alert", p { "{message}" } }
                 }
-                button { class: "bouton principal", r#type: "submit", "Créer mon compte" }
+                button { class: "fr-btn", r#type: "submit", "Créer mon compte" }
             }
             p { "Déjà un compte ? "
                 Link { to: Route::Connexion {}, "Se connecter" }

@@ -1,30 +1,56 @@
 //! Pages and components. Every word on screen is French.
 
+mod browser;
+mod communes;
 mod components;
 mod connexion;
+mod detail;
+mod format;
+mod historique;
 mod inscription;
+mod profil;
 mod saisie;
 mod session;
+mod shell;
+mod statistiques;
 pub mod today;
 
 use dioxus::prelude::*;
 
 use connexion::Connexion;
+use detail::Detail;
+use historique::Historique;
 use inscription::Inscription;
-use saisie::Saisie;
+use profil::MonProfil;
+use saisie::{Dupliquer, Modifier, Saisie};
+use shell::Shell;
+use statistiques::Statistiques;
 
 #[derive(Routable, Clone, PartialEq, Debug)]
 #[rustfmt::skip]
 pub enum Route {
-    #[route("/")]
-    Saisie {},
     #[route("/connexion")]
     Connexion {},
     #[route("/inscription")]
     Inscription {},
+    #[layout(Shell)]
+        #[route("/")]
+        Saisie {},
+        #[route("/historique")]
+        Historique {},
+        #[route("/accompagnements/:id")]
+        Detail { id: String },
+        #[route("/accompagnements/:id/modifier")]
+        Modifier { id: String },
+        #[route("/accompagnements/:id/dupliquer")]
+        Dupliquer { id: String },
+        #[route("/statistiques")]
+        Statistiques {},
+        #[route("/profil")]
+        MonProfil {},
 }
 
-/// The root component: document head, stylesheet, router.
+/// The root component: document head, stylesheets, router.
 #[component]
 pub fn App() -> Element {
     // Effects only run in the browser, after hydration: the marker tells tests (and CSS)
@@ -34,7 +60,7 @@ pub fn App() -> Element {
     });
     rsx! {
         document::Title { "Conum — suivi d'activité" }
-        document::Meta { name: "viewport", content: "width=device-width, initial-scale=1" }
+        document::Stylesheet { href: "/dsfr/dsfr.min.css" }
         document::Stylesheet { href: asset!("/assets/main.css") }
         Router::<Route> {}
     }

@@ -1,4 +1,4 @@
-//! Who is logged in, as the pages need it.
+//! Who is logged in, shared by every page under the shell.
 
 use dioxus::prelude::*;
 
@@ -15,7 +15,7 @@ pub enum ProfilState {
 
 /// Loads the profile once the page runs in the browser; without a session, goes to the
 /// login page. Nothing is loaded during server rendering, so hydration sees "Loading" too.
-pub fn use_profil() -> Signal<ProfilState> {
+pub fn use_profil_loader() -> Signal<ProfilState> {
     let mut state = use_signal(|| ProfilState::Loading);
     use_effect(move || {
         spawn(async move {
@@ -29,4 +29,18 @@ pub fn use_profil() -> Signal<ProfilState> {
         });
     });
     state
+}
+
+/// The logged-in conseiller's profile, for pages rendered inside the shell (which only
+/// renders them once the profile is loaded).
+pub fn current_profil() -> Profil {
+    match use_context::<Signal<ProfilState>>()() {
+        ProfilState::Ready(profil) => profil,
+        _ => unreachable!("pages under the shell render only once the profile is loaded"),
+    }
+}
+
+/// Replaces the profile everyone sees (after the Profil page saved it).
+pub fn set_profil(profil: Profil) {
+    use_context::<Signal<ProfilState>>().set(ProfilState::Ready(profil));
 }

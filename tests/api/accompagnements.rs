@@ -187,6 +187,31 @@ on_both_databases! {
         assert_eq!(device.delete(id).await.status(), StatusCode::NOT_FOUND);
     }
 
+    async fn the_commune_is_stored_as_the_official_list_spells_it(app) {
+        let device = app.conseiller("camille@exemple.fr").await;
+        let mut record = record_on("2026-11-02");
+        record["commune"] = json!({ "insee": "2a004", "nom": "ajaccio", "code_postal": "20090" });
+
+        let stored: Value = device.create(&record).await.json().await.unwrap();
+
+        assert_eq!(stored["commune"], json!({ "insee": "2A004", "nom": "Ajaccio", "code_postal": "20090" }));
+    }
+
+    async fn the_last_record_is_the_one_saved_last(app) {
+        let device = app.conseiller("camille@exemple.fr").await;
+        assert_eq!(device.last().await.json::<Value>().await.unwrap(), Value::Null);
+        device.create(&record_on("2026-11-20")).await;
+        let older_but_saved_later = record_on("2026-11-02");
+        device.create(&older_but_saved_later).await;
+        let other = app.conseiller("dominique@exemple.fr").await;
+        other.create(&record_on("2026-11-21")).await;
+
+        let last: Value = device.last().await.json().await.unwrap();
+
+        assert_eq!(last["id"], older_but_saved_later["id"]);
+        assert_eq!(app.device().last().await.status(), StatusCode::UNAUTHORIZED);
+    }
+
     async fn a_missing_record_answers_404_in_french(app) {
         let device = app.conseiller("camille@exemple.fr").await;
         let id = new_id();

@@ -133,6 +133,68 @@ on_both_databases! {
         assert_eq!(device.listed_ids("").await.len(), 1);
     }
 
+    async fn the_profile_can_be_changed_but_not_its_email(app) {
+        let device = app.conseiller("camille@exemple.fr").await;
+        let change = json!({
+            "email": "autre@exemple.fr",
+            "prenom": "Camille", "nom": "Durand", "structure": "France Services de Vénissieux",
+            "commune": { "insee": "69259", "nom": "venissieux", "code_postal": "69200" },
+            "departement": "69"
+        });
+
+        let response = device.update_profil(&change).await;
+
+        assert_eq!(response.status(), StatusCode::OK);
+        let me: Value = device.profil().await.json().await.unwrap();
+        assert_eq!(me["email"], "camille@exemple.fr");
+        assert_eq!(me["nom"], "Durand");
+        assert_eq!(me["commune"], json!({ "insee": "69259", "nom": "Vénissieux", "code_postal": "69200" }));
+    }
+
+    async fn a_profile_with_an_unknown_commune_is_refused_and_unchanged(app) {
+        let device = app.conseiller("camille@exemple.fr").await;
+        let before: Value = device.profil().await.json().await.unwrap();
+        let mut change = signup_body("camille@exemple.fr");
+        change["commune"] = json!({ "insee": "69123", "nom": "Lyon", "code_postal": "75011" });
+        change["nom"] = json!("Durand");
+
+        let message = field_message(device.update_profil(&change).await, "commune").await;
+
+        assert!(message.contains("liste officielle"));
+        assert_eq!(device.profil().await.json::<Value>().await.unwrap(), before);
+    }
+
+    async fn changing_the_password_needs_the_current_one_and_logs_out_other_devices(app) {
+        let laptop = app.conseiller("camille@exemple.fr").await;
+        let phone = app.device();
+        phone.log_in("camille@exemple.fr", PASSWORD).await;
+
+        let wrong = laptop.change_password("pas le bon", "une toute nouvelle phrase").await;
+        assert!(field_message(wrong, "actuel").await.contains("incorrect"));
+        let short = laptop.change_password(PASSWORD, "court").await;
+        assert!(field_message(short, "nouveau").await.contains("12 caractères"));
+        assert_eq!(phone.profil().await.status(), StatusCode::OK);
+
+        let response = laptop.change_password(PASSWORD, "une toute nouvelle phrase").await;
+
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(laptop.profil().await.status(), StatusCode::OK);
+        assert_eq!(phone.profil().await.status(), StatusCode::UNAUTHORIZED);
+        let device = app.device();
+        assert_eq!(device.log_in("camille@exemple.fr", PASSWORD).await.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(device.log_in("camille@exemple.fr", "une toute nouvelle phrase").await.status(), StatusCode::OK);
+    }
+
+    async fn a_sign_up_with_an_unknown_commune_is_refused(app) {
+        let mut body = signup_body("camille@exemple.fr");
+        body["commune"] = json!({ "insee": "99999", "nom": "Nulle-Part", "code_postal": "99999" });
+
+        let message = field_message(app.device().sign_up(&body).await, "commune").await;
+
+        assert!(message.contains("liste officielle"));
+        assert_eq!(app.count("SELECT COUNT(*) FROM conseillers").await, 0);
+    }
+
     async fn without_a_session_every_record_operation_is_refused_with_401(app) {
         let device = app.device();
         let id = new_id();

@@ -274,6 +274,32 @@ impl Device {
             .expect("request")
     }
 
+    pub async fn update_profil(&self, body: &Value) -> Response {
+        self.http
+            .put(self.url("/api/moi"))
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn change_password(&self, actuel: &str, nouveau: &str) -> Response {
+        self.http
+            .put(self.url("/api/moi/mot-de-passe"))
+            .json(&json!({ "actuel": actuel, "nouveau": nouveau }))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn last(&self) -> Response {
+        self.http
+            .get(self.url("/api/accompagnements/dernier"))
+            .send()
+            .await
+            .expect("request")
+    }
+
     pub async fn create(&self, record: &Value) -> Response {
         self.http
             .post(self.url("/api/accompagnements"))

@@ -1,14 +1,17 @@
 // Shared by the browser tests: the release server on a random port with a fresh SQLite
-// database, and headless Debian Chromium driven by Playwright.
+// database, headless Debian Chromium driven by Playwright, and a phone-sized page.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
+import { createRequire } from 'node:module';
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const require = createRequire(import.meta.url);
 
 /** Starts dist/server (built by scripts/build.sh) on a fresh SQLite database (unless `env`
  *  says otherwise) and resolves once it listens. */
@@ -54,8 +57,79 @@ export async function launchBrowser() {
   });
 }
 
-/** Opens `path` and waits until the client has hydrated the server-rendered page. */
+/** One server and one browser for the tests of a file, started before and stopped after. */
+export function serverAndBrowser() {
+  const shared = {};
+  before(async () => {
+    shared.server = await startServer();
+    shared.browser = await launchBrowser();
+  });
+  after(async () => {
+    await shared.browser?.close();
+    shared.server?.stop();
+  });
+  return shared;
+}
+
+/** A phone: 390×844, touch, French, in Paris. */
+export async function newPhone(browser, viewport = { width: 390, height: 844 }) {
+  return browser.newContext({
+    viewport,
+    hasTouch: true,
+    isMobile: viewport.width < 800,
+    locale: 'fr-FR',
+    timezoneId: 'Europe/Paris',
+  });
+}
+
+/** Opens `url` and waits until the client has hydrated the server-rendered page. */
 export async function open(page, url) {
   await page.goto(url);
   await page.locator('html[data-pret="1"]').waitFor({ timeout: 30_000 });
+}
+
+let accounts = 0;
+
+/** Creates an account through the API (its cookie lands in the page's context). */
+export async function signUp(page, server, commune = { insee: '69123', nom: 'Lyon', code_postal: '69001' }) {
+  accounts += 1;
+  const email = `conseiller${accounts}-${Date.now()}@exemple.fr`;
+  const response = await page.request.post(`${server.url}/api/compte`, {
+    data: {
+      email, password: 'une phrase de passe solide', prenom: 'Camille', nom: 'Martin',
+      structure: 'Médiathèque Jean Macé', departement: commune.insee.slice(0, 2), commune,
+    },
+  });
+  if (response.status() !== 200) throw new Error(`sign-up: ${response.status()} ${await response.text()}`);
+  return email;
+}
+
+/** The records the server holds for the page's conseiller, newest first. */
+export async function serverRecords(page, server) {
+  const response = await page.request.get(`${server.url}/api/accompagnements?par_page=200`);
+  return (await response.json()).items;
+}
+
+/** Today in Paris, AAAA-MM-JJ. */
+export function todayInParis() {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date());
+}
+
+/** Runs axe-core in the page and returns its violations. */
+export async function axeViolations(page) {
+  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`);
+}
+
+/** Taps and counts: the tests prove how many taps a task takes. */
+export function tapCounter() {
+  const counter = {
+    taps: 0,
+    async tap(locator) {
+      counter.taps += 1;
+      await locator.tap();
+    },
+  };
+  return counter;
 }

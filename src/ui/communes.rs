@@ -1,0 +1,146 @@
+//! The commune picker: searches the official list shipped with the app, in the browser, so it
+//! works without the server. The profile's commune and the last used ones come first.
+
+use std::rc::Rc;
+
+use dioxus::prelude::*;
+
+use super::browser;
+use crate::domain::referentiel::Referentiel;
+use crate::domain::{Commune, CommuneInput};
+
+static COMMUNES_TSV: Asset = asset!("/assets/communes.tsv");
+const RECENT_KEY: &str = "conum.communes.recentes";
+const RECENT_MAX: usize = 5;
+const RESULTS_MAX: usize = 20;
+
+#[derive(Clone, Default)]
+pub struct Communes(pub Option<Rc<Referentiel>>);
+
+impl PartialEq for Communes {
+    fn eq(&self, other: &Self) -> bool {
+        match (&self.0, &other.0) {
+            (Some(a), Some(b)) => Rc::ptr_eq(a, b),
+            (None, None) => true,
+            _ => false,
+        }
+    }
+}
+
+/// Starts loading the list (once per app) and shares it with every picker.
+pub fn use_communes_loader() {
+    let mut communes = use_context_provider(|| Signal::new(Communes::default()));
+    use_effect(move || {
+        spawn(async move {
+            if let Some(text) = browser::fetch_text(&COMMUNES_TSV.to_string()).await {
+                communes.set(Communes(Some(Rc::new(Referentiel::parse(&text)))));
+            }
+        });
+    });
+}
+
+/// Remembers a commune as recently used (kept on the device).
+pub fn remember(commune: &Commune) {
+    let commune = commune.clone();
+    spawn(async move {
+        let mut recent: Vec<CommuneInput> = browser::load(RECENT_KEY).await.unwrap_or_default();
+        let input = CommuneInput::from(commune);
+        recent.retain(|c| c != &input);
+        recent.insert(0, input);
+        recent.truncate(RECENT_MAX);
+        browser::store(RECENT_KEY, &recent);
+    });
+}
+
+/// A search box over the official list. `suggestions` are shown before anything is typed.
+#[component]
+pub fn CommunePicker(
+    /// Prefix of the element ids, so two pickers can live on one page.
+    id: &'static str,
+    suggestions: Vec<Commune>,
+    on_pick: EventHandler<Commune>,
+    on_cancel: Option<EventHandler<()>>,
+) -> Element {
+    let communes = use_context::<Signal<Communes>>();
+    let mut query = use_signal(String::new);
+    let mut recent = use_signal(Vec::<Commune>::new);
+    use_effect(move || {
+        spawn(async move {
+            let stored: Vec<CommuneInput> = browser::load(RECENT_KEY).await.unwrap_or_default();
+            recent.set(
+                stored
+                    .into_iter()
+                    .filter_map(|c| Commune::try_from(c).ok())
+                    .collect(),
+            );
+        });
+    });
+
+    let typed = query();
+    let options: Vec<Commune> = if typed.trim().is_empty() {
+        let mut first = suggestions.clone();
+        for commune in recent() {
+            if !first.contains(&commune) {
+                first.push(commune);
+            }
+        }
+        first
+    } else {
+        match &communes().0 {
+            Some(list) => list
+                .search(&typed, RESULTS_MAX)
+                .iter()
+                .map(|found| found.to_commune())
+                .collect(),
+            None => Vec::new(),
+        }
+    };
+    let loading = communes().0.is_none() && !typed.trim().is_empty();
+    let input_id = format!("{id}-recherche");
+    let results_id = format!("{id}-resultats");
+
+    rsx! {
+        div { class: "commune-picker",
+            div { class: "fr-input-group",
+                label { class: "fr-label", r#for: "{input_id}",
+                    "Rechercher une commune"
+                    span { class: "fr-hint-text", "Nom ou code postal, par exemple « saint etienne » ou « 75011 »" }
+                }
+                input {
+                    class: "fr-input",
+                    id: "{input_id}",
+                    r#type: "search",
+                    autocomplete: "off",
+                    "aria-controls": "{results_id}",
+                    value: "{typed}",
+                    oninput: move |e| query.set(e.value()),
+                }
+            }
+            if loading {
+                p { class: "fr-hint-text", "Chargement de la liste des communes…" }
+            } else if options.is_empty() && !typed.trim().is_empty() {
+                p { class: "fr-hint-text", role: "status", "Aucune commune ne correspond à « {typed} »." }
+            }
+            ul { class: "resultats-communes", id: "{results_id}", "aria-label": "Communes proposées",
+                for commune in options {
+                    li { key: "{commune.insee()}-{commune.code_postal()}",
+                        button {
+                            r#type: "button",
+                            class: "choix-commune",
+                            onclick: {
+                                let commune = commune.clone();
+                                move |_| on_pick.call(commune.clone())
+                            },
+                            span { class: "nom", "{commune.nom()}" }
+                            span { class: "cp", " {commune.code_postal()}" }
+                        }
+                    }
+                }
+            }
+            if let Some(cancel) = on_cancel {
+                button { r#type: "button", class: "fr-btn fr-btn--tertiary fr-btn--sm",
+                    onclick: move |_| cancel.call(()), "Garder la commune actuelle" }
+            }
+        }
+    }
+}

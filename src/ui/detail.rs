@@ -1,0 +1,109 @@
+//! One record in full, with Modifier, Dupliquer and Supprimer.
+
+use dioxus::prelude::*;
+
+use super::components::WithRecord;
+use super::format;
+use super::Route;
+use crate::api::{self, StoredAccompagnement};
+use crate::domain::Accompagnement;
+
+#[component]
+pub fn Detail(id: String) -> Element {
+    rsx! {
+        WithRecord { id, show: move |stored: StoredAccompagnement| rsx! { Actions { a: stored.accompagnement } } }
+    }
+}
+
+/// The record and what can be done with it.
+#[component]
+fn Actions(a: Accompagnement) -> Element {
+    let mut confirming = use_signal(|| false);
+    let mut problem = use_signal(|| None::<String>);
+    let id = a.id().to_string();
+    let delete = {
+        let id = id.clone();
+        move |_| {
+            let id = id.clone();
+            async move {
+                match api::delete_accompagnement(id).await {
+                    Ok(()) => {
+                        navigator().replace(Route::Historique {});
+                    }
+                    Err(error) => problem.set(Some(error.to_string())),
+                }
+            }
+        }
+    };
+
+    rsx! {
+        h1 { "{a.activite().label()}" }
+        p { class: "fr-hint-text", "{format::date_longue(a.date())}" }
+        Fields { a: a.clone() }
+        div { class: "actions",
+            Link { class: "fr-btn", to: Route::Modifier { id: id.clone() }, "Modifier" }
+            Link { class: "fr-btn fr-btn--secondary", to: Route::Dupliquer { id: id.clone() }, "Dupliquer" }
+            button { r#type: "button", class: "fr-btn fr-btn--tertiary",
+                onclick: move |_| confirming.set(true), "Supprimer" }
+        }
+        if confirming() {
+            div { class: "fr-alert fr-alert--warning confirmation", role: "alertdialog", "aria-labelledby": "titre-suppression",
+                h2 { class: "fr-alert__title", id: "titre-suppression", "Supprimer cet accompagnement ?" }
+                p { "Il disparaîtra de votre historique et de vos statistiques." }
+                div { class: "actions",
+                    button { r#type: "button", class: "fr-btn", onclick: delete, "Confirmer la suppression" }
+                    button { r#type: "button", class: "fr-btn fr-btn--secondary",
+                        onclick: move |_| confirming.set(false), "Garder" }
+                }
+            }
+        }
+        if let Some(message) = problem() {
+            p { class: "fr-error-text", role: "alert", "{message}" }
+        }
+    }
+}
+
+#[component]
+fn Fields(a: Accompagnement) -> Element {
+    let counts = |pairs: Vec<(&'static str, u32)>| -> String {
+        pairs
+            .into_iter()
+            .map(|(label, n)| format!("{label} : {n}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let ages = counts(a.ages().iter().map(|(k, n)| (k.label(), *n)).collect());
+    let statuts = counts(a.statuts().iter().map(|(k, n)| (k.label(), *n)).collect());
+    let themes: Vec<&str> = a.thematiques().iter().map(|t| t.label()).collect();
+    let suivi = a.suivi();
+    let redirections: Vec<String> = a
+        .redirections()
+        .iter()
+        .map(|r| format!("{} : {}", r.label(), r.personnes))
+        .collect();
+    rsx! {
+        dl { class: "fiche",
+            dt { "Date" } dd { "{format::date_courte(a.date())}" }
+            dt { "Participants" } dd { "{a.participants()}" }
+            if let Some(n) = a.deja_accompagnes() {
+                dt { "Déjà accompagnés" } dd { "{n}" }
+            }
+            dt { "Commune" } dd { "{a.commune().display_name()}" }
+            dt { "Lieu" } dd { "{a.canal().label()}" }
+            dt { "Tranches d'âge" } dd { "{ages}" }
+            dt { "Statuts" } dd { "{statuts}" }
+            dt { "Thématiques" } dd { "{themes.join(\", \")}" }
+            dt { "Durée" } dd { "{format::duree(a.duree_minutes().into())}" }
+            if suivi.total() > 0 {
+                dt { "Suivi" }
+                dd { "individuel : {suivi.individuel}, atelier : {suivi.atelier}, redirection : {suivi.redirection}" }
+            }
+            if !redirections.is_empty() {
+                dt { "Redirections" } dd { "{redirections.join(\", \")}" }
+            }
+            if let Some(text) = a.annotation() {
+                dt { "Annotation" } dd { "{text}" }
+            }
+        }
+    }
+}

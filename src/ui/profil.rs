@@ -1,0 +1,156 @@
+//! Profil: the conseiller's details (the form's defaults), password, logout.
+
+use dioxus::fullstack::Json;
+use dioxus::prelude::*;
+
+use super::communes::CommunePicker;
+use super::components::{FieldMessage, TextField};
+use super::session::{current_profil, set_profil};
+use super::Route;
+use crate::api::{self, ApiError};
+use crate::domain::{Commune, FieldErrors, PasswordChange, ProfilDetails, ProfilInput};
+
+#[component]
+pub fn MonProfil() -> Element {
+    let profil = current_profil();
+    rsx! {
+        h1 { "Mon profil" }
+        p { class: "fr-hint-text", "Connecté avec {profil.email}" }
+        DetailsForm { details: profil.details.clone() }
+        PasswordForm {}
+        section { class: "groupe", "aria-labelledby": "titre-deconnexion",
+            h2 { id: "titre-deconnexion", "Déconnexion" }
+            button { r#type: "button", class: "fr-btn fr-btn--secondary",
+                onclick: move |_| async move {
+                    // Whatever the answer, the cookie is gone or useless.
+                    let _ = api::log_out().await;
+                    navigator().replace(Route::Connexion {});
+                },
+                "Se déconnecter" }
+        }
+    }
+}
+
+#[component]
+fn DetailsForm(details: ProfilDetails) -> Element {
+    let prenom = use_signal(|| details.prenom.clone());
+    let nom = use_signal(|| details.nom.clone());
+    let structure = use_signal(|| details.structure.clone());
+    let departement = use_signal(|| details.departement.clone());
+    let mut commune = use_signal(|| details.commune.clone());
+    let mut picking = use_signal(|| false);
+    let mut errors = use_signal(FieldErrors::new);
+    let mut message = use_signal(|| None::<(bool, String)>);
+
+    let submit = move |event: FormEvent| {
+        event.prevent_default();
+        let input = ProfilInput {
+            prenom: prenom(),
+            nom: nom(),
+            structure: structure(),
+            commune: commune().into(),
+            departement: departement(),
+        };
+        if let Err(found) = ProfilDetails::parse(input.clone()) {
+            errors.set(found);
+            message.set(Some((false, "Certains champs sont à corriger.".into())));
+            return;
+        }
+        spawn(async move {
+            match api::update_profil(Json(input)).await {
+                Ok(profil) => {
+                    errors.set(FieldErrors::new());
+                    message.set(Some((true, "Profil enregistré.".into())));
+                    set_profil(profil);
+                }
+                Err(ApiError::Invalid { errors: found }) => {
+                    errors.set(found);
+                    message.set(Some((false, "Certains champs sont à corriger.".into())));
+                }
+                Err(error) => message.set(Some((false, error.to_string()))),
+            }
+        });
+    };
+
+    rsx! {
+        form { class: "groupe", onsubmit: submit, "aria-labelledby": "titre-details",
+            h2 { id: "titre-details", "Mes informations" }
+            TextField { id: "prenom", label: "Prénom", autocomplete: "given-name", value: prenom, errors }
+            TextField { id: "nom", label: "Nom", autocomplete: "family-name", value: nom, errors }
+            TextField { id: "structure", label: "Structure d'accueil", autocomplete: "organization", value: structure, errors }
+            fieldset { class: "fr-fieldset groupe", id: "champ-commune",
+                legend { class: "fr-fieldset__legend", "Commune de rattachement" }
+                p { class: "commune-choisie", strong { "{commune().nom()}" } " ({commune().code_postal()})" }
+                if picking() {
+                    CommunePicker {
+                        id: "profil-commune",
+                        suggestions: vec![],
+                        on_pick: move |c: Commune| { commune.set(c); picking.set(false); },
+                        on_cancel: move |_| picking.set(false),
+                    }
+                } else {
+                    button { r#type: "button", class: "fr-btn fr-btn--secondary fr-btn--sm",
+                        onclick: move |_| picking.set(true), "Changer de commune" }
+                }
+                FieldMessage { errors, field: "commune" }
+            }
+            TextField { id: "departement", label: "Département", hint: "Son numéro, par exemple 69, 2A ou 974", value: departement, errors }
+            if let Some((ok, text)) = message() {
+                div { class: if ok { "fr-alert fr-alert--success fr-alert--sm" } else { "fr-alert fr-alert--error fr-alert--sm" },
+                    role: "status", p { "{text}" } }
+            }
+            button { class: "fr-btn", r#type: "submit", "Enregistrer mon profil" }
+        }
+    }
+}
+
+#[component]
+fn PasswordForm() -> Element {
+    let mut actuel = use_signal(String::new);
+    let mut nouveau = use_signal(String::new);
+    let mut errors = use_signal(FieldErrors::new);
+    let mut message = use_signal(|| None::<(bool, String)>);
+
+    let submit = move |event: FormEvent| {
+        event.prevent_default();
+        let change = PasswordChange {
+            actuel: actuel(),
+            nouveau: nouveau(),
+        };
+        if let Err(found) = change.check() {
+            errors.set(found);
+            return;
+        }
+        spawn(async move {
+            match api::change_password(Json(change)).await {
+                Ok(()) => {
+                    errors.set(FieldErrors::new());
+                    actuel.set(String::new());
+                    nouveau.set(String::new());
+                    message.set(Some((
+                        true,
+                        "Mot de passe changé. Vos autres appareils sont déconnectés.".into(),
+                    )));
+                }
+                Err(ApiError::Invalid { errors: found }) => {
+                    errors.set(found);
+                    message.set(None);
+                }
+                Err(error) => message.set(Some((false, error.to_string()))),
+            }
+        });
+    };
+
+    rsx! {
+        form { class: "groupe", onsubmit: submit, "aria-labelledby": "titre-mot-de-passe",
+            h2 { id: "titre-mot-de-passe", "Changer de mot de passe" }
+            TextField { id: "actuel", label: "Mot de passe actuel", kind: "password", autocomplete: "current-password", value: actuel, errors }
+            TextField { id: "nouveau", label: "Nouveau mot de passe", hint: "12 caractères au moins", kind: "password", autocomplete: "new-password", value: nouveau, errors }
+            if let Some((ok, text)) = message() {
+                div { class: if ok { "fr-alert fr-alert--success fr-alert--sm" } else { "fr-alert fr-alert--error fr-alert--sm" },
+                    role: "status", p { "{text}" } }
+            }
+            button { class: "fr-btn", r#type: "submit", "Changer le mot de passe" }
+        }
+    }
+}
