@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod domain;
+pub mod offline;
 #[cfg(feature = "server")]
 pub mod server;
 pub mod ui;

@@ -2,10 +2,11 @@
 
 use axum::body::Body;
 use axum::extract::Request;
-use axum::http::header::CONTENT_TYPE;
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::Response;
+use axum::routing::get;
 use axum::Router;
 use dioxus::fullstack::AsStatusCode;
 use dioxus::server::{DioxusRouterExt, ServeConfig};
@@ -13,7 +14,7 @@ use tower_http::compression::CompressionLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
-use super::{communes, passwords, sessions, AppState};
+use super::{communes, passwords, precache, sessions, AppState};
 use crate::api::ApiError;
 
 /// Logs go to stderr, one line per request; `RUST_LOG` tunes them.
@@ -31,13 +32,27 @@ pub fn init_logging() {
 pub fn router(state: AppState) -> Router {
     let public = std::env::var_os("DIOXUS_PUBLIC_PATH")
         .map(std::path::PathBuf::from)
-        .or_else(|| Some(std::env::current_exe().ok()?.parent()?.join("public")));
-    let app = if public.is_some_and(|p| p.is_dir()) {
-        Router::new().serve_dioxus_application(ServeConfig::new(), crate::ui::App)
+        .or_else(|| Some(std::env::current_exe().ok()?.parent()?.join("public")))
+        .filter(|p| p.is_dir());
+    let manifest = precache::manifest_script(public.as_deref());
+    let pages = Router::new().route(
+        "/precache-manifest.js",
+        get(move || async move {
+            (
+                [
+                    (CONTENT_TYPE, "text/javascript; charset=utf-8"),
+                    (CACHE_CONTROL, "no-cache"),
+                ],
+                manifest,
+            )
+        }),
+    );
+    let app = if public.is_some() {
+        pages.serve_dioxus_application(ServeConfig::new(), crate::ui::App)
     } else {
         // A server built without the web bundle (the API tests): pages render without scripts.
         tracing::warn!("no public/ folder next to the binary: serving the API and bare pages");
-        Router::new().serve_api_application(ServeConfig::new(), crate::ui::App)
+        pages.serve_api_application(ServeConfig::new(), crate::ui::App)
     };
     app.layer(middleware::from_fn_with_state(
         state.clone(),

@@ -8,6 +8,7 @@ pub mod config;
 pub mod db;
 pub mod http;
 pub mod passwords;
+pub mod precache;
 pub mod records;
 pub mod sessions;
 

@@ -2,8 +2,9 @@
 
 use dioxus::prelude::*;
 
-use crate::api::{self, StoredAccompagnement};
-use crate::domain::FieldErrors;
+use crate::api::{self, ApiError};
+use crate::domain::{Accompagnement, FieldErrors};
+use crate::offline::{self, PendingChange};
 
 /// The id of the element that shows a field's error, for `aria-describedby`.
 pub fn error_id(field: &str) -> String {
@@ -162,12 +163,19 @@ pub fn Stepper(
     }
 }
 
-/// Loads one of the conseiller's records and shows it with `show` (or the French error).
+/// A record as the pages show it: from the server, or still waiting in the outbox.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ShownRecord {
+    pub record: Accompagnement,
+    /// Set while a change of this record waits to be sent (with the server's refusal, if any).
+    pub waiting: Option<PendingChange>,
+}
+
+/// Loads one of the conseiller's records — the outbox's version first, then the server's,
+/// then (offline) the copy of the history kept on the phone — and shows it with `show`.
 #[component]
-pub fn WithRecord(id: String, show: Callback<StoredAccompagnement, Element>) -> Element {
-    let loaded = use_resource(use_reactive!(|id| async move {
-        api::get_accompagnement(id).await
-    }));
+pub fn WithRecord(id: String, show: Callback<ShownRecord, Element>) -> Element {
+    let loaded = use_resource(use_reactive!(|id| async move { find_record(id).await }));
     let read = loaded.read();
     match read.as_ref() {
         None => rsx! { p { class: "chargement", "Chargement…" } },
@@ -176,6 +184,34 @@ pub fn WithRecord(id: String, show: Callback<StoredAccompagnement, Element>) -> 
             p { class: "fr-error-text", role: "alert", "{error}" }
             Link { to: super::Route::Historique {}, "Retour à l'historique" }
         },
-        Some(Ok(stored)) => show.call(stored.clone()),
+        Some(Ok(shown)) => show.call(shown.clone()),
+    }
+}
+
+async fn find_record(id: String) -> Result<ShownRecord, ApiError> {
+    if let Some(change) = offline::pending_for(&id).await {
+        return match change.record() {
+            Some(record) => Ok(ShownRecord {
+                record,
+                waiting: Some(change),
+            }),
+            None => Err(ApiError::NotFound),
+        };
+    }
+    match api::get_accompagnement(id.clone()).await {
+        Ok(stored) => Ok(ShownRecord {
+            record: stored.accompagnement,
+            waiting: None,
+        }),
+        Err(ApiError::Unreachable) => offline::kept_history()
+            .await
+            .into_iter()
+            .find(|stored| stored.accompagnement.id().to_string() == id)
+            .map(|stored| ShownRecord {
+                record: stored.accompagnement,
+                waiting: None,
+            })
+            .ok_or(ApiError::Unreachable),
+        Err(error) => Err(error),
     }
 }

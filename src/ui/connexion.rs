@@ -7,6 +7,7 @@ use super::components::TextField;
 use super::Route;
 use crate::api;
 use crate::domain::{Credentials, FieldErrors};
+use crate::offline;
 
 #[component]
 pub fn Connexion() -> Element {
@@ -24,6 +25,8 @@ pub fn Connexion() -> Element {
             };
             match api::log_in(Json(credentials)).await {
                 Ok(_) => {
+                    // What waited for this login goes now.
+                    offline::flush();
                     navigator().replace(Route::Saisie {});
                 }
                 Err(error) => message.set(Some(error.to_string())),

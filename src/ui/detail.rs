@@ -2,22 +2,23 @@
 
 use dioxus::prelude::*;
 
-use super::components::WithRecord;
+use super::components::{ShownRecord, WithRecord};
 use super::format;
 use super::Route;
-use crate::api::{self, StoredAccompagnement};
 use crate::domain::Accompagnement;
+use crate::offline::{self, Change, Delivery, PendingChange};
 
 #[component]
 pub fn Detail(id: String) -> Element {
     rsx! {
-        WithRecord { id, show: move |stored: StoredAccompagnement| rsx! { Actions { a: stored.accompagnement } } }
+        WithRecord { id, show: move |shown: ShownRecord| rsx! { Actions { shown } } }
     }
 }
 
 /// The record and what can be done with it.
 #[component]
-fn Actions(a: Accompagnement) -> Element {
+fn Actions(shown: ShownRecord) -> Element {
+    let a = shown.record.clone();
     let mut confirming = use_signal(|| false);
     let mut problem = use_signal(|| None::<String>);
     let id = a.id().to_string();
@@ -26,11 +27,11 @@ fn Actions(a: Accompagnement) -> Element {
         move |_| {
             let id = id.clone();
             async move {
-                match api::delete_accompagnement(id).await {
-                    Ok(()) => {
+                match offline::send(Change::Delete, &id, None).await {
+                    Delivery::Rejected(error) => problem.set(Some(error.to_string())),
+                    _ => {
                         navigator().replace(Route::Historique {});
                     }
-                    Err(error) => problem.set(Some(error.to_string())),
                 }
             }
         }
@@ -39,6 +40,9 @@ fn Actions(a: Accompagnement) -> Element {
     rsx! {
         h1 { "{a.activite().label()}" }
         p { class: "fr-hint-text", "{format::date_longue(a.date())}" }
+        if let Some(waiting) = &shown.waiting {
+            WaitingNotice { change: waiting.clone() }
+        }
         Fields { a: a.clone() }
         div { class: "actions",
             Link { class: "fr-btn", to: Route::Modifier { id: id.clone() }, "Modifier" }
@@ -60,6 +64,22 @@ fn Actions(a: Accompagnement) -> Element {
         if let Some(message) = problem() {
             p { class: "fr-error-text", role: "alert", "{message}" }
         }
+    }
+}
+
+/// Says that the record is not on the server yet, and why when the server refused it.
+#[component]
+pub fn WaitingNotice(change: PendingChange) -> Element {
+    match &change.error {
+        Some(rejection) => rsx! {
+            div { class: "fr-alert fr-alert--error fr-alert--sm", role: "alert",
+                p { "Refusé par le serveur : {rejection.message}" }
+                p { "Modifiez-le pour le corriger : il sera envoyé à nouveau." }
+            }
+        },
+        None => rsx! {
+            p { class: "fr-badge fr-badge--info", "En attente d'envoi" }
+        },
     }
 }
 

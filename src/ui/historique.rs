@@ -3,9 +3,12 @@
 use chrono::NaiveDate;
 use dioxus::prelude::*;
 
+use super::detail::WaitingNotice;
 use super::format;
 use super::Route;
-use crate::api::{self, ListQuery, StoredAccompagnement};
+use crate::api::{self, ApiError, ListQuery, StoredAccompagnement};
+use crate::domain::Accompagnement;
+use crate::offline::{self, OutboxStatus, PendingChange};
 
 const PAR_PAGE: u32 = 30;
 
@@ -17,6 +20,12 @@ pub fn Historique() -> Element {
     let mut total = use_signal(|| None::<u64>);
     let mut page = use_signal(|| 1u32);
     let mut problem = use_signal(|| None::<String>);
+    let outbox = use_context::<Signal<OutboxStatus>>();
+    // Follows the outbox: a record leaves this list when the server acknowledges it.
+    let waiting = use_resource(move || async move {
+        outbox();
+        offline::pending().await
+    });
 
     // Reloads from the first page whenever the period changes; "Afficher plus" adds pages.
     let _loader = use_resource(move || async move {
@@ -26,21 +35,40 @@ pub fn Historique() -> Element {
             page: Some(page()),
             par_page: Some(PAR_PAGE),
         };
+        let first_page = query.page == Some(1);
+        let whole_period = query.du.is_none() && query.au.is_none();
         match api::list_accompagnements(query).await {
             Ok(found) => {
                 problem.set(None);
                 total.set(Some(found.total));
                 if found.page == 1 {
+                    if whole_period {
+                        offline::keep_history(&found.items);
+                    }
                     items.set(found.items);
                 } else {
                     items.write().extend(found.items);
                 }
             }
+            Err(ApiError::Unreachable) if first_page => {
+                let kept = offline::kept_history().await;
+                problem.set(Some("Hors connexion : voici les derniers accompagnements affichés sur ce téléphone.".into()));
+                total.set(Some(kept.len() as u64));
+                items.set(kept);
+            }
             Err(error) => problem.set(Some(error.to_string())),
         }
     });
 
-    let shown = items();
+    let waiting: Vec<PendingChange> = waiting().unwrap_or_default();
+    let shown: Vec<StoredAccompagnement> = items()
+        .into_iter()
+        .filter(|stored| {
+            !waiting
+                .iter()
+                .any(|w| w.id == stored.accompagnement.id().to_string())
+        })
+        .collect();
     let more = total().is_some_and(|t| (shown.len() as u64) < t);
     let mut days: Vec<(NaiveDate, Vec<StoredAccompagnement>)> = Vec::new();
     for stored in shown {
@@ -74,6 +102,16 @@ pub fn Historique() -> Element {
         if let Some(message) = problem() {
             p { class: "fr-error-text", role: "alert", "{message}" }
         }
+        if waiting.iter().any(|w| w.record().is_some()) {
+            section { class: "jour en-attente-liste", "aria-labelledby": "titre-en-attente",
+                h2 { class: "jour__titre", id: "titre-en-attente", "En attente d'envoi" }
+                ul { class: "liste",
+                    for change in waiting.iter().filter(|w| w.record().is_some()).cloned() {
+                        WaitingLine { key: "{change.id}", change }
+                    }
+                }
+            }
+        }
         match total() {
             None => rsx! { p { class: "chargement", "Chargement…" } },
             Some(0) => rsx! { p { "Aucun accompagnement sur cette période." } },
@@ -97,21 +135,46 @@ pub fn Historique() -> Element {
 }
 
 #[component]
+fn WaitingLine(change: PendingChange) -> Element {
+    let Some(a) = change.record() else {
+        return rsx! {};
+    };
+    rsx! {
+        li { class: "accompagnement accompagnement--en-attente",
+            Summary { a: a.clone(), date: true }
+            WaitingNotice { change }
+        }
+    }
+}
+
+#[component]
 fn RecordLine(stored: StoredAccompagnement) -> Element {
-    let a = &stored.accompagnement;
+    rsx! {
+        li { class: "accompagnement",
+            Summary { a: stored.accompagnement, date: false }
+        }
+    }
+}
+
+/// One line of the history: a link to the record.
+#[component]
+fn Summary(a: Accompagnement, date: bool) -> Element {
     let themes: Vec<&str> = a.thematiques().iter().map(|t| t.label()).collect();
     let personnes = if a.participants() > 1 {
         format!(" · {} participants", a.participants())
     } else {
         String::new()
     };
+    let day = if date {
+        format!("{} · ", format::date_courte(a.date()))
+    } else {
+        String::new()
+    };
     rsx! {
-        li { class: "accompagnement",
-            Link { to: Route::Detail { id: a.id().to_string() },
-                strong { "{a.activite().label()}" }
-                span { "{personnes} · {a.commune().nom()} · {format::duree(a.duree_minutes().into())}" }
-            }
-            div { class: "themes", "{themes.join(\", \")}" }
+        Link { to: Route::Detail { id: a.id().to_string() },
+            strong { "{day}{a.activite().label()}" }
+            span { "{personnes} · {a.commune().nom()} · {format::duree(a.duree_minutes().into())}" }
         }
+        div { class: "themes", "{themes.join(\", \")}" }
     }
 }

@@ -1,6 +1,6 @@
 //! Pages and components. Every word on screen is French.
 
-mod browser;
+pub(crate) mod browser;
 mod communes;
 mod components;
 mod connexion;
@@ -58,6 +58,7 @@ pub fn App() -> Element {
     use_effect(|| {
         document::eval("document.documentElement.dataset.pret = '1'");
     });
+    crate::offline::use_service_worker();
     rsx! {
         document::Title { "Conum — suivi d'activité" }
         document::Stylesheet { href: "/dsfr/dsfr.min.css" }

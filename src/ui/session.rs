@@ -5,6 +5,7 @@ use dioxus::prelude::*;
 use super::Route;
 use crate::api::{self, ApiError};
 use crate::domain::Profil;
+use crate::offline;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum ProfilState {
@@ -20,11 +21,18 @@ pub fn use_profil_loader() -> Signal<ProfilState> {
     use_effect(move || {
         spawn(async move {
             match api::current_profil().await {
-                Ok(profil) => state.set(ProfilState::Ready(profil)),
+                Ok(profil) => {
+                    offline::keep_profil(&profil);
+                    state.set(ProfilState::Ready(profil));
+                }
                 Err(ApiError::Unauthorized) => {
                     navigator().replace(Route::Connexion {});
                 }
-                Err(error) => state.set(ProfilState::Failed(error.to_string())),
+                // Offline: the profile kept on the phone is enough to record.
+                Err(error) => match offline::kept_profil().await {
+                    Some(profil) => state.set(ProfilState::Ready(profil)),
+                    None => state.set(ProfilState::Failed(error.to_string())),
+                },
             }
         });
     });
@@ -42,5 +50,6 @@ pub fn current_profil() -> Profil {
 
 /// Replaces the profile everyone sees (after the Profil page saved it).
 pub fn set_profil(profil: Profil) {
+    offline::keep_profil(&profil);
     use_context::<Signal<ProfilState>>().set(ProfilState::Ready(profil));
 }

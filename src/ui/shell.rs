@@ -5,12 +5,18 @@ use dioxus::prelude::*;
 use super::communes::use_communes_loader;
 use super::session::{use_profil_loader, ProfilState};
 use super::Route;
+use crate::offline;
 
 #[component]
 pub fn Shell() -> Element {
     let profil = use_profil_loader();
     use_context_provider(|| profil);
     use_communes_loader();
+    let outbox = offline::use_outbox();
+    use_context_provider(|| outbox);
+    let offline::UpdateReady(update_ready) = use_context::<offline::UpdateReady>();
+    // So that the history shows something when the network is gone.
+    use_hook(|| spawn(offline::refresh_kept_history()));
 
     match profil() {
         ProfilState::Loading => rsx! {
@@ -23,6 +29,27 @@ pub fn Shell() -> Element {
             header { class: "bandeau",
                 span { class: "marque", "Conum" }
                 span { class: "qui", "{profil.details.prenom} {profil.details.nom}" }
+            }
+            div { class: "etat", role: "status", "aria-live": "polite",
+                if update_ready() {
+                    div { class: "fr-notice fr-notice--info bandeau-etat",
+                        span { "Nouvelle version disponible" }
+                        button { r#type: "button", class: "fr-btn fr-btn--sm",
+                            onclick: move |_| offline::activate_update(), "Recharger" }
+                    }
+                }
+                if outbox().login_needed {
+                    div { class: "fr-alert fr-alert--warning fr-alert--sm bandeau-etat",
+                        p { "Votre session a expiré : "
+                            Link { to: Route::Connexion {}, "reconnectez-vous" }
+                            " pour envoyer vos accompagnements (ils sont gardés sur ce téléphone)." }
+                    }
+                }
+                if outbox().pending > 0 {
+                    p { class: "en-attente",
+                        Link { to: Route::Historique {}, "{outbox().pending} en attente d'envoi" }
+                    }
+                }
             }
             nav { class: "navigation", "aria-label": "Navigation principale",
                 Link { to: Route::Saisie {}, active_class: "actif", "Saisir" }

@@ -14,14 +14,15 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const require = createRequire(import.meta.url);
 
 /** Starts dist/server (built by scripts/build.sh) on a fresh SQLite database (unless `env`
- *  says otherwise) and resolves once it listens. */
-export async function startServer(env = {}) {
-  const dir = mkdtempSync(join(tmpdir(), 'conum-browser-'));
+ *  says otherwise) and resolves once it listens. `halt()` stops the process and keeps the
+ *  data, `restart()` starts it again on the same port and database, `stop()` ends it all. */
+export async function startServer(env = {}, { dir, port = 0 } = {}) {
+  dir ??= mkdtempSync(join(tmpdir(), 'conum-browser-'));
   const child = spawn(join(root, 'dist', 'server'), [], {
     env: {
       ...process.env,
       HOST: '127.0.0.1',
-      PORT: '0',
+      PORT: String(port),
       DATABASE_URL: `sqlite://${dir}/conum.db?mode=rwc`,
       ...env,
     },
@@ -32,13 +33,24 @@ export async function startServer(env = {}) {
     lines.once('line', (line) => resolve(line.match(/http:\/\/\S+/)[0]));
     child.once('exit', (code) => reject(new Error(`dist/server exited with ${code}`)));
   });
-  return {
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const server = {
     url,
+    port: Number(new URL(url).port),
+    dir,
+    async halt() {
+      child.kill('SIGKILL');
+      await exited;
+    },
+    restart(moreEnv = {}) {
+      return startServer({ ...env, ...moreEnv }, { dir, port: server.port });
+    },
     stop() {
       child.kill();
       rmSync(dir, { recursive: true, force: true });
     },
   };
+  return server;
 }
 
 export async function launchBrowser() {

@@ -1,16 +1,16 @@
 //! The record form: one tap per choice, sensible defaults, the domain's own validation.
 
-use dioxus::fullstack::Json;
 use dioxus::prelude::*;
 use uuid::Uuid;
 
 use super::repartition::{self, Counts};
-use crate::api::{self, ApiError, StoredAccompagnement};
+use crate::api::ApiError;
 use crate::domain::accompagnement::{RedirectionInput, SuiviInput, ANNOTATION_MAX_CHARS};
 use crate::domain::vocabulary::{
     Activite, Canal, Statut, StructureRedirection, Thematique, TrancheAge,
 };
 use crate::domain::{Accompagnement, AccompagnementInput, Commune, FieldErrors, Profil};
+use crate::offline::{self, Change, Delivery};
 use crate::ui::browser;
 use crate::ui::communes::{remember, CommunePicker};
 use crate::ui::components::{error_id, Choices, FieldMessage, Group, Stepper};
@@ -36,6 +36,13 @@ const FIELD_ORDER: [&str; 14] = [
 ];
 
 const QUICK_DURATIONS: [i64; 6] = [15, 30, 45, 60, 90, 120];
+
+/// A record the form saved, and whether the server has it yet (else it waits in the outbox).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Saved {
+    pub record: Accompagnement,
+    pub sent: bool,
+}
 
 /// What saving does: create a new record, or replace an existing one.
 #[derive(Clone, Debug, PartialEq)]
@@ -82,8 +89,8 @@ pub fn RecordForm(
     mode: FormMode,
     /// The conseiller's last record, for "Comme la dernière fois" (new records only).
     last: Option<Accompagnement>,
-    /// Called with the stored record once the server acknowledged it.
-    on_saved: EventHandler<StoredAccompagnement>,
+    /// Called once the record is safe: sent, or kept in the outbox until the network returns.
+    on_saved: EventHandler<Saved>,
 ) -> Element {
     let mut record = use_signal(|| initial.clone());
     let mut errors = use_signal(FieldErrors::new);
@@ -102,38 +109,51 @@ pub fn RecordForm(
         let mode = mode.clone();
         move |_| {
             let mut input = record();
-            if mode == FormMode::Nouveau && input.id.is_empty() {
+            if input.id.is_empty() {
+                // Made once per record: sending it again (a retry, a fix) never duplicates it.
                 input.id = Uuid::now_v7().to_string();
+                record.write().id = input.id.clone();
             }
-            if let Err(found) = Accompagnement::parse(input.clone(), today_in_paris()) {
-                show_errors(errors, problem, found);
-                return;
-            }
+            let valid = match Accompagnement::parse(input.clone(), today_in_paris()) {
+                Ok(valid) => valid,
+                Err(found) => {
+                    show_errors(errors, problem, found);
+                    return;
+                }
+            };
             let profil = profil.clone();
             let mode = mode.clone();
             spawn(async move {
                 saving.set(true);
-                let result = match mode {
-                    FormMode::Nouveau => api::create_accompagnement(Json(input.clone())).await,
-                    FormMode::Modification => {
-                        api::update_accompagnement(input.id.clone(), Json(input.clone())).await
+                let change = match mode {
+                    FormMode::Nouveau => Change::Create,
+                    FormMode::Modification => Change::Update,
+                };
+                let delivery = offline::send(change, &input.id, Some(&input)).await;
+                saving.set(false);
+                let sent = match delivery {
+                    Delivery::Sent => true,
+                    Delivery::Pending | Delivery::LoginNeeded => false,
+                    Delivery::Rejected(ApiError::Invalid { errors: found }) => {
+                        show_errors(errors, problem, found);
+                        return;
+                    }
+                    Delivery::Rejected(error) => {
+                        problem.set(Some(error.to_string()));
+                        return;
                     }
                 };
-                saving.set(false);
-                match result {
-                    Ok(stored) => {
-                        remember(stored.accompagnement.commune());
-                        errors.set(FieldErrors::new());
-                        problem.set(None);
-                        if mode == FormMode::Nouveau {
-                            record.set(blank_record(&profil));
-                            other_duration.set(false);
-                        }
-                        on_saved.call(stored);
-                    }
-                    Err(ApiError::Invalid { errors: found }) => show_errors(errors, problem, found),
-                    Err(error) => problem.set(Some(error.to_string())),
+                remember(valid.commune());
+                errors.set(FieldErrors::new());
+                problem.set(None);
+                if mode == FormMode::Nouveau {
+                    record.set(blank_record(&profil));
+                    other_duration.set(false);
                 }
+                on_saved.call(Saved {
+                    record: valid,
+                    sent,
+                });
             });
         }
     };

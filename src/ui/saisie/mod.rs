@@ -6,12 +6,13 @@ mod repartition;
 use dioxus::prelude::*;
 use uuid::Uuid;
 
-pub use form::{blank_record, copy_for_today, FormMode, RecordForm};
+pub use form::{blank_record, copy_for_today, FormMode, RecordForm, Saved};
 
-use crate::api::{self, StoredAccompagnement};
+use crate::api;
 use crate::domain::Accompagnement;
+use crate::offline::{self, Change, Delivery};
 use crate::ui::browser;
-use crate::ui::components::WithRecord;
+use crate::ui::components::{ShownRecord, WithRecord};
 use crate::ui::session::current_profil;
 use crate::ui::Route;
 
@@ -25,21 +26,33 @@ pub fn Saisie() -> Element {
     let profil = current_profil();
     let mut undo = use_signal(|| None::<Uuid>);
     let mut notice = use_signal(|| None::<String>);
+    let mut waiting = use_signal(|| false);
     let mut last = use_signal(|| None::<Accompagnement>);
     let reload_last = move || {
         spawn(async move {
-            if let Ok(found) = api::last_accompagnement().await {
-                last.set(found.map(|stored| stored.accompagnement));
-            }
+            let found = match api::last_accompagnement().await {
+                Ok(found) => {
+                    let found = found.map(|stored| stored.accompagnement);
+                    offline::keep_last(found.as_ref());
+                    found
+                }
+                Err(_) => offline::kept_last().await,
+            };
+            last.set(found);
         });
     };
     use_hook(reload_last);
     // Made from the current profile: a profile change shows in the next form at once.
     let initial = blank_record(&profil);
 
-    let on_saved = move |stored: StoredAccompagnement| {
-        let id = stored.accompagnement.id();
-        last.set(Some(stored.accompagnement));
+    let on_saved = move |saved: Saved| {
+        let id = saved.record.id();
+        offline::keep_last(Some(&saved.record));
+        last.set(Some(saved.record));
+        waiting.set(!saved.sent);
+        if saved.sent {
+            spawn(offline::refresh_kept_history());
+        }
         undo.set(Some(id));
         notice.set(None);
         spawn(async move {
@@ -52,14 +65,14 @@ pub fn Saisie() -> Element {
     let cancel = move |_| async move {
         let Some(id) = undo() else { return };
         undo.set(None);
-        match api::delete_accompagnement(id.to_string()).await {
-            Ok(()) => {
+        match offline::send(Change::Delete, &id.to_string(), None).await {
+            Delivery::Rejected(error) => notice.set(Some(error.to_string())),
+            _ => {
                 notice.set(Some(
                     "Saisie annulée : l'accompagnement est supprimé.".into(),
                 ));
                 reload_last();
             }
-            Err(error) => notice.set(Some(error.to_string())),
         }
     };
 
@@ -68,6 +81,9 @@ pub fn Saisie() -> Element {
         if undo().is_some() {
             div { class: "fr-alert fr-alert--success fr-alert--sm confirmation", role: "status",
                 p { "Accompagnement enregistré" }
+                if waiting() {
+                    p { class: "fr-hint-text", "Pas de connexion : il sera envoyé dès son retour." }
+                }
                 button { r#type: "button", class: "fr-btn fr-btn--secondary fr-btn--sm", onclick: cancel, "Annuler" }
             }
         }
@@ -84,20 +100,20 @@ pub fn Saisie() -> Element {
     }
 }
 
-/// The same form on an existing record; saving replaces it.
+/// The same form on an existing record (sent or still waiting); saving replaces it.
 #[component]
 pub fn Modifier(id: String) -> Element {
     let profil = current_profil();
     rsx! {
         WithRecord {
             id,
-            show: move |stored: StoredAccompagnement| {
-                let id = stored.accompagnement.id().to_string();
+            show: move |shown: ShownRecord| {
+                let id = shown.record.id().to_string();
                 rsx! {
                     h1 { id: "titre-saisie", "Modifier l'accompagnement" }
                     RecordForm {
                         profil: profil.clone(),
-                        initial: stored.accompagnement.into(),
+                        initial: shown.record.into(),
                         mode: FormMode::Modification,
                         last: None,
                         on_saved: move |_| {
@@ -117,15 +133,15 @@ pub fn Dupliquer(id: String) -> Element {
     rsx! {
         WithRecord {
             id,
-            show: move |stored: StoredAccompagnement| rsx! {
+            show: move |shown: ShownRecord| rsx! {
                 h1 { id: "titre-saisie", "Dupliquer l'accompagnement" }
                 RecordForm {
                     profil: profil.clone(),
-                    initial: copy_for_today(&stored.accompagnement),
+                    initial: copy_for_today(&shown.record),
                     mode: FormMode::Nouveau,
                     last: None,
-                    on_saved: move |stored: StoredAccompagnement| {
-                        navigator().replace(Route::Detail { id: stored.accompagnement.id().to_string() });
+                    on_saved: move |saved: Saved| {
+                        navigator().replace(Route::Detail { id: saved.record.id().to_string() });
                     },
                 }
             },

@@ -1,0 +1,96 @@
+//! `/precache-manifest.js`: what the service worker keeps for offline use, and the version
+//! of this deployment (a digest of those files), read once at start from the public folder.
+//! A new bundle gives a new version, so phones install the new worker and offer to reload.
+
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+/// The pages the app opens on. Every logged-in page is rendered alike by the server, so
+/// these also stand in, offline, for the others.
+pub const PAGES: [&str; 5] = ["/", "/historique", "/statistiques", "/profil", "/connexion"];
+
+/// The JavaScript module the service worker imports.
+pub fn manifest_script(public: Option<&Path>) -> String {
+    let files = public.map(precached_files).unwrap_or_default();
+    let mut digest = Sha256::new();
+    digest.update(env!("CARGO_PKG_VERSION"));
+    let mut urls = Vec::with_capacity(files.len());
+    for (url, path) in &files {
+        digest.update(url.as_bytes());
+        digest.update(std::fs::read(path).unwrap_or_default());
+        urls.push(url.clone());
+    }
+    let version = &hex::encode(digest.finalize())[..16];
+    format!(
+        "export const VERSION = {version:?};\nexport const PAGES = {};\nexport const FILES = {};\n",
+        serde_json::to_string(&PAGES).expect("strings serialise"),
+        serde_json::to_string(&urls).expect("strings serialise"),
+    )
+}
+
+/// Every file of the public folder the app may need offline, as (URL, path), sorted.
+fn precached_files(public: &Path) -> Vec<(String, PathBuf)> {
+    let mut files = Vec::new();
+    collect(public, public, &mut files);
+    files.sort();
+    files
+}
+
+fn collect(root: &Path, folder: &Path, files: &mut Vec<(String, PathBuf)>) {
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect(root, &path, files);
+            continue;
+        }
+        let Ok(relative) = path.strip_prefix(root) else {
+            continue;
+        };
+        let url = format!("/{}", relative.to_string_lossy().replace('\\', "/"));
+        if wanted_offline(&url) {
+            files.push((url, path));
+        }
+    }
+}
+
+/// Not the worker itself, not the raw index (pages are precached as rendered), not the font
+/// cuts the stylesheet never uses.
+fn wanted_offline(url: &str) -> bool {
+    let unused_font = url.starts_with("/dsfr/fonts/")
+        && !matches!(
+            url,
+            "/dsfr/fonts/Marianne-Regular.woff2"
+                | "/dsfr/fonts/Marianne-Medium.woff2"
+                | "/dsfr/fonts/Marianne-Bold.woff2"
+        );
+    !(url == "/sw.js" || url == "/index.html" || unused_font)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_manifest_lists_the_files_and_changes_with_them() {
+        let dir = std::env::temp_dir().join(format!("conum-precache-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(dir.join("assets")).unwrap();
+        std::fs::create_dir_all(dir.join("dsfr/fonts")).unwrap();
+        std::fs::write(dir.join("assets/app-dxh1.wasm"), "a").unwrap();
+        std::fs::write(dir.join("dsfr/fonts/Marianne-Light.woff2"), "x").unwrap();
+        std::fs::write(dir.join("dsfr/fonts/Marianne-Bold.woff2"), "x").unwrap();
+        std::fs::write(dir.join("index.html"), "<html>").unwrap();
+        std::fs::write(dir.join("sw.js"), "//").unwrap();
+
+        let first = manifest_script(Some(&dir));
+        assert!(first.contains(r#"export const FILES = ["/assets/app-dxh1.wasm","/dsfr/fonts/Marianne-Bold.woff2"];"#), "{first}");
+        assert!(first.contains(r#""/historique""#));
+        std::fs::write(dir.join("assets/app-dxh1.wasm"), "b").unwrap();
+        let second = manifest_script(Some(&dir));
+        assert_ne!(first.lines().next(), second.lines().next());
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}

@@ -1,0 +1,349 @@
+// Issue 4's proofs: the network loss is real — the server process is killed, then started
+// again on the same port and database.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { cpSync, appendFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startServer, launchBrowser, newPhone, open, signUp, todayInParis } from './support.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const button = (page, name) => page.getByRole('button', { name, exact: true });
+
+/** Waits until the service worker controls the page (its precache is then complete). */
+async function controlled(page) {
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
+}
+
+async function recordIndividual(page, { age, statut, theme, duree }) {
+  await button(page, 'Accompagnement individuel').tap();
+  await button(page, age).tap();
+  await button(page, statut).tap();
+  await button(page, theme).tap();
+  await button(page, duree).tap();
+  await button(page, 'Enregistrer').tap();
+  await page.getByText('Accompagnement enregistré', { exact: true }).waitFor();
+}
+
+/** The records the server holds, asked by the test itself (not through the page). */
+async function storedOnServer(page, url) {
+  const response = await page.request.get(`${url}/api/accompagnements?par_page=200`);
+  return (await response.json()).items;
+}
+
+async function eventually(check, timeoutMs, what) {
+  const start = Date.now();
+  for (;;) {
+    if (await check()) return Date.now() - start;
+    if (Date.now() - start > timeoutMs) throw new Error(`not within ${timeoutMs} ms: ${what}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+test('offline: the app opens from the cache, keeps 3 records, and sends each exactly once when the server is back', async () => {
+  let server = await startServer();
+  const browser = await launchBrowser();
+  try {
+    const context = await newPhone(browser);
+    let page = await context.newPage();
+    await signUp(page, server);
+    await open(page, `${server.url}/`);
+    await page.getByRole('heading', { name: 'Nouvel accompagnement' }).waitFor();
+    await controlled(page);
+
+    await server.halt();
+    await page.reload();
+    await page.locator('html[data-pret="1"]').waitFor();
+    await page.getByRole('heading', { name: 'Nouvel accompagnement' }).waitFor();
+    await recordIndividual(page, { age: 'Plus de 60 ans', statut: 'Retraité(e)', theme: 'Courriels', duree: '30 min' });
+    await page.getByText('Pas de connexion : il sera envoyé dès son retour.').waitFor();
+    await recordIndividual(page, { age: '18 - 35 ans', statut: 'Sans emploi', theme: 'Emploi, formation', duree: '1 h' });
+    await recordIndividual(page, { age: '35 - 60 ans', statut: 'En emploi', theme: 'Démarche en ligne', duree: '45 min' });
+    await page.getByText('3 en attente d\'envoi').waitFor();
+
+    await page.close();
+    page = await context.newPage();
+    await open(page, `${server.url}/`);
+    await page.getByText('3 en attente d\'envoi').waitFor();
+    await page.getByRole('link', { name: 'Historique' }).tap();
+    await page.getByRole('heading', { name: 'En attente d\'envoi' }).waitFor();
+    assert.equal(await page.locator('.accompagnement--en-attente').count(), 3);
+
+    server = await server.restart();
+    const took = await eventually(async () => (await storedOnServer(page, server.url)).length >= 3, 35_000, '3 records stored');
+    assert.ok(took <= 35_000);
+    await page.getByText('3 en attente d\'envoi').waitFor({ state: 'detached', timeout: 10_000 });
+    const stored = await storedOnServer(page, server.url);
+    assert.equal(stored.length, 3);
+    assert.equal(new Set(stored.map((r) => r.id)).size, 3);
+    assert.deepEqual(stored.map((r) => r.duree_minutes).sort((a, b) => a - b), [30, 45, 60]);
+    assert.ok(stored.every((r) => r.date === todayInParis()));
+    await context.close();
+  } finally {
+    await browser.close();
+    server.stop();
+  }
+});
+
+test('offline, Annuler, Modifier and Supprimer work on waiting records, and offline changes to sent ones are queued in order', async () => {
+  let server = await startServer();
+  const browser = await launchBrowser();
+  try {
+    const context = await newPhone(browser);
+    const page = await context.newPage();
+    await signUp(page, server);
+    await open(page, `${server.url}/`);
+    await controlled(page);
+    // Sent while online.
+    await recordIndividual(page, { age: 'Plus de 60 ans', statut: 'Retraité(e)', theme: 'Courriels', duree: '15 min' });
+    const [sent] = await storedOnServer(page, server.url);
+
+    await server.halt();
+    // Annuler a waiting record: it never reaches the server.
+    await recordIndividual(page, { age: 'Moins de 12 ans', statut: 'Scolarisé(e) ou étudiant(e)', theme: 'Scolarité', duree: '30 min' });
+    await button(page, 'Annuler').tap();
+    await page.getByText("Saisie annulée : l'accompagnement est supprimé.").waitFor();
+    // Modifier a waiting record.
+    await recordIndividual(page, { age: '18 - 35 ans', statut: 'Sans emploi', theme: 'Emploi, formation', duree: '45 min' });
+    // Supprimer a waiting record.
+    await recordIndividual(page, { age: '35 - 60 ans', statut: 'En emploi', theme: 'Santé', duree: '1 h' });
+    await page.getByText('2 en attente d\'envoi').waitFor();
+    await page.getByRole('link', { name: 'Historique' }).tap();
+    await page.locator('.accompagnement--en-attente').filter({ hasText: '45 min' }).getByRole('link').tap();
+    await page.getByText("En attente d'envoi", { exact: true }).waitFor();
+    await page.getByRole('link', { name: 'Modifier' }).tap();
+    await button(page, '2 h').tap();
+    await button(page, 'Enregistrer les modifications').tap();
+    await page.getByText('2 h', { exact: true }).waitFor();
+    await page.getByRole('link', { name: 'Historique' }).tap();
+    await page.locator('.accompagnement--en-attente').filter({ hasText: '1 h' }).getByRole('link').tap();
+    await button(page, 'Supprimer').tap();
+    await button(page, 'Confirmer la suppression').tap();
+    await page.getByRole('heading', { name: 'Mes accompagnements' }).waitFor();
+    await page.getByText('1 en attente d\'envoi').waitFor();
+    // A sent record changed offline: the change waits too.
+    await page.locator('.accompagnement').filter({ hasText: '15 min' }).getByRole('link').tap();
+    await page.getByRole('link', { name: 'Modifier' }).tap();
+    await button(page, '30 min').tap();
+    await button(page, 'Enregistrer les modifications').tap();
+    await page.getByText('2 en attente d\'envoi').waitFor();
+
+    server = await server.restart();
+    await eventually(async () => (await page.locator('.en-attente').count()) === 0, 35_000, 'outbox emptied');
+    const stored = await storedOnServer(page, server.url);
+    assert.equal(stored.length, 2);
+    const byTheme = Object.fromEntries(stored.map((r) => [r.thematiques[0], r]));
+    assert.equal(byTheme.courriel.id, sent.id);
+    assert.equal(byTheme.courriel.duree_minutes, 30);
+    assert.equal(byTheme.emploi.duree_minutes, 120);
+    await context.close();
+  } finally {
+    await browser.close();
+    server.stop();
+  }
+});
+
+test('an expired session keeps every waiting record and asks to log in again', async () => {
+  const server = await startServer();
+  const browser = await launchBrowser();
+  try {
+    const context = await newPhone(browser);
+    const page = await context.newPage();
+    const email = await signUp(page, server);
+    await open(page, `${server.url}/`);
+    await controlled(page);
+    await context.clearCookies();
+
+    await recordIndividual(page, { age: 'Plus de 60 ans', statut: 'Retraité(e)', theme: 'Budget, banque, achats en ligne', duree: '45 min' });
+
+    await page.getByText('Votre session a expiré').waitFor();
+    await page.getByText('1 en attente d\'envoi').waitFor();
+    await page.getByRole('link', { name: 'reconnectez-vous' }).tap();
+    await page.getByLabel('Adresse e-mail').fill(email);
+    await page.getByLabel('Mot de passe').fill('une phrase de passe solide');
+    await button(page, 'Se connecter').tap();
+    await page.getByRole('heading', { name: 'Nouvel accompagnement' }).waitFor();
+    await eventually(async () => (await storedOnServer(page, server.url)).length === 1, 35_000, 'record sent after login');
+    await page.getByText('1 en attente d\'envoi').waitFor({ state: 'detached' });
+    await context.close();
+  } finally {
+    await browser.close();
+    server.stop();
+  }
+});
+
+/** A transparent HTTP relay that can lose one answer: the server has committed, the phone never hears back. */
+function relay(target) {
+  let loseNextCreate = null;
+  const proxy = http.createServer((req, res) => {
+    const upstream = http.request(
+      { host: '127.0.0.1', port: target.port, path: req.url, method: req.method, headers: req.headers },
+      (answer) => {
+        if (loseNextCreate && req.method === 'POST' && req.url === '/api/accompagnements') {
+          const then = loseNextCreate;
+          loseNextCreate = null;
+          answer.resume();
+          // The server dies before the answer can go out (a browser retry finds it dead too).
+          then().then(() => req.socket.destroy());
+          return;
+        }
+        res.writeHead(answer.statusCode, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    upstream.on('error', () => req.socket.destroy());
+    req.pipe(upstream);
+  });
+  return new Promise((resolve) => proxy.listen(0, '127.0.0.1', () => resolve({
+    url: `http://127.0.0.1:${proxy.address().port}`,
+    loseNextCreate(then) { loseNextCreate = then; },
+    close: () => proxy.close(),
+  })));
+}
+
+test('a server killed after committing a record but before answering stores it once', async () => {
+  let server = await startServer();
+  const front = await relay(server);
+  const browser = await launchBrowser();
+  try {
+    const context = await newPhone(browser);
+    const page = await context.newPage();
+    await signUp(page, front);
+    await open(page, `${front.url}/`);
+    await page.getByRole('heading', { name: 'Nouvel accompagnement' }).waitFor();
+    await controlled(page);
+    front.loseNextCreate(() => server.halt());
+
+    await recordIndividual(page, { age: 'Plus de 60 ans', statut: 'Retraité(e)', theme: 'Santé', duree: '15 min' });
+
+    await page.getByText('Pas de connexion : il sera envoyé dès son retour.').waitFor();
+    await page.getByText('1 en attente d\'envoi').waitFor();
+    server = await server.restart();
+    await eventually(
+      async () => (await page.locator('.en-attente').count()) === 0,
+      35_000,
+      'outbox emptied',
+    );
+    const stored = await storedOnServer(page, front.url);
+    assert.equal(stored.length, 1);
+    assert.deepEqual(stored[0].thematiques, ['sante']);
+    await context.close();
+  } finally {
+    await browser.close();
+    front.close();
+    server.stop();
+  }
+});
+
+test('a record the server refuses stays in the outbox with its message, and is sent once fixed', async () => {
+  const server = await startServer();
+  const browser = await launchBrowser();
+  try {
+    const context = await newPhone(browser);
+    const page = await context.newPage();
+    await signUp(page, server);
+    await open(page, `${server.url}/`);
+    // A commune that looks right but is not on the official list (kept by an older version).
+    await page.evaluate(() => localStorage.setItem('conum.communes.recentes',
+      JSON.stringify([{ insee: '99999', nom: 'Nulle-Part', code_postal: '99999' }])));
+    await page.reload();
+    await page.locator('html[data-pret="1"]').waitFor();
+    await button(page, 'Changer de commune').tap();
+    await page.getByRole('button', { name: 'Nulle-Part 99999' }).tap();
+    await button(page, 'Accompagnement individuel').tap();
+    await button(page, 'Moins de 12 ans').tap();
+    await button(page, 'Scolarisé(e) ou étudiant(e)').tap();
+    await button(page, 'Scolarité').tap();
+    await button(page, '1 h').tap();
+    await button(page, 'Enregistrer').tap();
+
+    await page.getByText("Cette commune n'est pas dans la liste officielle").first().waitFor();
+    await page.getByText('1 en attente d\'envoi').waitFor();
+    assert.equal((await storedOnServer(page, server.url)).length, 0);
+
+    await page.getByRole('link', { name: 'Historique' }).tap();
+    const waiting = page.locator('.accompagnement--en-attente');
+    await waiting.getByText(/Refusé par le serveur : .*liste officielle/).waitFor();
+    await waiting.getByRole('link').tap();
+    await page.getByRole('link', { name: 'Modifier' }).tap();
+    await button(page, 'Changer de commune').tap();
+    await page.getByLabel('Rechercher une commune').fill('Lyon');
+    await page.getByRole('button', { name: 'Lyon 69001' }).tap();
+    await button(page, 'Enregistrer les modifications').tap();
+
+    await page.getByText('1 en attente d\'envoi').waitFor({ state: 'detached' });
+    const stored = await storedOnServer(page, server.url);
+    assert.equal(stored.length, 1);
+    assert.equal(stored[0].commune.insee, '69123');
+    await context.close();
+  } finally {
+    await browser.close();
+    server.stop();
+  }
+});
+
+test('Chromium reports the app installable', async () => {
+  const server = await startServer();
+  const profile = mkdtempSync(join(tmpdir(), 'conum-profile-'));
+  // Installability is not assessed in incognito contexts: use a real profile.
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    const page = await context.newPage();
+    await open(page, `${server.url}/connexion`);
+    await controlled(page);
+    const cdp = await context.newCDPSession(page);
+    const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+    assert.deepEqual(installabilityErrors, []);
+    const manifest = await (await page.request.get(`${server.url}/manifest.webmanifest`)).json();
+    assert.equal(manifest.short_name, 'Conum');
+    assert.equal(manifest.lang, 'fr');
+  } finally {
+    await context.close();
+    rmSync(profile, { recursive: true, force: true });
+    server.stop();
+  }
+});
+
+test('after a new deployment the app offers to reload, then runs the new version', async () => {
+  const publicCopy = mkdtempSync(join(tmpdir(), 'conum-public-'));
+  cpSync(join(root, 'dist', 'public'), publicCopy, { recursive: true });
+  let server = await startServer({ DIOXUS_PUBLIC_PATH: publicCopy });
+  const browser = await launchBrowser();
+  try {
+    const context = await newPhone(browser);
+    const page = await context.newPage();
+    await signUp(page, server);
+    await open(page, `${server.url}/`);
+    await controlled(page);
+    const before = await page.evaluate(() => caches.keys());
+
+    // A new bundle: one of its files changes.
+    await server.halt();
+    appendFileSync(join(publicCopy, 'dsfr', 'dsfr.min.css'), '\n.conum-version-suivante{}\n');
+    server = await server.restart();
+    await page.reload();
+    await page.locator('html[data-pret="1"]').waitFor();
+
+    await page.getByText('Nouvelle version disponible').waitFor({ timeout: 30_000 });
+    await Promise.all([page.waitForEvent('load'), button(page, 'Recharger').tap()]);
+    await page.locator('html[data-pret="1"]').waitFor();
+    await eventually(async () => {
+      const keys = await page.evaluate(() => caches.keys());
+      return keys.length === 1 && keys[0] !== before[0];
+    }, 15_000, 'old cache replaced');
+    const css = await page.evaluate(async () => (await fetch('/dsfr/dsfr.min.css')).text());
+    assert.ok(css.includes('conum-version-suivante'));
+    await context.close();
+  } finally {
+    await browser.close();
+    server.stop();
+    rmSync(publicCopy, { recursive: true, force: true });
+  }
+});
