@@ -7,7 +7,9 @@
 mod accompagnements;
 mod accounts;
 mod error;
+mod statistiques;
 
 pub use accompagnements::*;
 pub use accounts::*;
 pub use error::ApiError;
+pub use statistiques::*;

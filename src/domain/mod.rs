@@ -8,6 +8,7 @@ pub mod commune;
 pub mod conseiller;
 pub mod errors;
 pub mod referentiel;
+pub mod stats;
 pub mod vocabulary;
 
 pub use accompagnement::{Accompagnement, AccompagnementInput};

@@ -177,13 +177,21 @@ vocabulary! {
 }
 
 impl TrancheDuree {
-    pub fn of_minutes(minutes: u32) -> Self {
-        match minutes {
-            0..=30 => TrancheDuree::Jusqua30,
-            31..=60 => TrancheDuree::De30A60,
-            61..=120 => TrancheDuree::De60A120,
-            _ => TrancheDuree::Plus120,
+    /// The longest duration of the bucket, in minutes (the last bucket has none).
+    pub fn max_minutes(self) -> Option<u32> {
+        match self {
+            TrancheDuree::Jusqua30 => Some(30),
+            TrancheDuree::De30A60 => Some(60),
+            TrancheDuree::De60A120 => Some(120),
+            TrancheDuree::Plus120 => None,
         }
+    }
+
+    pub fn of_minutes(minutes: u32) -> Self {
+        *Self::ALL
+            .iter()
+            .find(|t| t.max_minutes().is_none_or(|max| minutes <= max))
+            .expect("the last bucket has no upper bound")
     }
 }
 

@@ -11,6 +11,7 @@ pub mod passwords;
 pub mod precache;
 pub mod records;
 pub mod sessions;
+pub mod stats;
 
 use std::sync::Arc;
 

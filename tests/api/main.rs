@@ -5,4 +5,5 @@ mod helpers;
 mod accompagnements;
 mod accounts;
 mod isolation;
+mod statistiques;
 mod validation;

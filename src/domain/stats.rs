@@ -1,0 +1,234 @@
+//! The statistics of domain.md §3: one definition, as a pure function of records.
+//!
+//! `Stats` holds raw counts only (percentages are derived when shown), so that statistics
+//! computed by the database can be compared with [`Stats::from_records`] to the unit, and
+//! records not yet sent can be added to statistics fetched earlier ([`Stats::add`]).
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use super::accompagnement::Accompagnement;
+use super::vocabulary::{Activite, Canal, Statut, Thematique, TrancheAge, TrancheDuree};
+
+/// A period, both ends included.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Periode {
+    pub du: NaiveDate,
+    pub au: NaiveDate,
+}
+
+impl Periode {
+    pub fn contains(&self, date: NaiveDate) -> bool {
+        self.du <= date && date <= self.au
+    }
+
+    /// Every month of the period, as `AAAA-MM`.
+    pub fn months(&self) -> Vec<String> {
+        let mut months = Vec::new();
+        let (mut year, mut month) = (self.du.year(), self.du.month());
+        while (year, month) <= (self.au.year(), self.au.month()) {
+            months.push(format!("{year:04}-{month:02}"));
+            (year, month) = if month == 12 {
+                (year + 1, 1)
+            } else {
+                (year, month + 1)
+            };
+        }
+        months
+    }
+}
+
+/// Follow-ups, summed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SuiviTotal {
+    pub individuel: u64,
+    pub atelier: u64,
+    pub redirection: u64,
+}
+
+impl SuiviTotal {
+    pub fn total(&self) -> u64 {
+        self.individuel + self.atelier + self.redirection
+    }
+}
+
+/// Every figure and distribution of a period. Maps over a vocabulary hold every value of it,
+/// zeros included; `reorientations` holds the structures that occur (free text for "Autre").
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stats {
+    pub periode: Periode,
+    /// Number of records.
+    pub records: u64,
+    /// Σ participants: every person accompanied, once per record.
+    pub accompagnements: u64,
+    /// Σ deja_accompagnes.
+    pub deja_accompagnes: u64,
+    /// Records per activity (ateliers = collectif, individuels, ponctuels).
+    pub par_activite: BTreeMap<Activite, u64>,
+    /// Σ participants of `collectif` records.
+    pub participants_ateliers: u64,
+    pub suivi: SuiviTotal,
+    /// Σ minutes per activity.
+    pub temps_par_activite: BTreeMap<Activite, u64>,
+    /// Records per canal.
+    pub canaux: BTreeMap<Canal, u64>,
+    /// Records per duration bucket.
+    pub durees: BTreeMap<TrancheDuree, u64>,
+    /// People per age band.
+    pub ages: BTreeMap<TrancheAge, u64>,
+    /// People per statut.
+    pub statuts: BTreeMap<Statut, u64>,
+    /// Records containing each theme.
+    pub thematiques: BTreeMap<Thematique, u64>,
+    /// People sent to each structure (its label; the free text for "Autre").
+    pub reorientations: BTreeMap<String, u64>,
+    /// Records per month (`AAAA-MM`), every month of the period.
+    pub evolution: BTreeMap<String, u64>,
+}
+
+fn zeros<K: Ord + Copy>(all: &[K]) -> BTreeMap<K, u64> {
+    all.iter().map(|k| (*k, 0)).collect()
+}
+
+impl Stats {
+    /// The statistics of a period without any record: zeros everywhere.
+    pub fn empty(periode: Periode) -> Stats {
+        Stats {
+            periode,
+            records: 0,
+            accompagnements: 0,
+            deja_accompagnes: 0,
+            par_activite: zeros(Activite::ALL),
+            participants_ateliers: 0,
+            suivi: SuiviTotal::default(),
+            temps_par_activite: zeros(Activite::ALL),
+            canaux: zeros(Canal::ALL),
+            durees: zeros(TrancheDuree::ALL),
+            ages: zeros(TrancheAge::ALL),
+            statuts: zeros(Statut::ALL),
+            thematiques: zeros(Thematique::ALL),
+            reorientations: BTreeMap::new(),
+            evolution: periode.months().into_iter().map(|m| (m, 0)).collect(),
+        }
+    }
+
+    /// The statistics of the records dated within the period (others are ignored).
+    pub fn from_records<'a>(
+        periode: Periode,
+        records: impl IntoIterator<Item = &'a Accompagnement>,
+    ) -> Stats {
+        let mut stats = Stats::empty(periode);
+        for record in records {
+            stats.add(record);
+        }
+        stats
+    }
+
+    /// Counts one more record, if it is dated within the period.
+    pub fn add(&mut self, a: &Accompagnement) {
+        if !self.periode.contains(a.date()) {
+            return;
+        }
+        let participants = u64::from(a.participants());
+        self.records += 1;
+        self.accompagnements += participants;
+        self.deja_accompagnes += u64::from(a.deja_accompagnes().unwrap_or(0));
+        *self.par_activite.entry(a.activite()).or_default() += 1;
+        if a.activite() == Activite::Collectif {
+            self.participants_ateliers += participants;
+        }
+        let suivi = a.suivi();
+        self.suivi.individuel += u64::from(suivi.individuel);
+        self.suivi.atelier += u64::from(suivi.atelier);
+        self.suivi.redirection += u64::from(suivi.redirection);
+        *self.temps_par_activite.entry(a.activite()).or_default() += u64::from(a.duree_minutes());
+        *self.canaux.entry(a.canal()).or_default() += 1;
+        *self
+            .durees
+            .entry(TrancheDuree::of_minutes(a.duree_minutes()))
+            .or_default() += 1;
+        for (age, n) in a.ages() {
+            *self.ages.entry(*age).or_default() += u64::from(*n);
+        }
+        for (statut, n) in a.statuts() {
+            *self.statuts.entry(*statut).or_default() += u64::from(*n);
+        }
+        for theme in a.thematiques() {
+            *self.thematiques.entry(*theme).or_default() += 1;
+        }
+        for r in a.redirections() {
+            *self.reorientations.entry(r.label().to_owned()).or_default() += u64::from(r.personnes);
+        }
+        *self
+            .evolution
+            .entry(a.date().format("%Y-%m").to_string())
+            .or_default() += 1;
+    }
+
+    pub fn ateliers(&self) -> u64 {
+        self.count(Activite::Collectif)
+    }
+
+    pub fn individuels(&self) -> u64 {
+        self.count(Activite::Individuel)
+    }
+
+    pub fn ponctuels(&self) -> u64 {
+        self.count(Activite::Ponctuel)
+    }
+
+    fn count(&self, activite: Activite) -> u64 {
+        self.par_activite.get(&activite).copied().unwrap_or(0)
+    }
+
+    /// Σ participants − Σ deja_accompagnes.
+    pub fn nouveaux_usagers(&self) -> u64 {
+        self.accompagnements.saturating_sub(self.deja_accompagnes)
+    }
+
+    /// People followed up, as a whole percentage of accompagnements (rounded down).
+    pub fn suivi_percent(&self) -> u64 {
+        (self.suivi.total() * 100)
+            .checked_div(self.accompagnements)
+            .unwrap_or(0)
+    }
+
+    pub fn temps_total(&self) -> u64 {
+        self.temps_par_activite.values().sum()
+    }
+
+    /// Records per month with the running total, in month order.
+    pub fn evolution_cumulee(&self) -> Vec<(String, u64, u64)> {
+        let mut total = 0;
+        self.evolution
+            .iter()
+            .map(|(month, n)| {
+                total += n;
+                (month.clone(), *n, total)
+            })
+            .collect()
+    }
+}
+
+/// `part` as a percentage of `total` with one decimal (0 when the total is 0).
+pub fn percent(part: u64, total: u64) -> f64 {
+    if total == 0 {
+        0.0
+    } else {
+        (part as f64 * 1000.0 / total as f64).round() / 10.0
+    }
+}
+
+/// Percentages of a distribution, each of its own total.
+pub fn shares<K: Clone + Ord>(counts: &BTreeMap<K, u64>) -> BTreeMap<K, f64> {
+    let total = counts.values().sum();
+    counts
+        .iter()
+        .map(|(k, n)| (k.clone(), percent(*n, total)))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,187 @@
+//! Statistics computed by the database: GROUP BY on the indexed (conseiller_id, date),
+//! never every row in memory. The result is the same `Stats` as `domain::stats` computes
+//! from records (a property test holds them equal on SQLite and Postgres).
+
+use sqlx::Row;
+
+use super::db;
+use super::{AppState, SessionHandle};
+use crate::api::ApiError;
+use crate::domain::stats::{Periode, Stats};
+use crate::domain::vocabulary::{
+    Activite, Canal, Statut, StructureRedirection, Thematique, TrancheAge, TrancheDuree,
+};
+
+/// The records of the period, for the joins below.
+const OWN_IN_PERIOD: &str = "a.conseiller_id = $1 AND a.date >= $2 AND a.date <= $3";
+
+pub async fn for_period(
+    app: &AppState,
+    session: &SessionHandle,
+    periode: Periode,
+) -> Result<Stats, ApiError> {
+    let owner = session.conseiller_id()?;
+    let scope = Scope {
+        db: &app.db,
+        owner,
+        du: periode.du.to_string(),
+        au: periode.au.to_string(),
+    };
+    let mut stats = Stats::empty(periode);
+
+    let per_activity = format!(
+        "SELECT a.activite, COUNT(*) AS n, CAST(SUM(a.participants) AS BIGINT) AS participants,
+                CAST(SUM(COALESCE(a.deja_accompagnes, 0)) AS BIGINT) AS deja,
+                CAST(SUM(a.suivi_individuel) AS BIGINT) AS si, CAST(SUM(a.suivi_atelier) AS BIGINT) AS sa,
+                CAST(SUM(a.suivi_redirection) AS BIGINT) AS sr, CAST(SUM(a.duree_minutes) AS BIGINT) AS minutes
+         FROM accompagnements a WHERE {OWN_IN_PERIOD} GROUP BY a.activite"
+    );
+    for row in scope.rows(&per_activity).await? {
+        let Some(activite) = Activite::from_code(&text(&row, "activite")?) else {
+            continue;
+        };
+        let n = count(&row, "n")?;
+        let participants = count(&row, "participants")?;
+        stats.records += n;
+        stats.accompagnements += participants;
+        stats.deja_accompagnes += count(&row, "deja")?;
+        stats.par_activite.insert(activite, n);
+        if activite == Activite::Collectif {
+            stats.participants_ateliers = participants;
+        }
+        stats.suivi.individuel += count(&row, "si")?;
+        stats.suivi.atelier += count(&row, "sa")?;
+        stats.suivi.redirection += count(&row, "sr")?;
+        stats
+            .temps_par_activite
+            .insert(activite, count(&row, "minutes")?);
+    }
+
+    let per_canal = format!("SELECT a.canal AS code, COUNT(*) AS n FROM accompagnements a WHERE {OWN_IN_PERIOD} GROUP BY a.canal");
+    for (code, n) in pairs(scope.rows(&per_canal).await?)? {
+        if let Some(canal) = Canal::from_code(&code) {
+            stats.canaux.insert(canal, n);
+        }
+    }
+
+    let per_duration = format!(
+        "SELECT {} AS code, COUNT(*) AS n FROM accompagnements a WHERE {OWN_IN_PERIOD} GROUP BY 1",
+        duration_bucket_sql()
+    );
+    for (code, n) in pairs(scope.rows(&per_duration).await?)? {
+        if let Some(bucket) = TrancheDuree::from_code(&code) {
+            stats.durees.insert(bucket, n);
+        }
+    }
+
+    let per_public = format!(
+        "SELECT p.dimension, p.code, CAST(SUM(p.personnes) AS BIGINT) AS n
+         FROM accompagnement_publics p JOIN accompagnements a ON a.id = p.accompagnement_id
+         WHERE {OWN_IN_PERIOD} GROUP BY p.dimension, p.code"
+    );
+    for row in scope.rows(&per_public).await? {
+        let (dimension, code, n) = (
+            text(&row, "dimension")?,
+            text(&row, "code")?,
+            count(&row, "n")?,
+        );
+        match dimension.as_str() {
+            "age" => {
+                if let Some(age) = TrancheAge::from_code(&code) {
+                    stats.ages.insert(age, n);
+                }
+            }
+            _ => {
+                if let Some(statut) = Statut::from_code(&code) {
+                    stats.statuts.insert(statut, n);
+                }
+            }
+        }
+    }
+
+    let per_theme = format!(
+        "SELECT t.thematique AS code, COUNT(*) AS n
+         FROM accompagnement_thematiques t JOIN accompagnements a ON a.id = t.accompagnement_id
+         WHERE {OWN_IN_PERIOD} GROUP BY t.thematique"
+    );
+    for (code, n) in pairs(scope.rows(&per_theme).await?)? {
+        if let Some(theme) = Thematique::from_code(&code) {
+            stats.thematiques.insert(theme, n);
+        }
+    }
+
+    let per_structure = format!(
+        "SELECT r.structure, r.structure_autre, CAST(SUM(r.personnes) AS BIGINT) AS n
+         FROM accompagnement_redirections r JOIN accompagnements a ON a.id = r.accompagnement_id
+         WHERE {OWN_IN_PERIOD} GROUP BY r.structure, r.structure_autre"
+    );
+    for row in scope.rows(&per_structure).await? {
+        let autre: Option<String> = row.try_get("structure_autre").map_err(db::internal)?;
+        let label = match autre {
+            Some(text) => text,
+            None => StructureRedirection::from_code(&text(&row, "structure")?)
+                .map(|s| s.label().to_owned())
+                .unwrap_or_default(),
+        };
+        *stats.reorientations.entry(label).or_default() += count(&row, "n")?;
+    }
+
+    let per_month = format!(
+        "SELECT substr(a.date, 1, 7) AS code, COUNT(*) AS n FROM accompagnements a WHERE {OWN_IN_PERIOD} GROUP BY 1"
+    );
+    for (month, n) in pairs(scope.rows(&per_month).await?)? {
+        stats.evolution.insert(month, n);
+    }
+    Ok(stats)
+}
+
+/// The duration buckets as a SQL CASE, from their one definition in the vocabulary.
+fn duration_bucket_sql() -> String {
+    let mut case = String::from("CASE");
+    for bucket in TrancheDuree::ALL {
+        match bucket.max_minutes() {
+            Some(max) => case.push_str(&format!(
+                " WHEN a.duree_minutes <= {max} THEN '{}'",
+                bucket.code()
+            )),
+            None => case.push_str(&format!(" ELSE '{}'", bucket.code())),
+        }
+    }
+    case.push_str(" END");
+    case
+}
+
+/// The conseiller and the period every query is restricted to ($1, $2, $3).
+struct Scope<'a> {
+    db: &'a db::Db,
+    owner: &'a str,
+    du: String,
+    au: String,
+}
+
+impl Scope<'_> {
+    async fn rows(&self, sql: &str) -> Result<Vec<sqlx::any::AnyRow>, ApiError> {
+        sqlx::query(sql)
+            .bind(self.owner)
+            .bind(&self.du)
+            .bind(&self.au)
+            .fetch_all(&self.db.pool)
+            .await
+            .map_err(db::internal)
+    }
+}
+
+fn pairs(rows: Vec<sqlx::any::AnyRow>) -> Result<Vec<(String, u64)>, ApiError> {
+    rows.iter()
+        .map(|row| Ok((text(row, "code")?, count(row, "n")?)))
+        .collect()
+}
+
+fn text(row: &sqlx::any::AnyRow, column: &str) -> Result<String, ApiError> {
+    row.try_get(column).map_err(db::internal)
+}
+
+fn count(row: &sqlx::any::AnyRow, column: &str) -> Result<u64, ApiError> {
+    let n: i64 = row.try_get(column).map_err(db::internal)?;
+    Ok(n.max(0) as u64)
+}
