@@ -21,17 +21,22 @@ pub struct StatsQuery {
 /// Every figure of domain.md §3 for the period, computed by the database.
 #[get("/api/statistiques?{query}", app: AppCtx, session: SessionCtx)]
 pub async fn statistiques(query: StatsQuery) -> Result<Stats, ApiError> {
-    let (Some(du), Some(au)) = (query.du, query.au) else {
-        return Err(ApiError::invalid_field(
-            "du",
-            "Indiquez la période : une date de début (du) et une date de fin (au).",
-        ));
-    };
-    if du > au {
-        return Err(ApiError::invalid_field(
-            "au",
-            "La fin de la période doit être postérieure à son début.",
-        ));
+    stats::for_period(&app, &session, query.periode()?).await
+}
+
+impl StatsQuery {
+    /// The period asked for: both ends given, in order.
+    pub fn periode(&self) -> Result<Periode, ApiError> {
+        match (self.du, self.au) {
+            (Some(du), Some(au)) if du <= au => Ok(Periode { du, au }),
+            (Some(_), Some(_)) => Err(ApiError::invalid_field(
+                "au",
+                "La fin de la période doit être postérieure à son début.",
+            )),
+            _ => Err(ApiError::invalid_field(
+                "du",
+                "Indiquez la période : une date de début (du) et une date de fin (au).",
+            )),
+        }
     }
-    stats::for_period(&app, &session, Periode { du, au }).await
 }

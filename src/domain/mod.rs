@@ -7,6 +7,7 @@ pub mod accompagnement;
 pub mod commune;
 pub mod conseiller;
 pub mod errors;
+pub mod export;
 pub mod referentiel;
 pub mod stats;
 pub mod vocabulary;

@@ -14,7 +14,7 @@ use tower_http::compression::CompressionLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
-use super::{communes, passwords, precache, sessions, AppState};
+use super::{communes, exports, passwords, precache, sessions, AppState};
 use crate::api::ApiError;
 
 /// Logs go to stderr, one line per request; `RUST_LOG` tunes them.
@@ -35,18 +35,24 @@ pub fn router(state: AppState) -> Router {
         .or_else(|| Some(std::env::current_exe().ok()?.parent()?.join("public")))
         .filter(|p| p.is_dir());
     let manifest = precache::manifest_script(public.as_deref());
-    let pages = Router::new().route(
-        "/precache-manifest.js",
-        get(move || async move {
-            (
-                [
-                    (CONTENT_TYPE, "text/javascript; charset=utf-8"),
-                    (CACHE_CONTROL, "no-cache"),
-                ],
-                manifest,
-            )
-        }),
-    );
+    let pages = Router::new()
+        .route(
+            "/precache-manifest.js",
+            get(move || async move {
+                (
+                    [
+                        (CONTENT_TYPE, "text/javascript; charset=utf-8"),
+                        (CACHE_CONTROL, "no-cache"),
+                    ],
+                    manifest,
+                )
+            }),
+        )
+        .route(
+            "/api/exports/accompagnements.csv",
+            get(exports::records_csv),
+        )
+        .route("/api/exports/statistiques.csv", get(exports::stats_csv));
     let app = if public.is_some() {
         pages.serve_dioxus_application(ServeConfig::new(), crate::ui::App)
     } else {

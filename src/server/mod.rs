@@ -6,6 +6,7 @@ pub mod clock;
 pub mod communes;
 pub mod config;
 pub mod db;
+pub mod exports;
 pub mod http;
 pub mod passwords;
 pub mod precache;

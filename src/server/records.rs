@@ -256,6 +256,32 @@ fn record_id(id: &str) -> Result<Uuid, ApiError> {
     Uuid::parse_str(id).map_err(|_| ApiError::NotFound)
 }
 
+/// Every record of the period, oldest first (for exports).
+pub async fn in_period(
+    app: &AppState,
+    owner: &str,
+    du: chrono::NaiveDate,
+    au: chrono::NaiveDate,
+) -> Result<Vec<StoredAccompagnement>, ApiError> {
+    let (du, au) = (du.to_string(), au.to_string());
+    let ids =
+        "SELECT id FROM accompagnements WHERE conseiller_id = $1 AND date >= $2 AND date <= $3";
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM accompagnements WHERE id IN ({ids}) ORDER BY date, created_at, id"
+    ))
+    .bind(owner)
+    .bind(&du)
+    .bind(&au)
+    .fetch_all(&app.db.pool)
+    .await
+    .map_err(db::internal)?;
+    let children = Children::load(app, ids, |q| {
+        q.bind(owner.to_owned()).bind(du.clone()).bind(au.clone())
+    })
+    .await?;
+    rows.iter().map(|row| children.assemble(row)).collect()
+}
+
 async fn fetch_one(
     app: &AppState,
     owner: &str,

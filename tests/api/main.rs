@@ -4,6 +4,7 @@ mod helpers;
 
 mod accompagnements;
 mod accounts;
+mod exports;
 mod isolation;
 mod statistiques;
 mod validation;
