@@ -74,10 +74,20 @@ async function bench(label, env) {
         await r.arrayBuffer();
       }));
     }
+    const statistics = [];
+    for (let i = 0; i < LISTS; i++) {
+      statistics.push(await timed(async () => {
+        const r = await fetch(`${server.url}/api/statistiques?du=2026-01-01&au=2026-12-31`, { headers });
+        if (r.status !== 200) throw new Error(`stats: ${r.status}`);
+        await r.arrayBuffer();
+      }));
+    }
     const c = percentiles(creates);
+    const st = percentiles(statistics);
     const l = percentiles(lists);
     console.log(`| ${label} | save one record (${CREATES} in a row) | ${c.p50} | ${c.p95} |`);
     console.log(`| ${label} | list a page of 50 among ${CREATES} | ${l.p50} | ${l.p95} |`);
+    console.log(`| ${label} | statistics of a year (${CREATES} records) | ${st.p50} | ${st.p95} |`);
   } finally {
     server.stop();
   }
@@ -87,6 +97,7 @@ const publicDir = join(import.meta.dirname, '..', 'dist', 'public');
 const shipped = [
   ...readdirSync(join(publicDir, 'assets')).sort().map((name) => join('assets', name)),
   join('dsfr', 'dsfr.min.css'),
+  join('echarts', 'echarts.min.js'),
 ];
 console.log('| file | bytes | gzip | brotli |\n|---|---|---|---|');
 for (const path of shipped) {

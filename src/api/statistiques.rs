@@ -5,7 +5,7 @@ use dioxus::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::ApiError;
-use crate::domain::stats::{Periode, Stats};
+use crate::domain::stats::Stats;
 
 #[cfg(feature = "server")]
 use crate::server::{stats, AppCtx, SessionCtx};
@@ -18,25 +18,11 @@ pub struct StatsQuery {
     pub au: Option<NaiveDate>,
 }
 
-/// Every figure of domain.md §3 for the period, computed by the database.
+/// Every figure of domain.md §3 for the period, computed by the database. Without `du`, the
+/// period starts at the conseiller's first record ("depuis le début"); without `au`, it ends
+/// today.
 #[get("/api/statistiques?{query}", app: AppCtx, session: SessionCtx)]
 pub async fn statistiques(query: StatsQuery) -> Result<Stats, ApiError> {
-    stats::for_period(&app, &session, query.periode()?).await
-}
-
-impl StatsQuery {
-    /// The period asked for: both ends given, in order.
-    pub fn periode(&self) -> Result<Periode, ApiError> {
-        match (self.du, self.au) {
-            (Some(du), Some(au)) if du <= au => Ok(Periode { du, au }),
-            (Some(_), Some(_)) => Err(ApiError::invalid_field(
-                "au",
-                "La fin de la période doit être postérieure à son début.",
-            )),
-            _ => Err(ApiError::invalid_field(
-                "du",
-                "Indiquez la période : une date de début (du) et une date de fin (au).",
-            )),
-        }
-    }
+    let periode = stats::periode(&app, &session, &query).await?;
+    stats::for_period(&app, &session, periode).await
 }

@@ -213,6 +213,16 @@ pub fn activate_update() {
 const PROFIL_KEY: &str = "conum.profil";
 const LAST_KEY: &str = "conum.dernier";
 const HISTORY_KEY: &str = "conum.historique";
+const STATS_KEY: &str = "conum.statistiques";
+
+/// Keeps the last statistics fetched, shown offline.
+pub fn keep_stats(stats: &crate::domain::stats::Stats) {
+    browser::store(STATS_KEY, stats);
+}
+
+pub async fn kept_stats() -> Option<crate::domain::stats::Stats> {
+    browser::load(STATS_KEY).await
+}
 
 /// Keeps the profile on the phone, for opening the app offline.
 pub fn keep_profil(profil: &Profil) {

@@ -35,7 +35,7 @@ pub async fn records_csv(
 ) -> Response {
     let result = async {
         let owner = session.conseiller_id()?;
-        let periode = query.periode()?;
+        let periode = stats::periode(&app, &session, &query).await?;
         let stored = records::in_period(&app, owner, periode.du, periode.au).await?;
         let rows: Vec<_> = stored
             .into_iter()
@@ -58,7 +58,7 @@ pub async fn stats_csv(
     Query(query): Query<StatsQuery>,
 ) -> Response {
     let result = async {
-        let periode = query.periode()?;
+        let periode = stats::periode(&app, &session, &query).await?;
         let figures = stats::for_period(&app, &session, periode).await?;
         Ok::<_, ApiError>(csv_file(
             "statistiques",

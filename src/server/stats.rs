@@ -5,12 +5,45 @@
 use sqlx::Row;
 
 use super::db;
-use super::{AppState, SessionHandle};
-use crate::api::ApiError;
+use super::{clock, AppState, SessionHandle};
+use crate::api::{ApiError, StatsQuery};
 use crate::domain::stats::{Periode, Stats};
 use crate::domain::vocabulary::{
     Activite, Canal, Statut, StructureRedirection, Thematique, TrancheAge, TrancheDuree,
 };
+
+/// The period asked for: `au` defaults to today, `du` to the first record (or `au`).
+pub async fn periode(
+    app: &AppState,
+    session: &SessionHandle,
+    query: &StatsQuery,
+) -> Result<Periode, ApiError> {
+    let owner = session.conseiller_id()?;
+    let au = query.au.unwrap_or_else(clock::today_in_paris);
+    let du = match query.du {
+        Some(du) => du,
+        None => {
+            let first: Option<String> = sqlx::query_scalar(
+                "SELECT MIN(date) FROM accompagnements WHERE conseiller_id = $1",
+            )
+            .bind(owner)
+            .fetch_one(&app.db.pool)
+            .await
+            .map_err(db::internal)?;
+            first
+                .and_then(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
+                .unwrap_or(au)
+                .min(au)
+        }
+    };
+    if du > au {
+        return Err(ApiError::invalid_field(
+            "au",
+            "La fin de la période doit être postérieure à son début.",
+        ));
+    }
+    Ok(Periode { du, au })
+}
 
 /// The records of the period, for the joins below.
 const OWN_IN_PERIOD: &str = "a.conseiller_id = $1 AND a.date >= $2 AND a.date <= $3";

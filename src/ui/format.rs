@@ -41,6 +41,19 @@ pub fn date_longue(date: NaiveDate) -> String {
     )
 }
 
+/// "1 234": French thousands separator (a narrow no-break space).
+pub fn nombre(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 * 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('\u{202f}');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// "45 min", "1 h", "1 h 30".
 pub fn duree(minutes: i64) -> String {
     match (minutes / 60, minutes % 60) {
@@ -61,6 +74,13 @@ mod tests {
         assert_eq!(date_longue(d), "jeudi 26 novembre 2026");
         let first = NaiveDate::from_ymd_opt(2026, 8, 1).unwrap();
         assert_eq!(date_longue(first), "samedi 1er août 2026");
+    }
+
+    #[test]
+    fn numbers_group_thousands() {
+        assert_eq!(nombre(7), "7");
+        assert_eq!(nombre(1234), "1\u{202f}234");
+        assert_eq!(nombre(1234567), "1\u{202f}234\u{202f}567");
     }
 
     #[test]

@@ -44,8 +44,8 @@ pub enum Route {
         Modifier { id: String },
         #[route("/accompagnements/:id/dupliquer")]
         Dupliquer { id: String },
-        #[route("/statistiques")]
-        Statistiques {},
+        #[route("/statistiques?:du&:au")]
+        Statistiques { du: String, au: String },
         #[route("/profil")]
         MonProfil {},
 }

@@ -54,7 +54,7 @@ pub fn Shell() -> Element {
             nav { class: "navigation", "aria-label": "Navigation principale",
                 Link { to: Route::Saisie {}, active_class: "actif", "Saisir" }
                 Link { to: Route::Historique {}, active_class: "actif", "Historique" }
-                Link { to: Route::Statistiques {}, active_class: "actif", "Statistiques" }
+                Link { to: Route::Statistiques { du: String::new(), au: String::new() }, active_class: "actif", "Statistiques" }
                 Link { to: Route::MonProfil {}, active_class: "actif", "Profil" }
             }
             main { class: "page", id: "contenu", Outlet::<Route> {} }

@@ -93,13 +93,13 @@ on_both_databases! {
         assert!(table.iter().any(|r| r[0] == "Thématiques (accompagnements)"));
     }
 
-    async fn exports_need_a_session_and_a_period(app) {
+    async fn exports_need_a_session_and_a_period_in_order(app) {
         let device = app.conseiller("camille@exemple.fr").await;
 
         let anonymous = download(&app.device(), "accompagnements", "?du=2026-01-01&au=2026-01-31").await;
-        let no_period = download(&device, "statistiques", "").await;
+        let reversed = download(&device, "statistiques", "?du=2026-02-01&au=2026-01-01").await;
 
         assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
-        assert!(field_message(no_period, "du").await.contains("période"));
+        assert!(field_message(reversed, "au").await.contains("postérieure"));
     }
 }

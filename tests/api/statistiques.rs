@@ -190,14 +190,20 @@ on_both_databases! {
         assert_eq!(app.device().http.get(format!("{}/api/statistiques?du=2026-01-01&au=2026-01-31", app.address)).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
     }
 
-    async fn a_period_is_required_and_in_order(app) {
+    async fn without_a_start_the_period_begins_at_the_first_record(app) {
         let device = app.conseiller("camille@exemple.fr").await;
         let url = format!("{}/api/statistiques", app.address);
+        let empty: Stats = device.http.get(&url).send().await.unwrap().json().await.unwrap();
+        device.create(&record_on("2026-03-10")).await;
+        device.create(&full_record()).await;
 
-        let missing = device.http.get(&url).send().await.unwrap();
+        let since_the_start: Stats = device.http.get(&url).send().await.unwrap().json().await.unwrap();
         let reversed = device.http.get(format!("{url}?du=2026-11-30&au=2026-11-01")).send().await.unwrap();
 
-        assert!(field_message(missing, "du").await.contains("période"));
+        assert_eq!(empty.records, 0);
+        assert_eq!(empty.periode.du, empty.periode.au);
+        assert_eq!(since_the_start.periode.du, NaiveDate::from_ymd_opt(2026, 1, 15).unwrap());
+        assert_eq!(since_the_start.records, 2);
         assert!(field_message(reversed, "au").await.contains("postérieure"));
     }
 }

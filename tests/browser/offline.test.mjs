@@ -175,19 +175,20 @@ test('an expired session keeps every waiting record and asks to log in again', a
   }
 });
 
-/** A transparent HTTP relay that can lose one answer: the server has committed, the phone never hears back. */
+/** A transparent HTTP relay that can lose answers: once armed, every answer to a record
+ *  creation is held back, the server is killed, and the connection dropped — the server has
+ *  committed, the phone never hears back (the page and the service worker may both be sending). */
 function relay(target) {
-  let loseNextCreate = null;
+  let kill = null;
+  let killing = null;
   const proxy = http.createServer((req, res) => {
     const upstream = http.request(
       { host: '127.0.0.1', port: target.port, path: req.url, method: req.method, headers: req.headers },
       (answer) => {
-        if (loseNextCreate && req.method === 'POST' && req.url === '/api/accompagnements') {
-          const then = loseNextCreate;
-          loseNextCreate = null;
+        if (kill && req.method === 'POST' && req.url === '/api/accompagnements') {
           answer.resume();
-          // The server dies before the answer can go out (a browser retry finds it dead too).
-          then().then(() => req.socket.destroy());
+          killing ??= kill();
+          killing.then(() => req.socket.destroy());
           return;
         }
         res.writeHead(answer.statusCode, answer.headers);
@@ -199,7 +200,8 @@ function relay(target) {
   });
   return new Promise((resolve) => proxy.listen(0, '127.0.0.1', () => resolve({
     url: `http://127.0.0.1:${proxy.address().port}`,
-    loseNextCreate(then) { loseNextCreate = then; },
+    loseCreates(then) { kill = then; },
+    stopLosing() { kill = null; killing = null; },
     close: () => proxy.close(),
   })));
 }
@@ -215,12 +217,13 @@ test('a server killed after committing a record but before answering stores it o
     await open(page, `${front.url}/`);
     await page.getByRole('heading', { name: 'Nouvel accompagnement' }).waitFor();
     await controlled(page);
-    front.loseNextCreate(() => server.halt());
+    front.loseCreates(() => server.halt());
 
     await recordIndividual(page, { age: 'Plus de 60 ans', statut: 'Retraité(e)', theme: 'Santé', duree: '15 min' });
 
     await page.getByText('Pas de connexion : il sera envoyé dès son retour.').waitFor();
     await page.getByText('1 en attente d\'envoi').waitFor();
+    front.stopLosing();
     server = await server.restart();
     await eventually(
       async () => (await page.locator('.en-attente').count()) === 0,

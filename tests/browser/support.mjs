@@ -145,3 +145,27 @@ export function tapCounter() {
   };
   return counter;
 }
+
+/** A UUID v7, as the app makes them. */
+export function uuidv7() {
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  const ms = BigInt(Date.now());
+  for (let i = 0; i < 6; i++) b[i] = Number((ms >> BigInt(8 * (5 - i))) & 0xffn);
+  b[6] = (b[6] & 0x0f) | 0x70;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+/** Stores a record through the API (an individual accompaniment unless `fields` say otherwise). */
+export async function createRecord(page, server, fields = {}) {
+  const record = {
+    id: uuidv7(), date: todayInParis(), activite: 'individuel', participants: 1,
+    commune: { insee: '69123', nom: 'Lyon', code_postal: '69001' }, canal: 'rattachement',
+    ages: { plus_60: 1 }, statuts: { retraite: 1 }, thematiques: ['courriel'], duree_minutes: 30,
+    ...fields,
+  };
+  const response = await page.request.post(`${server.url}/api/accompagnements`, { data: record });
+  if (response.status() !== 200) throw new Error(`create: ${response.status()} ${await response.text()}`);
+  return record;
+}

@@ -1,0 +1,197 @@
+// Issue 5's proofs in the browser: the figures of known records, the period in the URL,
+// every chart drawn, the data tables, offline figures, CSV and PDF exports, accessibility.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  serverAndBrowser, startServer, launchBrowser, newPhone, open, signUp, createRecord, axeViolations,
+} from './support.mjs';
+
+const shared = serverAndBrowser();
+
+/** Known records in January and February 2026 (hand-computed figures in the tests below). */
+async function knownRecords(page, server) {
+  await createRecord(page, server, {
+    date: '2026-01-15', activite: 'collectif', participants: 8, deja_accompagnes: 3, canal: 'autre_lieu',
+    ages: { moins_12: 3, de_12_a_18: 5 }, statuts: { scolarise: 8 },
+    thematiques: ['fraude', 'securite', 'internet'], duree_minutes: 90,
+    suivi: { individuel: 1, atelier: 2, redirection: 3 },
+    redirections: [{ structure: 'caf', personnes: 2 }, { structure: 'autre', precision: 'Secours populaire', personnes: 1 }],
+  });
+  await createRecord(page, server, { date: '2026-01-20', duree_minutes: 45 });
+  await createRecord(page, server, { date: '2026-02-03', activite: 'ponctuel', canal: 'distance', thematiques: ['demarche'], duree_minutes: 15 });
+}
+
+async function tile(page, label) {
+  const item = page.locator('.tuile-chiffre').filter({ hasText: label });
+  return (await item.locator('.tuile-chiffre__valeur').innerText()).trim();
+}
+
+test('the page shows the figures of known records, for the period in the URL', async () => {
+  const context = await newPhone(shared.browser);
+  const page = await context.newPage();
+  await signUp(page, shared.server);
+  await knownRecords(page, shared.server);
+
+  await open(page, `${shared.server.url}/statistiques?du=2026-01-01&au=2026-01-31`);
+  await page.getByText('Du 01/01/2026 au 31/01/2026').waitFor();
+
+  assert.equal(await tile(page, 'Accompagnements individuels'), '1');
+  assert.equal(await tile(page, 'Nouveaux usagers'), '6');
+  assert.equal(await tile(page, 'Ateliers (8 participants)'), '1');
+  assert.equal(await tile(page, 'Demandes ponctuelles'), '0');
+  assert.equal(await tile(page, 'Usagers avec suivi'), '6 (66 %)');
+  assert.equal(await tile(page, 'Temps total'), '2 h 15');
+  assert.equal((await page.locator('.tuile-chiffre').first().innerText()).split('\n')[0], '9');
+
+  // Another period, through the form: the URL follows, the figures change.
+  await page.locator('#stats-au').fill('2026-02-28');
+  await page.getByRole('button', { name: 'Afficher' }).tap();
+  await page.getByText('Du 01/01/2026 au 28/02/2026').waitFor();
+  assert.match(page.url(), /du=2026-01-01&au=2026-02-28/);
+  assert.equal(await tile(page, 'Demandes ponctuelles'), '1');
+
+  // Every chart is drawn.
+  const charts = page.locator('.graphique__dessin');
+  assert.equal(await charts.count(), 8);
+  await page.waitForFunction(() => [...document.querySelectorAll('.graphique__dessin')]
+    .every((box) => {
+      const canvas = box.querySelector('canvas');
+      if (!canvas || canvas.width === 0) return false;
+      const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+      for (let i = 3; i < pixels.length; i += 4) if (pixels[i] !== 0) return true;
+      return false;
+    }), null, { timeout: 20_000 });
+
+  // "Voir les données": the numbers as a table.
+  const themes = page.locator('figure').filter({ has: page.getByRole('heading', { name: 'Thématiques' }) });
+  await themes.getByText('Voir les données').tap();
+  const row = themes.getByRole('row', { name: /Naviguer sur Internet/ });
+  await row.waitFor();
+  assert.deepEqual((await row.innerText()).split('\t').map((c) => c.trim()), ['Naviguer sur Internet', '1', '20,0 %']);
+  const months = page.locator('figure').filter({ has: page.getByRole('heading', { name: 'Évolution des accompagnements' }) });
+  await months.getByText('Voir les données').tap();
+  assert.deepEqual((await months.getByRole('row', { name: /févr. 2026/ }).innerText()).split('\t').map((c) => c.trim()), ['févr. 2026', '1', '3']);
+  await context.close();
+});
+
+test('presets put the period in the URL', async () => {
+  const context = await newPhone(shared.browser);
+  const page = await context.newPage();
+  await signUp(page, shared.server);
+  await knownRecords(page, shared.server);
+  await open(page, `${shared.server.url}/statistiques`);
+  assert.equal(await page.locator('.periodes [aria-current="page"]').innerText(), 'Ce mois-ci');
+
+  await page.getByRole('link', { name: 'Depuis le début' }).tap();
+  await page.getByText('Du 15/01/2026 au').waitFor();
+  assert.match(page.url(), /du=debut/);
+  assert.equal((await page.locator('.tuile-chiffre').first().innerText()).split('\n')[0], '10');
+  await context.close();
+});
+
+test('offline, the page shows the last figures plus the records not yet sent', async () => {
+  let server = await startServer();
+  const browser = await launchBrowser();
+  try {
+    const context = await newPhone(browser);
+    const page = await context.newPage();
+    await signUp(page, server);
+    await knownRecords(page, server);
+    await open(page, `${server.url}/statistiques?du=2026-01-01&au=2026-01-31`);
+    await page.getByText('Du 01/01/2026 au 31/01/2026').waitFor();
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
+
+    await server.halt();
+    // A record made offline, dated in the period.
+    await page.getByRole('link', { name: 'Saisir' }).tap();
+    await page.getByRole('button', { name: 'Accompagnement individuel', exact: true }).tap();
+    await page.getByRole('button', { name: 'Plus de 60 ans', exact: true }).tap();
+    await page.getByRole('button', { name: 'Retraité(e)', exact: true }).tap();
+    await page.getByRole('button', { name: 'Santé', exact: true }).tap();
+    await page.getByRole('button', { name: '1 h', exact: true }).tap();
+    await page.locator('#date').fill('2026-01-25');
+    await page.getByRole('button', { name: 'Enregistrer', exact: true }).tap();
+    await page.getByText('Pas de connexion : il sera envoyé dès son retour.').waitFor();
+
+    await page.goto(`${server.url}/statistiques?du=2026-01-01&au=2026-01-31`);
+    await page.locator('html[data-pret="1"]').waitFor();
+    await page.getByText('Hors connexion : derniers chiffres chargés sur ce téléphone.').waitFor();
+    await page.getByText('inclut 1 accompagnement pas encore envoyé').waitFor();
+    assert.equal((await page.locator('.tuile-chiffre').first().innerText()).split('\n')[0], '10');
+    assert.equal(await tile(page, 'Accompagnements individuels'), '2');
+    await context.close();
+  } finally {
+    await browser.close();
+    server.stop();
+  }
+});
+
+test('the CSV export downloads the period with a BOM, ; and French values', async () => {
+  const context = await newPhone(shared.browser);
+  const page = await context.newPage();
+  await signUp(page, shared.server);
+  await knownRecords(page, shared.server);
+  await open(page, `${shared.server.url}/statistiques?du=2026-01-01&au=2026-01-31`);
+  await page.getByText('Du 01/01/2026 au 31/01/2026').waitFor();
+
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Statistiques (CSV)' }).tap(),
+  ]);
+
+  assert.equal(download.suggestedFilename(), 'conum_statistiques_2026-01-01_2026-01-31.csv');
+  const text = readFileSync(await download.path(), 'utf8');
+  assert.ok(text.startsWith('\ufeff'));
+  const rows = text.slice(1).trim().split(/\r?\n/).map((line) => line.split(';'));
+  assert.deepEqual(rows.find((r) => r[0] === 'Accompagnements'), ['Accompagnements', '9', '']);
+  assert.deepEqual(rows.find((r) => r[0] === 'Moins de 12 ans'), ['Moins de 12 ans', '3', '33,3']);
+  await context.close();
+});
+
+test('the PDF report holds the period and every figure, on at most two A4 pages', async () => {
+  const context = await newPhone(shared.browser);
+  const page = await context.newPage();
+  await signUp(page, shared.server);
+  await knownRecords(page, shared.server);
+  await open(page, `${shared.server.url}/statistiques?du=2026-01-01&au=2026-02-28`);
+  await page.getByText('Du 01/01/2026 au 28/02/2026').waitFor();
+  await page.waitForFunction(() => document.querySelectorAll('.graphique__dessin canvas').length === 8);
+
+  await page.emulateMedia({ media: 'print' });
+  const dir = mkdtempSync(join(tmpdir(), 'conum-pdf-'));
+  try {
+    const pdf = join(dir, 'conum_statistiques_2026-01-01_2026-02-28.pdf');
+    await page.pdf({ path: pdf, preferCSSPageSize: true, printBackground: true });
+    // Words as the PDF holds them, whatever the line breaks of the layout.
+    const text = execFileSync('pdftotext', [pdf, '-']).toString().replace(/\s+/g, ' ');
+    const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [pdf]).toString())[1]);
+
+    assert.ok(pages >= 1 && pages <= 2, `${pages} pages`);
+    for (const expected of ['Du 01/01/2026 au 28/02/2026', 'Camille Martin', 'Médiathèque Jean Macé',
+      '10 Accompagnements', '7 Nouveaux usagers', 'Ateliers (8', 'participants)', 'Demandes', 'ponctuelles', 'individuels',
+      'Usagers avec suivi', '6 (60 %)', '2 h 30', 'Thématiques', 'Évolution des accompagnements',
+      'Tranches d\'âge', 'Statuts', 'Réorientations', 'Temps par activité', 'Durées']) {
+      assert.ok(text.includes(expected), `the PDF says "${expected}"\n${text}`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  await context.close();
+});
+
+test('axe-core finds no violation on the statistics page', async () => {
+  const context = await newPhone(shared.browser);
+  const page = await context.newPage();
+  await signUp(page, shared.server);
+  await knownRecords(page, shared.server);
+  await open(page, `${shared.server.url}/statistiques?du=2026-01-01&au=2026-01-31`);
+  await page.getByText('Du 01/01/2026 au 31/01/2026').waitFor();
+  await page.waitForFunction(() => document.querySelectorAll('.graphique__dessin canvas').length === 8);
+  await page.getByText('Voir les données').first().tap();
+  assert.deepEqual(await axeViolations(page), []);
+  await context.close();
+});
