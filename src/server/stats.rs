@@ -91,57 +91,45 @@ pub async fn for_period(
     }
 
     let per_canal = format!("SELECT a.canal AS code, COUNT(*) AS n FROM accompagnements a WHERE {OWN_IN_PERIOD} GROUP BY a.canal");
-    for (code, n) in pairs(scope.rows(&per_canal).await?)? {
-        if let Some(canal) = Canal::from_code(&code) {
-            stats.canaux.insert(canal, n);
-        }
-    }
+    fill(
+        &mut stats.canaux,
+        scope.rows(&per_canal).await?,
+        Canal::from_code,
+    )?;
 
     let per_duration = format!(
         "SELECT {} AS code, COUNT(*) AS n FROM accompagnements a WHERE {OWN_IN_PERIOD} GROUP BY 1",
         duration_bucket_sql()
     );
-    for (code, n) in pairs(scope.rows(&per_duration).await?)? {
-        if let Some(bucket) = TrancheDuree::from_code(&code) {
-            stats.durees.insert(bucket, n);
-        }
-    }
+    fill(
+        &mut stats.durees,
+        scope.rows(&per_duration).await?,
+        TrancheDuree::from_code,
+    )?;
 
     let per_public = format!(
         "SELECT p.dimension, p.code, CAST(SUM(p.personnes) AS BIGINT) AS n
          FROM accompagnement_publics p JOIN accompagnements a ON a.id = p.accompagnement_id
          WHERE {OWN_IN_PERIOD} GROUP BY p.dimension, p.code"
     );
-    for row in scope.rows(&per_public).await? {
-        let (dimension, code, n) = (
-            text(&row, "dimension")?,
-            text(&row, "code")?,
-            count(&row, "n")?,
-        );
-        match dimension.as_str() {
-            "age" => {
-                if let Some(age) = TrancheAge::from_code(&code) {
-                    stats.ages.insert(age, n);
-                }
-            }
-            _ => {
-                if let Some(statut) = Statut::from_code(&code) {
-                    stats.statuts.insert(statut, n);
-                }
-            }
-        }
-    }
+    let (ages, statuts): (Vec<_>, Vec<_>) = scope
+        .rows(&per_public)
+        .await?
+        .into_iter()
+        .partition(|row| text(row, "dimension").is_ok_and(|d| d == "age"));
+    fill(&mut stats.ages, ages, TrancheAge::from_code)?;
+    fill(&mut stats.statuts, statuts, Statut::from_code)?;
 
     let per_theme = format!(
         "SELECT t.thematique AS code, COUNT(*) AS n
          FROM accompagnement_thematiques t JOIN accompagnements a ON a.id = t.accompagnement_id
          WHERE {OWN_IN_PERIOD} GROUP BY t.thematique"
     );
-    for (code, n) in pairs(scope.rows(&per_theme).await?)? {
-        if let Some(theme) = Thematique::from_code(&code) {
-            stats.thematiques.insert(theme, n);
-        }
-    }
+    fill(
+        &mut stats.thematiques,
+        scope.rows(&per_theme).await?,
+        Thematique::from_code,
+    )?;
 
     let per_structure = format!(
         "SELECT r.structure, r.structure_autre, CAST(SUM(r.personnes) AS BIGINT) AS n
@@ -162,9 +150,9 @@ pub async fn for_period(
     let per_month = format!(
         "SELECT substr(a.date, 1, 7) AS code, COUNT(*) AS n FROM accompagnements a WHERE {OWN_IN_PERIOD} GROUP BY 1"
     );
-    for (month, n) in pairs(scope.rows(&per_month).await?)? {
-        stats.evolution.insert(month, n);
-    }
+    fill(&mut stats.evolution, scope.rows(&per_month).await?, |m| {
+        Some(m.to_owned())
+    })?;
     Ok(stats)
 }
 
@@ -204,10 +192,18 @@ impl Scope<'_> {
     }
 }
 
-fn pairs(rows: Vec<sqlx::any::AnyRow>) -> Result<Vec<(String, u64)>, ApiError> {
-    rows.iter()
-        .map(|row| Ok((text(row, "code")?, count(row, "n")?)))
-        .collect()
+/// Puts the `code` → `n` rows into a distribution; codes outside the vocabulary are ignored.
+fn fill<K: Ord>(
+    distribution: &mut std::collections::BTreeMap<K, u64>,
+    rows: Vec<sqlx::any::AnyRow>,
+    key: impl Fn(&str) -> Option<K>,
+) -> Result<(), ApiError> {
+    for row in rows {
+        if let Some(k) = key(&text(&row, "code")?) {
+            distribution.insert(k, count(&row, "n")?);
+        }
+    }
+    Ok(())
 }
 
 fn text(row: &sqlx::any::AnyRow, column: &str) -> Result<String, ApiError> {

@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { startServer, launchBrowser, newPhone, open, signUp, todayInParis } from './support.mjs';
+import {
+  startServer, launchBrowser, newPhone, open, signUp, todayInParis, withOwnServer, eventually,
+} from './support.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const button = (page, name) => page.getByRole('button', { name, exact: true });
@@ -34,74 +36,45 @@ async function storedOnServer(page, url) {
   return (await response.json()).items;
 }
 
-async function eventually(check, timeoutMs, what) {
-  const start = Date.now();
-  for (;;) {
-    if (await check()) return Date.now() - start;
-    if (Date.now() - start > timeoutMs) throw new Error(`not within ${timeoutMs} ms: ${what}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
-
 test('offline: the app opens from the cache, keeps 3 records, and sends each exactly once when the server is back', async () => {
-  let server = await startServer();
-  const browser = await launchBrowser();
-  try {
-    const context = await newPhone(browser);
-    let page = await context.newPage();
-    await signUp(page, server);
-    await open(page, `${server.url}/`);
-    await page.getByRole('heading', { name: 'Nouvel accompagnement' }).waitFor();
-    await controlled(page);
+  await withOwnServer(async ({ own, context, page: first }) => {
+    await first.getByRole('heading', { name: 'Nouvel accompagnement' }).waitFor();
+    await own.server.halt();
+    await first.reload();
+    await first.locator('html[data-pret="1"]').waitFor();
+    await first.getByRole('heading', { name: 'Nouvel accompagnement' }).waitFor();
+    await recordIndividual(first, { age: 'Plus de 60 ans', statut: 'Retraité(e)', theme: 'Courriels', duree: '30 min' });
+    await first.getByText('Pas de connexion : il sera envoyé dès son retour.').waitFor();
+    await recordIndividual(first, { age: '18 - 35 ans', statut: 'Sans emploi', theme: 'Emploi, formation', duree: '1 h' });
+    await recordIndividual(first, { age: '35 - 60 ans', statut: 'En emploi', theme: 'Démarche en ligne', duree: '45 min' });
+    await first.getByText('3 en attente d\'envoi').waitFor();
 
-    await server.halt();
-    await page.reload();
-    await page.locator('html[data-pret="1"]').waitFor();
-    await page.getByRole('heading', { name: 'Nouvel accompagnement' }).waitFor();
-    await recordIndividual(page, { age: 'Plus de 60 ans', statut: 'Retraité(e)', theme: 'Courriels', duree: '30 min' });
-    await page.getByText('Pas de connexion : il sera envoyé dès son retour.').waitFor();
-    await recordIndividual(page, { age: '18 - 35 ans', statut: 'Sans emploi', theme: 'Emploi, formation', duree: '1 h' });
-    await recordIndividual(page, { age: '35 - 60 ans', statut: 'En emploi', theme: 'Démarche en ligne', duree: '45 min' });
-    await page.getByText('3 en attente d\'envoi').waitFor();
-
-    await page.close();
-    page = await context.newPage();
-    await open(page, `${server.url}/`);
+    await first.close();
+    const page = await context.newPage();
+    await open(page, `${own.server.url}/`);
     await page.getByText('3 en attente d\'envoi').waitFor();
     await page.getByRole('link', { name: 'Historique' }).tap();
     await page.getByRole('heading', { name: 'En attente d\'envoi' }).waitFor();
     assert.equal(await page.locator('.accompagnement--en-attente').count(), 3);
 
-    server = await server.restart();
-    const took = await eventually(async () => (await storedOnServer(page, server.url)).length >= 3, 35_000, '3 records stored');
-    assert.ok(took <= 35_000);
+    own.server = await own.server.restart();
+    await eventually(async () => (await storedOnServer(page, own.server.url)).length >= 3, 35_000, '3 records stored');
     await page.getByText('3 en attente d\'envoi').waitFor({ state: 'detached', timeout: 10_000 });
-    const stored = await storedOnServer(page, server.url);
+    const stored = await storedOnServer(page, own.server.url);
     assert.equal(stored.length, 3);
     assert.equal(new Set(stored.map((r) => r.id)).size, 3);
     assert.deepEqual(stored.map((r) => r.duree_minutes).sort((a, b) => a - b), [30, 45, 60]);
     assert.ok(stored.every((r) => r.date === todayInParis()));
-    await context.close();
-  } finally {
-    await browser.close();
-    server.stop();
-  }
+  });
 });
 
 test('offline, Annuler, Modifier and Supprimer work on waiting records, and offline changes to sent ones are queued in order', async () => {
-  let server = await startServer();
-  const browser = await launchBrowser();
-  try {
-    const context = await newPhone(browser);
-    const page = await context.newPage();
-    await signUp(page, server);
-    await open(page, `${server.url}/`);
-    await controlled(page);
+  await withOwnServer(async ({ own, page }) => {
     // Sent while online.
     await recordIndividual(page, { age: 'Plus de 60 ans', statut: 'Retraité(e)', theme: 'Courriels', duree: '15 min' });
-    const [sent] = await storedOnServer(page, server.url);
+    const [sent] = await storedOnServer(page, own.server.url);
 
-    await server.halt();
+    await own.server.halt();
     // Annuler a waiting record: it never reaches the server.
     await recordIndividual(page, { age: 'Moins de 12 ans', statut: 'Scolarisé(e) ou étudiant(e)', theme: 'Scolarité', duree: '30 min' });
     await button(page, 'Annuler').tap();
@@ -131,30 +104,19 @@ test('offline, Annuler, Modifier and Supprimer work on waiting records, and offl
     await button(page, 'Enregistrer les modifications').tap();
     await page.getByText('2 en attente d\'envoi').waitFor();
 
-    server = await server.restart();
+    own.server = await own.server.restart();
     await eventually(async () => (await page.locator('.en-attente').count()) === 0, 35_000, 'outbox emptied');
-    const stored = await storedOnServer(page, server.url);
+    const stored = await storedOnServer(page, own.server.url);
     assert.equal(stored.length, 2);
     const byTheme = Object.fromEntries(stored.map((r) => [r.thematiques[0], r]));
     assert.equal(byTheme.courriel.id, sent.id);
     assert.equal(byTheme.courriel.duree_minutes, 30);
     assert.equal(byTheme.emploi.duree_minutes, 120);
-    await context.close();
-  } finally {
-    await browser.close();
-    server.stop();
-  }
+  });
 });
 
 test('an expired session keeps every waiting record and asks to log in again', async () => {
-  const server = await startServer();
-  const browser = await launchBrowser();
-  try {
-    const context = await newPhone(browser);
-    const page = await context.newPage();
-    const email = await signUp(page, server);
-    await open(page, `${server.url}/`);
-    await controlled(page);
+  await withOwnServer(async ({ own, page, context, email }) => {
     await context.clearCookies();
 
     await recordIndividual(page, { age: 'Plus de 60 ans', statut: 'Retraité(e)', theme: 'Budget, banque, achats en ligne', duree: '45 min' });
@@ -166,13 +128,9 @@ test('an expired session keeps every waiting record and asks to log in again', a
     await page.getByLabel('Mot de passe').fill('une phrase de passe solide');
     await button(page, 'Se connecter').tap();
     await page.getByRole('heading', { name: 'Nouvel accompagnement' }).waitFor();
-    await eventually(async () => (await storedOnServer(page, server.url)).length === 1, 35_000, 'record sent after login');
+    await eventually(async () => (await storedOnServer(page, own.server.url)).length === 1, 35_000, 'record sent after login');
     await page.getByText('1 en attente d\'envoi').waitFor({ state: 'detached' });
-    await context.close();
-  } finally {
-    await browser.close();
-    server.stop();
-  }
+  });
 });
 
 /** A transparent HTTP relay that can lose answers: once armed, every answer to a record
@@ -242,13 +200,7 @@ test('a server killed after committing a record but before answering stores it o
 });
 
 test('a record the server refuses stays in the outbox with its message, and is sent once fixed', async () => {
-  const server = await startServer();
-  const browser = await launchBrowser();
-  try {
-    const context = await newPhone(browser);
-    const page = await context.newPage();
-    await signUp(page, server);
-    await open(page, `${server.url}/`);
+  await withOwnServer(async ({ own, page }) => {
     // A commune that looks right but is not on the official list (kept by an older version).
     await page.evaluate(() => localStorage.setItem('conum.communes.recentes',
       JSON.stringify([{ insee: '99999', nom: 'Nulle-Part', code_postal: '99999' }])));
@@ -265,7 +217,7 @@ test('a record the server refuses stays in the outbox with its message, and is s
 
     await page.getByText("Cette commune n'est pas dans la liste officielle").first().waitFor();
     await page.getByText('1 en attente d\'envoi').waitFor();
-    assert.equal((await storedOnServer(page, server.url)).length, 0);
+    assert.equal((await storedOnServer(page, own.server.url)).length, 0);
 
     await page.getByRole('link', { name: 'Historique' }).tap();
     const waiting = page.locator('.accompagnement--en-attente');
@@ -278,14 +230,10 @@ test('a record the server refuses stays in the outbox with its message, and is s
     await button(page, 'Enregistrer les modifications').tap();
 
     await page.getByText('1 en attente d\'envoi').waitFor({ state: 'detached' });
-    const stored = await storedOnServer(page, server.url);
+    const stored = await storedOnServer(page, own.server.url);
     assert.equal(stored.length, 1);
     assert.equal(stored[0].commune.insee, '69123');
-    await context.close();
-  } finally {
-    await browser.close();
-    server.stop();
-  }
+  });
 });
 
 test('Chromium reports the app installable', async () => {
@@ -317,36 +265,28 @@ test('Chromium reports the app installable', async () => {
 test('after a new deployment the app offers to reload, then runs the new version', async () => {
   const publicCopy = mkdtempSync(join(tmpdir(), 'conum-public-'));
   cpSync(join(root, 'dist', 'public'), publicCopy, { recursive: true });
-  let server = await startServer({ DIOXUS_PUBLIC_PATH: publicCopy });
-  const browser = await launchBrowser();
   try {
-    const context = await newPhone(browser);
-    const page = await context.newPage();
-    await signUp(page, server);
-    await open(page, `${server.url}/`);
-    await controlled(page);
-    const before = await page.evaluate(() => caches.keys());
+    await withOwnServer(async ({ own, page }) => {
+      const before = await page.evaluate(() => caches.keys());
 
-    // A new bundle: one of its files changes.
-    await server.halt();
-    appendFileSync(join(publicCopy, 'dsfr', 'dsfr.min.css'), '\n.conum-version-suivante{}\n');
-    server = await server.restart();
-    await page.reload();
-    await page.locator('html[data-pret="1"]').waitFor();
+      // A new bundle: one of its files changes.
+      await own.server.halt();
+      appendFileSync(join(publicCopy, 'dsfr', 'dsfr.min.css'), '\n.conum-version-suivante{}\n');
+      own.server = await own.server.restart();
+      await page.reload();
+      await page.locator('html[data-pret="1"]').waitFor();
 
-    await page.getByText('Nouvelle version disponible').waitFor({ timeout: 30_000 });
-    await Promise.all([page.waitForEvent('load'), button(page, 'Recharger').tap()]);
-    await page.locator('html[data-pret="1"]').waitFor();
-    await eventually(async () => {
-      const keys = await page.evaluate(() => caches.keys());
-      return keys.length === 1 && keys[0] !== before[0];
-    }, 15_000, 'old cache replaced');
-    const css = await page.evaluate(async () => (await fetch('/dsfr/dsfr.min.css')).text());
-    assert.ok(css.includes('conum-version-suivante'));
-    await context.close();
+      await page.getByText('Nouvelle version disponible').waitFor({ timeout: 30_000 });
+      await Promise.all([page.waitForEvent('load'), button(page, 'Recharger').tap()]);
+      await page.locator('html[data-pret="1"]').waitFor();
+      await eventually(async () => {
+        const keys = await page.evaluate(() => caches.keys());
+        return keys.length === 1 && keys[0] !== before[0];
+      }, 15_000, 'old cache replaced');
+      const css = await page.evaluate(async () => (await fetch('/dsfr/dsfr.min.css')).text());
+      assert.ok(css.includes('conum-version-suivante'));
+    }, { env: { DIOXUS_PUBLIC_PATH: publicCopy } });
   } finally {
-    await browser.close();
-    server.stop();
     rmSync(publicCopy, { recursive: true, force: true });
   }
 });

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import {
   serverAndBrowser, newPhone, open, signUp, serverRecords, todayInParis,
-  axeViolations, tapCounter,
+  axeViolations, tapCounter, eventually,
 } from './support.mjs';
 
 const shared = serverAndBrowser();
@@ -160,10 +160,7 @@ test('"Comme la dernière fois" then Enregistrer records the same accompaniment 
   await fingers.tap(button(page, 'Enregistrer'));
 
   assert.equal(fingers.taps, 2);
-  await page.waitForFunction(async (url) => {
-    const r = await fetch(`${url}/api/accompagnements`);
-    return (await r.json()).total === 2;
-  }, shared.server.url);
+  await eventually(async () => (await serverRecords(page, shared.server)).length === 2, 10_000, 'second record stored');
   const [second, first] = await serverRecords(page, shared.server);
   assert.notEqual(second.id, first.id);
   assert.equal(first.date, '2026-01-15');

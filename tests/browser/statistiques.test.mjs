@@ -7,7 +7,7 @@ import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  serverAndBrowser, startServer, launchBrowser, newPhone, open, signUp, createRecord, axeViolations,
+  serverAndBrowser, withOwnServer, newPhone, open, signUp, createRecord, axeViolations,
 } from './support.mjs';
 
 const shared = serverAndBrowser();
@@ -94,18 +94,12 @@ test('presets put the period in the URL', async () => {
 });
 
 test('offline, the page shows the last figures plus the records not yet sent', async () => {
-  let server = await startServer();
-  const browser = await launchBrowser();
-  try {
-    const context = await newPhone(browser);
-    const page = await context.newPage();
-    await signUp(page, server);
-    await knownRecords(page, server);
-    await open(page, `${server.url}/statistiques?du=2026-01-01&au=2026-01-31`);
+  await withOwnServer(async ({ own, page }) => {
+    await knownRecords(page, own.server);
+    await open(page, `${own.server.url}/statistiques?du=2026-01-01&au=2026-01-31`);
     await page.getByText('Du 01/01/2026 au 31/01/2026').waitFor();
-    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
 
-    await server.halt();
+    await own.server.halt();
     // A record made offline, dated in the period.
     await page.getByRole('link', { name: 'Saisir' }).tap();
     await page.getByRole('button', { name: 'Accompagnement individuel', exact: true }).tap();
@@ -117,17 +111,13 @@ test('offline, the page shows the last figures plus the records not yet sent', a
     await page.getByRole('button', { name: 'Enregistrer', exact: true }).tap();
     await page.getByText('Pas de connexion : il sera envoyé dès son retour.').waitFor();
 
-    await page.goto(`${server.url}/statistiques?du=2026-01-01&au=2026-01-31`);
+    await page.goto(`${own.server.url}/statistiques?du=2026-01-01&au=2026-01-31`);
     await page.locator('html[data-pret="1"]').waitFor();
     await page.getByText('Hors connexion : derniers chiffres chargés sur ce téléphone.').waitFor();
     await page.getByText('inclut 1 accompagnement pas encore envoyé').waitFor();
     assert.equal((await page.locator('.tuile-chiffre').first().innerText()).split('\n')[0], '10');
     assert.equal(await tile(page, 'Accompagnements individuels'), '2');
-    await context.close();
-  } finally {
-    await browser.close();
-    server.stop();
-  }
+  });
 });
 
 test('the CSV export downloads the period with a BOM, ; and French values', async () => {

@@ -169,3 +169,35 @@ export async function createRecord(page, server, fields = {}) {
   if (response.status() !== 200) throw new Error(`create: ${response.status()} ${await response.text()}`);
   return record;
 }
+
+/**
+ * Runs `body({ own, page, context, email })` with a server and a browser of its own (the test
+ * kills and restarts that server: `own.server = await own.server.restart()`), on a phone with a
+ * new conseiller, `path` open. Everything is stopped afterwards, whatever happens.
+ */
+export async function withOwnServer(body, { env = {}, path = '/' } = {}) {
+  const own = { server: await startServer(env) };
+  const browser = await launchBrowser();
+  try {
+    const context = await newPhone(browser);
+    const page = await context.newPage();
+    const email = await signUp(page, own.server);
+    await open(page, `${own.server.url}${path}`);
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
+    await body({ own, page, context, email });
+    await context.close();
+  } finally {
+    await browser.close();
+    own.server.stop();
+  }
+}
+
+/** Polls `check` every half second until it holds; returns how long it took. */
+export async function eventually(check, timeoutMs, what) {
+  const start = Date.now();
+  for (;;) {
+    if (await check()) return Date.now() - start;
+    if (Date.now() - start > timeoutMs) throw new Error(`not within ${timeoutMs} ms: ${what}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
