@@ -25,6 +25,19 @@ async function knownRecords(page, server) {
   await createRecord(page, server, { date: '2026-02-03', activite: 'ponctuel', canal: 'distance', thematiques: ['demarche'], duree_minutes: 15 });
 }
 
+/** A phone on the statistics of `du`..`au` for a conseiller with the known records, charts drawn. */
+async function statisticsOf(du, au) {
+  const context = await newPhone(shared.browser);
+  const page = await context.newPage();
+  await signUp(page, shared.server);
+  await knownRecords(page, shared.server);
+  await open(page, `${shared.server.url}/statistiques?du=${du}&au=${au}`);
+  const day = (iso) => iso.split('-').reverse().join('/');
+  await page.getByText(`Du ${day(du)} au ${day(au)}`).waitFor();
+  await page.waitForFunction(() => document.querySelectorAll('.graphique__dessin canvas').length === 8);
+  return { context, page };
+}
+
 async function tile(page, label) {
   const item = page.locator('.tuile-chiffre').filter({ hasText: label });
   return (await item.locator('.tuile-chiffre__valeur').innerText()).trim();
@@ -121,12 +134,7 @@ test('offline, the page shows the last figures plus the records not yet sent', a
 });
 
 test('the CSV export downloads the period with a BOM, ; and French values', async () => {
-  const context = await newPhone(shared.browser);
-  const page = await context.newPage();
-  await signUp(page, shared.server);
-  await knownRecords(page, shared.server);
-  await open(page, `${shared.server.url}/statistiques?du=2026-01-01&au=2026-01-31`);
-  await page.getByText('Du 01/01/2026 au 31/01/2026').waitFor();
+  const { context, page } = await statisticsOf('2026-01-01', '2026-01-31');
 
   const [download] = await Promise.all([
     page.waitForEvent('download'),
@@ -143,13 +151,7 @@ test('the CSV export downloads the period with a BOM, ; and French values', asyn
 });
 
 test('the PDF report holds the period and every figure, on at most two A4 pages', async () => {
-  const context = await newPhone(shared.browser);
-  const page = await context.newPage();
-  await signUp(page, shared.server);
-  await knownRecords(page, shared.server);
-  await open(page, `${shared.server.url}/statistiques?du=2026-01-01&au=2026-02-28`);
-  await page.getByText('Du 01/01/2026 au 28/02/2026').waitFor();
-  await page.waitForFunction(() => document.querySelectorAll('.graphique__dessin canvas').length === 8);
+  const { context, page } = await statisticsOf('2026-01-01', '2026-02-28');
 
   await page.emulateMedia({ media: 'print' });
   const dir = mkdtempSync(join(tmpdir(), 'conum-pdf-'));
@@ -174,13 +176,7 @@ test('the PDF report holds the period and every figure, on at most two A4 pages'
 });
 
 test('axe-core finds no violation on the statistics page', async () => {
-  const context = await newPhone(shared.browser);
-  const page = await context.newPage();
-  await signUp(page, shared.server);
-  await knownRecords(page, shared.server);
-  await open(page, `${shared.server.url}/statistiques?du=2026-01-01&au=2026-01-31`);
-  await page.getByText('Du 01/01/2026 au 31/01/2026').waitFor();
-  await page.waitForFunction(() => document.querySelectorAll('.graphique__dessin canvas').length === 8);
+  const { context, page } = await statisticsOf('2026-01-01', '2026-01-31');
   await page.getByText('Voir les données').first().tap();
   assert.deepEqual(await axeViolations(page), []);
   await context.close();
