@@ -97,7 +97,6 @@ const publicDir = join(import.meta.dirname, '..', 'dist', 'public');
 const shipped = [
   ...readdirSync(join(publicDir, 'assets')).sort().map((name) => join('assets', name)),
   join('dsfr', 'dsfr.min.css'),
-  join('echarts', 'echarts.min.js'),
 ];
 console.log('| file | bytes | gzip | brotli |\n|---|---|---|---|');
 for (const path of shipped) {

@@ -1,4 +1,4 @@
-//! Draws the distributions with `charming` (ECharts, vendored in public/echarts and loaded by
+//! Draws the distributions with `charming` (ECharts, vendored in assets/echarts and loaded by
 //! this page only). Okabe–Ito colours, which colour-blind readers tell apart, plus decal
 //! patterns so that the printed report reads in black and white; every value is written on
 //! its bar.
@@ -17,20 +17,23 @@ const PALETTE: [&str; 7] = [
     "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000",
 ];
 
+static ECHARTS: Asset = asset!("/assets/echarts/echarts.min.js");
+
 /// Loads ECharts once, then draws every chart into its container.
 pub async fn draw(distributions: &[Distribution]) {
-    let loaded = document::eval(
-        r#"if (!window.echarts) {
-             await new Promise((resolve, reject) => {
+    let loaded = document::eval(&format!(
+        r#"if (!window.echarts) {{
+             await new Promise((resolve, reject) => {{
                const script = document.createElement('script');
-               script.src = '/echarts/echarts.min.js';
+               script.src = {url:?};
                script.onload = resolve;
                script.onerror = reject;
                document.head.appendChild(script);
-             });
-           }
+             }});
+           }}
            return true;"#,
-    )
+        url = ECHARTS.to_string()
+    ))
     .join::<bool>()
     .await;
     if !matches!(loaded, Ok(true)) {
