@@ -7,3 +7,4 @@ scripts/build.sh >/dev/null
 scripts/postgres.sh >/dev/null
 psql -h 127.0.0.1 -p "${CONUM_PG_PORT:-55432}" -U postgres -qc 'DROP DATABASE IF EXISTS conum_bench' -c 'CREATE DATABASE conum_bench' postgres
 node benches/api.mjs
+node benches/communes.mjs
