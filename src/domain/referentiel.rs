@@ -126,17 +126,25 @@ impl Referentiel {
         if key.is_empty() {
             return Vec::new();
         }
+        let word_start = format!(" {key}");
         let mut found: Vec<(u8, &CommuneOfficielle)> = self
             .communes
             .iter()
-            .filter_map(|c| match_rank(&c.key, &key).map(|rank| (rank, c)))
+            .filter_map(|c| match_rank(&c.key, &key, &word_start).map(|rank| (rank, c)))
             .collect();
-        found.sort_by(|(ra, a), (rb, b)| {
+        let best_first = |(ra, a): &(u8, &CommuneOfficielle),
+                          (rb, b): &(u8, &CommuneOfficielle)| {
             ra.cmp(rb)
                 .then(b.taille.cmp(&a.taille))
                 .then(a.key.len().cmp(&b.key.len()))
                 .then(a.insee.cmp(&b.insee))
-        });
+        };
+        // A first letter matches thousands of communes: pick the best before sorting them.
+        if found.len() > limit {
+            found.select_nth_unstable_by(limit, best_first);
+            found.truncate(limit);
+        }
+        found.sort_by(best_first);
         found
             .into_iter()
             .take(limit)
@@ -172,11 +180,12 @@ impl Referentiel {
     }
 }
 
-/// 0: the name starts with the query; 1: a word of it does; 2: it contains it.
-fn match_rank(name: &str, query: &str) -> Option<u8> {
+/// 0: the name starts with the query; 1: a word of it does (`word_start` is the query after
+/// a space); 2: it contains it.
+fn match_rank(name: &str, query: &str, word_start: &str) -> Option<u8> {
     if name.starts_with(query) {
         Some(0)
-    } else if name.contains(&format!(" {query}")) {
+    } else if name.contains(word_start) {
         Some(1)
     } else if name.contains(query) {
         Some(2)
