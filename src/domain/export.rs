@@ -4,8 +4,8 @@
 use chrono::{DateTime, Utc};
 
 use super::accompagnement::Accompagnement;
-use super::stats::{percent, Stats};
-use super::vocabulary::{Activite, Statut, TrancheAge};
+use super::stats::{labelled, percent, Stats};
+use super::vocabulary::{Activite, Canal, Statut, Thematique, TrancheAge, TrancheDuree};
 
 const BOM: &str = "\u{feff}";
 
@@ -192,53 +192,29 @@ pub fn stats_csv(stats: &Stats) -> String {
             .map(|(label, n)| (label, n, Some(percent(n, total))))
             .collect::<Vec<_>>()
     };
-    let labelled = |map: Vec<(&'static str, u64)>| {
-        map.into_iter()
-            .map(|(l, n)| (l.to_owned(), n))
-            .collect::<Vec<_>>()
-    };
     section(
         "Temps par activité (minutes)",
-        distribution(labelled(
-            Activite::ALL
-                .iter()
-                .map(|a| (a.label(), stats.temps_par_activite[a]))
-                .collect(),
-        )),
+        distribution(labelled(&stats.temps_par_activite, Activite::label)),
     );
     section(
         "Canaux (accompagnements)",
-        distribution(labelled(
-            stats.canaux.iter().map(|(k, n)| (k.label(), *n)).collect(),
-        )),
+        distribution(labelled(&stats.canaux, Canal::label)),
     );
     section(
         "Durées (accompagnements)",
-        distribution(labelled(
-            stats.durees.iter().map(|(k, n)| (k.label(), *n)).collect(),
-        )),
+        distribution(labelled(&stats.durees, TrancheDuree::label)),
     );
     section(
         "Tranches d'âge (personnes)",
-        distribution(labelled(
-            stats.ages.iter().map(|(k, n)| (k.label(), *n)).collect(),
-        )),
+        distribution(labelled(&stats.ages, TrancheAge::label)),
     );
     section(
         "Statuts (personnes)",
-        distribution(labelled(
-            stats.statuts.iter().map(|(k, n)| (k.label(), *n)).collect(),
-        )),
+        distribution(labelled(&stats.statuts, Statut::label)),
     );
     section(
         "Thématiques (accompagnements)",
-        distribution(labelled(
-            stats
-                .thematiques
-                .iter()
-                .map(|(k, n)| (k.label(), *n))
-                .collect(),
-        )),
+        distribution(labelled(&stats.thematiques, Thematique::label)),
     );
     section(
         "Réorientations (personnes)",

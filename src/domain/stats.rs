@@ -221,6 +221,18 @@ pub fn percent(part: u64, total: u64) -> f64 {
     }
 }
 
+/// A distribution's rows as (French label, count), in the vocabulary's order. The page, its
+/// data tables and the CSV export all list a distribution this way.
+pub fn labelled<K: Copy>(
+    counts: &BTreeMap<K, u64>,
+    label: fn(K) -> &'static str,
+) -> Vec<(String, u64)> {
+    counts
+        .iter()
+        .map(|(k, n)| (label(*k).to_owned(), *n))
+        .collect()
+}
+
 /// Percentages of a distribution, each of its own total.
 pub fn shares<K: Clone + Ord>(counts: &BTreeMap<K, u64>) -> BTreeMap<K, f64> {
     let total = counts.values().sum();

@@ -1,7 +1,7 @@
 //! What each chart shows: rows of (label, count) taken from `Stats`, shared by the chart and
 //! its data table so that both always say the same.
 
-use crate::domain::stats::Stats;
+use crate::domain::stats::{labelled, Stats};
 use crate::domain::vocabulary::Activite;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -36,16 +36,6 @@ impl Distribution {
     }
 }
 
-fn rows<K: Copy>(
-    counts: &std::collections::BTreeMap<K, u64>,
-    label: fn(K) -> &'static str,
-) -> Vec<(String, u64)> {
-    counts
-        .iter()
-        .map(|(k, n)| (label(*k).to_owned(), *n))
-        .collect()
-}
-
 /// Non-zero rows, biggest first (themes and structures are many).
 fn biggest_first(mut rows: Vec<(String, u64)>) -> Vec<(String, u64)> {
     rows.retain(|(_, n)| *n > 0);
@@ -63,7 +53,7 @@ pub fn distributions(s: &Stats) -> Vec<Distribution> {
             label_header: "Thématique",
             unit: "Accompagnements",
             shape: Shape::HorizontalBars,
-            rows: biggest_first(rows(&s.thematiques, Thematique::label)),
+            rows: biggest_first(labelled(&s.thematiques, Thematique::label)),
         },
         Distribution {
             id: "evolution",
@@ -79,7 +69,7 @@ pub fn distributions(s: &Stats) -> Vec<Distribution> {
             label_header: "Lieu",
             unit: "Accompagnements",
             shape: Shape::Donut,
-            rows: rows(&s.canaux, Canal::label),
+            rows: labelled(&s.canaux, Canal::label),
         },
         Distribution {
             id: "durees",
@@ -87,7 +77,7 @@ pub fn distributions(s: &Stats) -> Vec<Distribution> {
             label_header: "Durée",
             unit: "Accompagnements",
             shape: Shape::Columns,
-            rows: rows(&s.durees, TrancheDuree::label),
+            rows: labelled(&s.durees, TrancheDuree::label),
         },
         Distribution {
             id: "ages",
@@ -95,7 +85,7 @@ pub fn distributions(s: &Stats) -> Vec<Distribution> {
             label_header: "Tranche d'âge",
             unit: "Personnes",
             shape: Shape::Columns,
-            rows: rows(&s.ages, TrancheAge::label),
+            rows: labelled(&s.ages, TrancheAge::label),
         },
         Distribution {
             id: "statuts",
@@ -103,7 +93,7 @@ pub fn distributions(s: &Stats) -> Vec<Distribution> {
             label_header: "Statut",
             unit: "Personnes",
             shape: Shape::HorizontalBars,
-            rows: rows(&s.statuts, Statut::label),
+            rows: labelled(&s.statuts, Statut::label),
         },
         Distribution {
             id: "reorientations",
@@ -124,7 +114,7 @@ pub fn distributions(s: &Stats) -> Vec<Distribution> {
             label_header: "Activité",
             unit: "Minutes",
             shape: Shape::Columns,
-            rows: rows(&s.temps_par_activite, Activite::label),
+            rows: labelled(&s.temps_par_activite, Activite::label),
         },
     ]
 }
