@@ -49,6 +49,10 @@ let started = false;
 export function startSending() {
   if (started) return;
   started = true;
+  // Copies an earlier version kept in localStorage, tagged with nobody: not to be shown.
+  for (const key of ['conum.profil', 'conum.dernier', 'conum.historique', 'conum.statistiques', 'conum.communes.recentes']) {
+    localStorage.removeItem(key);
+  }
   const send = () => outbox.flush().catch(() => {});
   send();
   addEventListener('online', send);

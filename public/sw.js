@@ -32,7 +32,6 @@ self.addEventListener('activate', (event) => {
 
 self.addEventListener('message', (event) => {
   if (event.data === 'skipWaiting') self.skipWaiting();
-  if (event.data === 'version') event.source?.postMessage({ version: VERSION });
 });
 
 self.addEventListener('sync', (event) => {
@@ -41,9 +40,9 @@ self.addEventListener('sync', (event) => {
 
 // Fails while sendable changes remain, so that the browser tries again later.
 async function sendOutbox() {
-  const { status } = await outbox.flush();
+  const status = await outbox.flush();
   const sendable = status.ops.filter((op) => !op.error).length;
-  if (sendable > 0 && !status.loginNeeded) throw new Error(`${sendable} changes still waiting`);
+  if (status.owner && sendable > 0) throw new Error(`${sendable} changes still waiting`);
 }
 
 self.addEventListener('fetch', (event) => {

@@ -26,3 +26,6 @@ cargo test --features server --test api
 echo "==> browser tests (release bundle, headless Chromium)"
 scripts/build.sh
 node --test --test-concurrency=1 tests/browser/
+
+echo "==> fault script: kill -9 and SIGTERM under load, SQLite and Postgres"
+node scripts/faults.mjs --seconds 2

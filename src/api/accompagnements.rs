@@ -80,7 +80,13 @@ pub async fn update_accompagnement(
     records::update(&app, &session, id, input.0).await
 }
 
+/// What a deletion answers: the id, so that the phone knows which change the server took.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Deleted {
+    pub id: String,
+}
+
 #[delete("/api/accompagnements/{id}", app: AppCtx, session: SessionCtx)]
-pub async fn delete_accompagnement(id: String) -> Result<(), ApiError> {
+pub async fn delete_accompagnement(id: String) -> Result<Deleted, ApiError> {
     records::delete(&app, &session, id).await
 }

@@ -19,6 +19,11 @@ pub enum ApiError {
     /// 401: no valid session.
     #[error("Votre session a expiré : reconnectez-vous.")]
     Unauthorized,
+    /// 401: the request was made for one account (the phone's `X-Conum-Owner`) while the
+    /// session cookie belongs to another: nothing of one conseiller may land in another's
+    /// account, so the phone must log that conseiller in again.
+    #[error("Ces changements appartiennent à un autre compte : reconnectez-vous avec ce compte pour les envoyer.")]
+    WrongAccount,
     /// 401: login refused. Deliberately the same for an unknown email and a wrong password.
     #[error("Adresse e-mail ou mot de passe incorrect.")]
     BadCredentials,
@@ -31,6 +36,10 @@ pub enum ApiError {
     /// 409: a record id already used by another account.
     #[error("Cet identifiant d'accompagnement est déjà utilisé : enregistrez-le à nouveau.")]
     IdTaken,
+    /// 503: the database cannot take the request now (read-only, full, restarting,
+    /// unreachable). Nothing was written; the phone keeps the change and sends it later.
+    #[error("Le service est momentanément indisponible : réessayez dans quelques minutes. Vos saisies restent sur ce téléphone.")]
+    Unavailable,
     /// 500: our fault; details are in the server log, not here.
     #[error("Le serveur a rencontré une erreur : réessayez dans un instant.")]
     Server,
@@ -66,11 +75,13 @@ impl AsStatusCode for ApiError {
     fn as_status_code(&self) -> StatusCode {
         match self {
             ApiError::Invalid { .. } | ApiError::Malformed { .. } => StatusCode::BAD_REQUEST,
-            ApiError::Unauthorized | ApiError::BadCredentials => StatusCode::UNAUTHORIZED,
+            ApiError::Unauthorized | ApiError::WrongAccount | ApiError::BadCredentials => {
+                StatusCode::UNAUTHORIZED
+            }
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::EmailTaken | ApiError::IdTaken => StatusCode::CONFLICT,
             ApiError::Server => StatusCode::INTERNAL_SERVER_ERROR,
-            ApiError::Unreachable => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Unavailable | ApiError::Unreachable => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 }
@@ -80,12 +91,21 @@ impl AsStatusCode for ApiError {
 impl From<ServerFnError> for ApiError {
     fn from(error: ServerFnError) -> Self {
         match error {
+            // Conum's server always puts an `ApiError` in `data`. An answer without one came
+            // from something else on the way (a captive portal, a proxy): as good as no answer.
+            ServerFnError::ServerError { details: None, .. } => ApiError::Unreachable,
             ServerFnError::ServerError { code: 401, .. } => ApiError::Unauthorized,
             ServerFnError::ServerError { code: 404, .. } => ApiError::NotFound,
+            ServerFnError::ServerError { code: 503, .. } => ApiError::Unavailable,
             ServerFnError::ServerError { code, message, .. } if (400..500).contains(&code) => {
                 ApiError::Malformed { detail: message }
             }
             ServerFnError::Request(_) => ApiError::Unreachable,
+            // In the browser, an undecodable success is a page that is not ours (a captive
+            // portal's "200 OK"); on the server, it is a request body we could not read.
+            ServerFnError::Deserialization(_) if cfg!(not(feature = "server")) => {
+                ApiError::Unreachable
+            }
             ServerFnError::Args(detail)
             | ServerFnError::MissingArg(detail)
             | ServerFnError::Deserialization(detail) => ApiError::Malformed { detail },

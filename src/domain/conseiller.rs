@@ -142,25 +142,51 @@ impl From<ProfilDetails> for ProfilInput {
     }
 }
 
+/// Who a conseiller is, for the machines: the account's opaque, permanent identifier. The
+/// phone tags everything it keeps with it, so that a shared phone never mixes two accounts.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ConseillerId(String);
+
+impl ConseillerId {
+    pub fn new(id: impl Into<String>) -> Self {
+        ConseillerId(id.into())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for ConseillerId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// The profile of a conseiller, as the app shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Profil {
+    pub id: ConseillerId,
     pub email: String,
     #[serde(flatten)]
     pub details: ProfilDetails,
 }
 
-/// A valid sign-up: normalised email, checked password and profile.
+/// A valid sign-up: normalised email, checked password and profile (the id comes with the
+/// account, when it is stored).
 #[derive(Clone, PartialEq, Eq)]
 pub struct NewConseiller {
-    pub profil: Profil,
+    pub email: String,
+    pub details: ProfilDetails,
     pub password: String,
 }
 
 impl std::fmt::Debug for NewConseiller {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewConseiller")
-            .field("profil", &self.profil)
+            .field("email", &self.email)
+            .field("details", &self.details)
             .field("password", &"[caché]")
             .finish()
     }
@@ -174,7 +200,8 @@ impl NewConseiller {
         let details = ProfilDetails::parse_into(input.profil, &mut errors);
         match details {
             Some(details) if errors.is_empty() => Ok(NewConseiller {
-                profil: Profil { email, details },
+                email,
+                details,
                 password: input.password,
             }),
             _ => Err(errors),
@@ -262,8 +289,8 @@ mod tests {
     #[test]
     fn a_complete_sign_up_is_accepted_with_a_normalised_email() {
         let c = NewConseiller::parse(valid()).unwrap();
-        assert_eq!(c.profil.email, "camille.martin@exemple.fr");
-        assert_eq!(c.profil.details.commune.nom(), "Lyon");
+        assert_eq!(c.email, "camille.martin@exemple.fr");
+        assert_eq!(c.details.commune.nom(), "Lyon");
     }
 
     #[test]

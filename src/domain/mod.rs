@@ -15,6 +15,7 @@ pub mod vocabulary;
 pub use accompagnement::{Accompagnement, AccompagnementInput};
 pub use commune::{Commune, CommuneInput};
 pub use conseiller::{
-    Credentials, NewConseiller, PasswordChange, Profil, ProfilDetails, ProfilInput, SignupInput,
+    ConseillerId, Credentials, NewConseiller, PasswordChange, Profil, ProfilDetails, ProfilInput,
+    SignupInput,
 };
 pub use errors::{FieldError, FieldErrors};

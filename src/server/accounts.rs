@@ -8,8 +8,8 @@ use super::{clock, communes, db, passwords, AppState, SessionHandle};
 use crate::api::ApiError;
 use crate::domain::conseiller::normalize_email;
 use crate::domain::{
-    Commune, CommuneInput, Credentials, NewConseiller, PasswordChange, Profil, ProfilDetails,
-    ProfilInput, SignupInput,
+    Commune, CommuneInput, ConseillerId, Credentials, NewConseiller, PasswordChange, Profil,
+    ProfilDetails, ProfilInput, SignupInput,
 };
 
 pub async fn sign_up(
@@ -18,30 +18,33 @@ pub async fn sign_up(
     input: SignupInput,
 ) -> Result<Profil, ApiError> {
     let mut new = NewConseiller::parse(input)?;
-    new.profil.details.commune = communes::official(&new.profil.details.commune, "commune")?;
-    let id = Uuid::now_v7().to_string();
-    let password_hash = passwords::hash(new.password).await.map_err(db::internal)?;
-    let (email, d) = (&new.profil.email, &new.profil.details);
+    new.details.commune = communes::official(&new.details.commune, "commune")?;
+    let id = ConseillerId::new(Uuid::now_v7().to_string());
+    let password_hash = passwords::hash(new.password).await?;
+    let (email, d) = (&new.email, &new.details);
     // The unique index on the lower-cased email decides between two simultaneous sign-ups.
     let insert = sqlx::query(
         "INSERT INTO conseillers (id, email, password_hash, prenom, nom, structure, commune_insee, commune_nom, commune_code_postal, departement, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
          ON CONFLICT (email) DO NOTHING",
     )
-    .bind(&id)
+    .bind(id.as_str())
     .bind(email)
     .bind(&password_hash);
     let inserted = bind_details(insert, d)
         .bind(clock::to_db(clock::now()))
         .execute(&app.db.pool)
-        .await
-        .map_err(db::internal)?;
+        .await?;
     if inserted.rows_affected() == 0 {
         return Err(ApiError::EmailTaken);
     }
     tracing::info!(conseiller = %id, "account created");
     session.open(&app.db, &id).await?;
-    Ok(new.profil)
+    Ok(Profil {
+        id,
+        email: new.email,
+        details: new.details,
+    })
 }
 
 pub async fn log_in(
@@ -52,21 +55,20 @@ pub async fn log_in(
     let row = sqlx::query("SELECT id, password_hash FROM conseillers WHERE email = $1")
         .bind(normalize_email(&credentials.email))
         .fetch_optional(&app.db.pool)
-        .await
-        .map_err(db::internal)?;
+        .await?;
     let (id, stored_hash) = match row {
         Some(row) => (
-            Some(row.try_get::<String, _>("id").map_err(db::internal)?),
+            Some(ConseillerId::new(
+                row.try_get::<String, _>("id").map_err(ApiError::from)?,
+            )),
             Some(
                 row.try_get::<String, _>("password_hash")
-                    .map_err(db::internal)?,
+                    .map_err(ApiError::from)?,
             ),
         ),
         None => (None, None),
     };
-    let matches = passwords::verify(credentials.password, stored_hash)
-        .await
-        .map_err(db::internal)?;
+    let matches = passwords::verify(credentials.password, stored_hash).await?;
     match id {
         Some(id) if matches => {
             session.open(&app.db, &id).await?;
@@ -98,10 +100,7 @@ pub async fn update_profil(
          WHERE id = $1",
     )
     .bind(id);
-    bind_details(update, &d)
-        .execute(&app.db.pool)
-        .await
-        .map_err(db::internal)?;
+    bind_details(update, &d).execute(&app.db.pool).await?;
     load_profil(app, id).await
 }
 
@@ -117,26 +116,19 @@ pub async fn change_password(
     let stored: String = sqlx::query_scalar("SELECT password_hash FROM conseillers WHERE id = $1")
         .bind(id)
         .fetch_one(&app.db.pool)
-        .await
-        .map_err(db::internal)?;
-    if !passwords::verify(change.actuel, Some(stored))
-        .await
-        .map_err(db::internal)?
-    {
+        .await?;
+    if !passwords::verify(change.actuel, Some(stored)).await? {
         return Err(ApiError::invalid_field(
             "actuel",
             "Le mot de passe actuel est incorrect.",
         ));
     }
-    let hash = passwords::hash(change.nouveau)
-        .await
-        .map_err(db::internal)?;
+    let hash = passwords::hash(change.nouveau).await?;
     sqlx::query("UPDATE conseillers SET password_hash = $2 WHERE id = $1")
         .bind(id)
         .bind(hash)
         .execute(&app.db.pool)
-        .await
-        .map_err(db::internal)?;
+        .await?;
     session.close_others(&app.db).await
 }
 
@@ -153,17 +145,16 @@ fn bind_details<'q>(query: AnyQuery<'q>, d: &'q ProfilDetails) -> AnyQuery<'q> {
         .bind(&d.departement)
 }
 
-async fn load_profil(app: &AppState, id: &str) -> Result<Profil, ApiError> {
+async fn load_profil(app: &AppState, id: &ConseillerId) -> Result<Profil, ApiError> {
     let row = sqlx::query(
         "SELECT email, prenom, nom, structure, commune_insee, commune_nom, commune_code_postal, departement
          FROM conseillers WHERE id = $1",
     )
-    .bind(id)
+    .bind(id.as_str())
     .fetch_optional(&app.db.pool)
-    .await
-    .map_err(db::internal)?
+    .await?
     .ok_or(ApiError::Unauthorized)?;
-    let text = |name: &str| row.try_get::<String, _>(name).map_err(db::internal);
+    let text = |name: &str| row.try_get::<String, _>(name).map_err(ApiError::from);
     let commune = Commune::try_from(CommuneInput {
         insee: text("commune_insee")?,
         nom: text("commune_nom")?,
@@ -171,6 +162,7 @@ async fn load_profil(app: &AppState, id: &str) -> Result<Profil, ApiError> {
     })
     .map_err(db::internal)?;
     Ok(Profil {
+        id: id.clone(),
         email: text("email")?,
         details: ProfilDetails {
             prenom: text("prenom")?,

@@ -87,8 +87,58 @@ pub async fn serve(state: AppState) -> anyhow::Result<()> {
     // The tests read this line to learn the port when PORT=0.
     println!("Conum écoute sur http://{local}");
     tracing::info!(%local, "listening");
-    axum::serve(listener, router(state)).await?;
+    let db = state.db.clone();
+    let (stop, stopping) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        termination_signal().await;
+        tracing::info!("termination asked: finishing the requests under way");
+        let _ = stop.send(true);
+    });
+    let asked = |mut stopping: tokio::sync::watch::Receiver<bool>| async move {
+        let _ = stopping.wait_for(|asked| *asked).await;
+    };
+    let server =
+        axum::serve(listener, router(state)).with_graceful_shutdown(asked(stopping.clone()));
+    // A client that never finishes its request must not keep the server from stopping.
+    let deadline = async {
+        asked(stopping).await;
+        tokio::time::sleep(SHUTDOWN_GRACE).await;
+    };
+    tokio::select! {
+        served = server => served?,
+        () = deadline => tracing::warn!("requests still under way after the grace period: stopping"),
+    }
+    db.pool.close().await;
+    tracing::info!("stopped");
     Ok(())
+}
+
+/// How long requests under way may take to finish once the server is asked to stop.
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// SIGTERM (systemd, a container stop) or Ctrl-C.
+async fn termination_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
 }
 
 /// The JSON error body server functions produce, for errors raised outside them.

@@ -6,6 +6,9 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, SaltString};
 use argon2::{Algorithm, Argon2, Params, PasswordVerifier, Version};
 use rand::rngs::OsRng;
 
+use super::db::internal;
+use crate::api::ApiError;
+
 /// OWASP's recommended argon2id setting: 19 MiB, 2 passes, 1 lane.
 fn hasher() -> Argon2<'static> {
     let params = Params::new(19 * 1024, 2, 1, None).expect("valid argon2 parameters");
@@ -25,13 +28,16 @@ fn hash_now(password: &str) -> anyhow::Result<String> {
         .to_string())
 }
 
-pub async fn hash(password: String) -> anyhow::Result<String> {
-    tokio::task::spawn_blocking(move || hash_now(&password)).await?
+pub async fn hash(password: String) -> Result<String, ApiError> {
+    tokio::task::spawn_blocking(move || hash_now(&password))
+        .await
+        .map_err(internal)?
+        .map_err(internal)
 }
 
 /// Verifies `password` against `stored`, or against a dummy hash when there is no account.
-pub async fn verify(password: String, stored: Option<String>) -> anyhow::Result<bool> {
-    tokio::task::spawn_blocking(move || {
+pub async fn verify(password: String, stored: Option<String>) -> Result<bool, ApiError> {
+    tokio::task::spawn_blocking(move || -> anyhow::Result<bool> {
         let has_account = stored.is_some();
         let stored = stored.unwrap_or_else(|| DUMMY_HASH.clone());
         let parsed = PasswordHash::new(&stored)
@@ -41,7 +47,9 @@ pub async fn verify(password: String, stored: Option<String>) -> anyhow::Result<
             .is_ok();
         Ok(has_account && matches)
     })
-    .await?
+    .await
+    .map_err(internal)?
+    .map_err(internal)
 }
 
 /// Computes the dummy hash ahead of the first login, off the request path.

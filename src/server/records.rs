@@ -9,9 +9,11 @@ use uuid::Uuid;
 
 use super::db::AnyQuery;
 use super::{clock, communes, db, AppState, SessionHandle};
-use crate::api::{ApiError, ListQuery, Page, StoredAccompagnement, PAR_PAGE_DEFAULT, PAR_PAGE_MAX};
+use crate::api::{
+    ApiError, Deleted, ListQuery, Page, StoredAccompagnement, PAR_PAGE_DEFAULT, PAR_PAGE_MAX,
+};
 use crate::domain::accompagnement::{RedirectionInput, SuiviInput, FIRST_DATE};
-use crate::domain::{Accompagnement, AccompagnementInput, CommuneInput};
+use crate::domain::{Accompagnement, AccompagnementInput, CommuneInput, ConseillerId};
 
 const COLUMNS: &str = "id, date, activite, participants, deja_accompagnes, commune_insee, commune_nom, \
      commune_code_postal, canal, duree_minutes, suivi_individuel, suivi_atelier, suivi_redirection, \
@@ -34,7 +36,7 @@ pub async fn create(
     let owner = session.conseiller_id()?;
     let record = checked(input)?;
     let now = clock::to_db(clock::now());
-    let mut tx = app.db.pool.begin().await.map_err(db::internal)?;
+    let mut tx = app.db.pool.begin().await?;
     // The insert comes first so that the transaction takes the write lock at once (SQLite) or
     // waits on the id's unique index (Postgres): two sends of one id cannot both insert.
     let inserted = sqlx::query(&format!(
@@ -60,14 +62,13 @@ pub async fn create(
     .bind(&now)
     .bind(&now)
     .execute(&mut *tx)
-    .await
-    .map_err(db::internal)?;
+    .await?;
     if inserted.rows_affected() == 1 {
         insert_children(&mut tx, &record).await?;
-        tx.commit().await.map_err(db::internal)?;
+        tx.commit().await?;
         tracing::info!(conseiller = %owner, id = %record.id(), "record created");
     } else {
-        tx.rollback().await.map_err(db::internal)?;
+        tx.rollback().await?;
     }
     // Either just stored or sent before (a retry): answer with what is stored.
     match fetch_one(app, owner, record.id()).await? {
@@ -94,8 +95,7 @@ pub async fn last(
     )
     .bind(owner)
     .fetch_optional(&app.db.pool)
-    .await
-    .map_err(db::internal)?;
+    .await?;
     match id {
         Some(id) => fetch_one(app, owner, record_id(&id)?).await,
         None => Ok(None),
@@ -122,7 +122,7 @@ pub async fn update(
     let id = record_id(&id)?;
     input.id = id.to_string();
     let record = checked(input)?;
-    let mut tx = app.db.pool.begin().await.map_err(db::internal)?;
+    let mut tx = app.db.pool.begin().await?;
     let updated = sqlx::query(
         "UPDATE accompagnements SET date = $3, activite = $4, participants = $5, deja_accompagnes = $6,
              commune_insee = $7, commune_nom = $8, commune_code_postal = $9, canal = $10,
@@ -147,27 +147,29 @@ pub async fn update(
     .bind(record.annotation())
     .bind(clock::to_db(clock::now()))
     .execute(&mut *tx)
-    .await
-    .map_err(db::internal)?;
+    .await?;
     if updated.rows_affected() == 0 {
         return Err(ApiError::NotFound);
     }
     delete_children(&mut tx, id).await?;
     insert_children(&mut tx, &record).await?;
-    tx.commit().await.map_err(db::internal)?;
+    tx.commit().await?;
     fetch_one(app, owner, id).await?.ok_or(ApiError::NotFound)
 }
 
-pub async fn delete(app: &AppState, session: &SessionHandle, id: String) -> Result<(), ApiError> {
+pub async fn delete(
+    app: &AppState,
+    session: &SessionHandle,
+    id: String,
+) -> Result<Deleted, ApiError> {
     let owner = session.conseiller_id()?;
     let id = record_id(&id)?;
-    let mut tx = app.db.pool.begin().await.map_err(db::internal)?;
+    let mut tx = app.db.pool.begin().await?;
     let owned = sqlx::query("SELECT id FROM accompagnements WHERE id = $1 AND conseiller_id = $2")
         .bind(id.to_string())
         .bind(owner)
         .fetch_optional(&mut *tx)
-        .await
-        .map_err(db::internal)?;
+        .await?;
     if owned.is_none() {
         return Err(ApiError::NotFound);
     }
@@ -176,11 +178,10 @@ pub async fn delete(app: &AppState, session: &SessionHandle, id: String) -> Resu
         .bind(id.to_string())
         .bind(owner)
         .execute(&mut *tx)
-        .await
-        .map_err(db::internal)?;
-    tx.commit().await.map_err(db::internal)?;
+        .await?;
+    tx.commit().await?;
     tracing::info!(conseiller = %owner, %id, "record deleted");
-    Ok(())
+    Ok(Deleted { id: id.to_string() })
 }
 
 pub async fn list(
@@ -215,8 +216,7 @@ pub async fn list(
     .bind(&du)
     .bind(&au)
     .fetch_one(&app.db.pool)
-    .await
-    .map_err(db::internal)?;
+    .await?;
     let page_ids = format!(
         "SELECT id FROM accompagnements WHERE conseiller_id = $1 AND date >= $2 AND date <= $3 {NEWEST_FIRST} LIMIT $4 OFFSET $5"
     );
@@ -229,8 +229,7 @@ pub async fn list(
     .bind(i64::from(par_page))
     .bind(offset)
     .fetch_all(&app.db.pool)
-    .await
-    .map_err(db::internal)?;
+    .await?;
     let children = Children::load(app, &page_ids, |q| {
         q.bind(owner.to_owned())
             .bind(du.clone())
@@ -259,7 +258,7 @@ fn record_id(id: &str) -> Result<Uuid, ApiError> {
 /// Every record of the period, oldest first (for exports).
 pub async fn in_period(
     app: &AppState,
-    owner: &str,
+    owner: &ConseillerId,
     du: chrono::NaiveDate,
     au: chrono::NaiveDate,
 ) -> Result<Vec<StoredAccompagnement>, ApiError> {
@@ -273,8 +272,7 @@ pub async fn in_period(
     .bind(&du)
     .bind(&au)
     .fetch_all(&app.db.pool)
-    .await
-    .map_err(db::internal)?;
+    .await?;
     let children = Children::load(app, ids, |q| {
         q.bind(owner.to_owned()).bind(du.clone()).bind(au.clone())
     })
@@ -284,7 +282,7 @@ pub async fn in_period(
 
 async fn fetch_one(
     app: &AppState,
-    owner: &str,
+    owner: &ConseillerId,
     id: Uuid,
 ) -> Result<Option<StoredAccompagnement>, ApiError> {
     let row = sqlx::query(&format!(
@@ -293,8 +291,7 @@ async fn fetch_one(
     .bind(id.to_string())
     .bind(owner)
     .fetch_optional(&app.db.pool)
-    .await
-    .map_err(db::internal)?;
+    .await?;
     let Some(row) = row else {
         return Ok(None);
     };
@@ -314,8 +311,7 @@ async fn insert_children(
         .bind(&id)
         .bind(theme.code())
         .execute(&mut **tx)
-        .await
-        .map_err(db::internal)?;
+        .await?;
     }
     let ages = record.ages().iter().map(|(k, n)| ("age", k.code(), *n));
     let statuts = record
@@ -331,8 +327,7 @@ async fn insert_children(
         .bind(code)
         .bind(i64::from(personnes))
         .execute(&mut **tx)
-        .await
-        .map_err(db::internal)?;
+        .await?;
     }
     for (rang, redirection) in record.redirections().iter().enumerate() {
         sqlx::query(
@@ -344,8 +339,7 @@ async fn insert_children(
         .bind(redirection.precision.as_deref())
         .bind(i64::from(redirection.personnes))
         .execute(&mut **tx)
-        .await
-        .map_err(db::internal)?;
+        .await?;
     }
     Ok(())
 }
@@ -359,8 +353,7 @@ async fn delete_children(tx: &mut Transaction<'_, Any>, id: Uuid) -> Result<(), 
         sqlx::query(&format!("DELETE FROM {table} WHERE accompagnement_id = $1"))
             .bind(id.to_string())
             .execute(&mut **tx)
-            .await
-            .map_err(db::internal)?;
+            .await?;
     }
     Ok(())
 }
@@ -385,12 +378,7 @@ impl Children {
         let pool = &app.db.pool;
         let fetch = |sql: String| {
             let bind = &bind;
-            async move {
-                bind(sqlx::query(&sql))
-                    .fetch_all(pool)
-                    .await
-                    .map_err(db::internal)
-            }
+            async move { bind(sqlx::query(&sql)).fetch_all(pool).await }
         };
         for row in fetch(format!(
             "SELECT accompagnement_id, thematique FROM accompagnement_thematiques WHERE accompagnement_id IN ({ids_sql})"
@@ -429,7 +417,7 @@ impl Children {
                 .or_default()
                 .push(RedirectionInput {
                     structure: text(&row, "structure")?,
-                    precision: row.try_get("structure_autre").map_err(db::internal)?,
+                    precision: row.try_get("structure_autre").map_err(ApiError::from)?,
                     personnes: number(&row, "personnes")?,
                 });
         }
@@ -452,7 +440,7 @@ impl Children {
             date: text(row, "date")?,
             activite: text(row, "activite")?,
             participants: number(row, "participants")?,
-            deja_accompagnes: row.try_get("deja_accompagnes").map_err(db::internal)?,
+            deja_accompagnes: row.try_get("deja_accompagnes").map_err(ApiError::from)?,
             commune: CommuneInput {
                 insee: text(row, "commune_insee")?,
                 nom: text(row, "commune_nom")?,
@@ -469,7 +457,7 @@ impl Children {
                 redirection: number(row, "suivi_redirection")?,
             }),
             redirections: self.redirections.get(&id).cloned().unwrap_or_default(),
-            annotation: row.try_get("annotation").map_err(db::internal)?,
+            annotation: row.try_get("annotation").map_err(ApiError::from)?,
         };
         let accompagnement = Accompagnement::from_stored(input)
             .map_err(|e| db::internal(format!("stored record {id} is invalid: {e}")))?;
@@ -482,9 +470,9 @@ impl Children {
 }
 
 fn text(row: &AnyRow, column: &str) -> Result<String, ApiError> {
-    row.try_get(column).map_err(db::internal)
+    row.try_get(column).map_err(ApiError::from)
 }
 
 fn number(row: &AnyRow, column: &str) -> Result<i64, ApiError> {
-    row.try_get(column).map_err(db::internal)
+    row.try_get(column).map_err(ApiError::from)
 }

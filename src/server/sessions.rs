@@ -16,7 +16,8 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 
 use super::{clock, db, AppState};
-use crate::api::ApiError;
+use crate::api::{ApiError, OWNER_HEADER};
+use crate::domain::ConseillerId;
 
 pub const COOKIE_NAME: &str = "conum_session";
 /// A phone must stay logged in for weeks between two uses.
@@ -27,7 +28,7 @@ const REFRESH_AFTER_SECONDS: i64 = 3600;
 /// The caller's session, as server functions see it.
 #[derive(Clone, Default)]
 pub struct SessionHandle {
-    conseiller_id: Option<String>,
+    conseiller_id: Option<ConseillerId>,
     token_hash: Option<String>,
     change: Arc<Mutex<Option<CookieChange>>>,
 }
@@ -40,12 +41,12 @@ enum CookieChange {
 
 impl SessionHandle {
     /// The logged-in conseiller, or 401.
-    pub fn conseiller_id(&self) -> Result<&str, ApiError> {
-        self.conseiller_id.as_deref().ok_or(ApiError::Unauthorized)
+    pub fn conseiller_id(&self) -> Result<&ConseillerId, ApiError> {
+        self.conseiller_id.as_ref().ok_or(ApiError::Unauthorized)
     }
 
     /// Starts a session for `conseiller_id` and sends its cookie with the response.
-    pub async fn open(&self, db: &db::Db, conseiller_id: &str) -> Result<(), ApiError> {
+    pub async fn open(&self, db: &db::Db, conseiller_id: &ConseillerId) -> Result<(), ApiError> {
         let mut raw = [0u8; 32];
         rand::rngs::OsRng.fill_bytes(&mut raw);
         let token = hex::encode(raw);
@@ -54,8 +55,7 @@ impl SessionHandle {
         sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
             .bind(now)
             .execute(&db.pool)
-            .await
-            .map_err(db::internal)?;
+            .await?;
         sqlx::query(
             "INSERT INTO sessions (token_hash, conseiller_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
         )
@@ -64,8 +64,7 @@ impl SessionHandle {
         .bind(now)
         .bind(now + LIFETIME_SECONDS)
         .execute(&db.pool)
-        .await
-        .map_err(db::internal)?;
+        .await?;
         self.set_change(CookieChange::Open(token));
         Ok(())
     }
@@ -76,8 +75,7 @@ impl SessionHandle {
             sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
                 .bind(hash)
                 .execute(&db.pool)
-                .await
-                .map_err(db::internal)?;
+                .await?;
         }
         self.set_change(CookieChange::Close);
         Ok(())
@@ -90,8 +88,7 @@ impl SessionHandle {
             .bind(conseiller_id)
             .bind(self.token_hash.as_deref().unwrap_or_default())
             .execute(&db.pool)
-            .await
-            .map_err(db::internal)?;
+            .await?;
         Ok(())
     }
 
@@ -110,17 +107,19 @@ fn token_hash(token: &str) -> String {
 
 /// The session named by the request's cookie, if it is still valid, and whether its expiry
 /// was just pushed forward.
-async fn resolve(db: &db::Db, token: &str) -> Result<Option<(String, String, bool)>, ApiError> {
+async fn resolve(
+    db: &db::Db,
+    token: &str,
+) -> Result<Option<(ConseillerId, String, bool)>, ApiError> {
     let hash = token_hash(token);
     let now = clock::now().timestamp();
-    let row: Option<(String, i64)> = sqlx::query_as(
+    let row: Option<(ConseillerId, i64)> = sqlx::query_as(
         "SELECT conseiller_id, expires_at FROM sessions WHERE token_hash = $1 AND expires_at > $2",
     )
     .bind(&hash)
     .bind(now)
     .fetch_optional(&db.pool)
-    .await
-    .map_err(db::internal)?;
+    .await?;
     let Some((conseiller_id, expires_at)) = row else {
         return Ok(None);
     };
@@ -130,10 +129,19 @@ async fn resolve(db: &db::Db, token: &str) -> Result<Option<(String, String, boo
             .bind(now + LIFETIME_SECONDS)
             .bind(&hash)
             .execute(&db.pool)
-            .await
-            .map_err(db::internal)?;
+            .await?;
     }
     Ok(Some((conseiller_id, hash, refreshed)))
+}
+
+/// The account the phone says the request is for ([`OWNER_HEADER`]). Logging in, signing up
+/// and logging out are about the cookie itself: they claim nothing.
+fn owner_claim(request: &Request) -> Option<&str> {
+    let path = request.uri().path();
+    if path == "/api/session" || path == "/api/compte" {
+        return None;
+    }
+    request.headers().get(OWNER_HEADER)?.to_str().ok()
 }
 
 fn cookie_token(request: &Request) -> Option<String> {
@@ -179,6 +187,12 @@ pub async fn layer(State(app): State<AppState>, mut request: Request, next: Next
         },
         None => None,
     };
+    if let (Some(claimed), Some((conseiller_id, _, _))) = (owner_claim(&request), &resolved) {
+        if claimed != conseiller_id.as_str() {
+            tracing::warn!(path = %request.uri().path(), "request made for another account");
+            return super::http::error_response(ApiError::WrongAccount);
+        }
+    }
     let stale_cookie = token.is_some() && resolved.is_none();
     let (handle, refreshed) = match resolved {
         Some((conseiller_id, hash, refreshed)) => (

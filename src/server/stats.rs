@@ -11,6 +11,7 @@ use crate::domain::stats::{Periode, Stats};
 use crate::domain::vocabulary::{
     Activite, Canal, Statut, StructureRedirection, Thematique, TrancheAge, TrancheDuree,
 };
+use crate::domain::ConseillerId;
 
 /// The period asked for: `au` defaults to today, `du` to the first record (or `au`).
 pub async fn periode(
@@ -28,8 +29,7 @@ pub async fn periode(
             )
             .bind(owner)
             .fetch_one(&app.db.pool)
-            .await
-            .map_err(db::internal)?;
+            .await?;
             first
                 .and_then(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
                 .unwrap_or(au)
@@ -137,7 +137,7 @@ pub async fn for_period(
          WHERE {OWN_IN_PERIOD} GROUP BY r.structure, r.structure_autre"
     );
     for row in scope.rows(&per_structure).await? {
-        let autre: Option<String> = row.try_get("structure_autre").map_err(db::internal)?;
+        let autre: Option<String> = row.try_get("structure_autre").map_err(ApiError::from)?;
         let label = match autre {
             Some(text) => text,
             None => StructureRedirection::from_code(&text(&row, "structure")?)
@@ -175,7 +175,7 @@ fn duration_bucket_sql() -> String {
 /// The conseiller and the period every query is restricted to ($1, $2, $3).
 struct Scope<'a> {
     db: &'a db::Db,
-    owner: &'a str,
+    owner: &'a ConseillerId,
     du: String,
     au: String,
 }
@@ -188,7 +188,7 @@ impl Scope<'_> {
             .bind(&self.au)
             .fetch_all(&self.db.pool)
             .await
-            .map_err(db::internal)
+            .map_err(ApiError::from)
     }
 }
 
@@ -207,10 +207,10 @@ fn fill<K: Ord>(
 }
 
 fn text(row: &sqlx::any::AnyRow, column: &str) -> Result<String, ApiError> {
-    row.try_get(column).map_err(db::internal)
+    row.try_get(column).map_err(ApiError::from)
 }
 
 fn count(row: &sqlx::any::AnyRow, column: &str) -> Result<u64, ApiError> {
-    let n: i64 = row.try_get(column).map_err(db::internal)?;
+    let n: i64 = row.try_get(column).map_err(ApiError::from)?;
     Ok(n.max(0) as u64)
 }

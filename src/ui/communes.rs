@@ -2,15 +2,16 @@
 //! works without the server. The profile's commune and the last used ones come first.
 
 use std::rc::Rc;
+use std::time::Duration;
 
 use dioxus::prelude::*;
 
-use super::browser;
 use crate::domain::referentiel::Referentiel;
-use crate::domain::{Commune, CommuneInput};
+use crate::domain::{Commune, CommuneInput, ConseillerId};
+use crate::offline::network::deadline;
+use crate::offline::{browser, phone};
 
 static COMMUNES_TSV: Asset = asset!("/assets/communes.tsv");
-const RECENT_KEY: &str = "conum.communes.recentes";
 const RECENT_MAX: usize = 5;
 const RESULTS_MAX: usize = 20;
 
@@ -32,23 +33,27 @@ pub fn use_communes_loader() {
     let mut communes = use_context_provider(|| Signal::new(Communes::default()));
     use_effect(move || {
         spawn(async move {
-            if let Some(text) = browser::fetch_text(&COMMUNES_TSV.to_string()).await {
-                communes.set(Communes(Some(Rc::new(Referentiel::parse(&text)))));
+            // Kept by the service worker; the first visit downloads it, within a minute.
+            let url = COMMUNES_TSV.to_string();
+            match deadline(Duration::from_secs(60), browser::fetch_text(&url)).await {
+                Some(Ok(text)) => communes.set(Communes(Some(Rc::new(Referentiel::parse(&text))))),
+                Some(Err(error)) => tracing::warn!("communes not loaded: {error}"),
+                None => tracing::warn!("communes not loaded in time"),
             }
         });
     });
 }
 
-/// Remembers a commune as recently used (kept on the device).
-pub fn remember(commune: &Commune) {
-    let commune = commune.clone();
+/// Remembers a commune as recently used by `owner` (kept on the phone).
+pub fn remember(commune: &Commune, owner: &ConseillerId) {
+    let (commune, owner) = (commune.clone(), owner.clone());
     spawn(async move {
-        let mut recent: Vec<CommuneInput> = browser::load(RECENT_KEY).await.unwrap_or_default();
+        let mut recent = phone::COMMUNES_RECENTES.load().await.unwrap_or_default();
         let input = CommuneInput::from(commune);
         recent.retain(|c| c != &input);
         recent.insert(0, input);
         recent.truncate(RECENT_MAX);
-        browser::store(RECENT_KEY, &recent);
+        phone::COMMUNES_RECENTES.keep(&owner, &recent).await;
     });
 }
 
@@ -66,7 +71,7 @@ pub fn CommunePicker(
     let mut recent = use_signal(Vec::<Commune>::new);
     use_effect(move || {
         spawn(async move {
-            let stored: Vec<CommuneInput> = browser::load(RECENT_KEY).await.unwrap_or_default();
+            let stored = phone::COMMUNES_RECENTES.load().await.unwrap_or_default();
             recent.set(
                 stored
                     .into_iter()

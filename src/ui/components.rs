@@ -2,9 +2,12 @@
 
 use dioxus::prelude::*;
 
+use super::session;
 use crate::api::{self, ApiError};
-use crate::domain::{Accompagnement, FieldErrors};
-use crate::offline::{self, PendingChange};
+use crate::domain::{export, Accompagnement, FieldErrors};
+use crate::offline::network::{self, RETRY};
+use crate::offline::outbox::{self, refused_for_good};
+use crate::offline::{browser, phone, PendingChange};
 
 /// The id of the element that shows a field's error, for `aria-describedby`.
 pub fn error_id(field: &str) -> String {
@@ -175,7 +178,13 @@ pub struct ShownRecord {
 /// then (offline) the copy of the history kept on the phone — and shows it with `show`.
 #[component]
 pub fn WithRecord(id: String, show: Callback<ShownRecord, Element>) -> Element {
-    let loaded = use_resource(use_reactive!(|id| async move { find_record(id).await }));
+    let outbox = use_context::<Signal<outbox::OutboxStatus>>();
+    let loaded = use_resource(use_reactive!(|id| async move {
+        // Again after "Réessayer", and as the outbox sends or receives changes.
+        RETRY();
+        outbox();
+        find_record(id).await
+    }));
     let read = loaded.read();
     match read.as_ref() {
         None => rsx! { p { class: "chargement", "Chargement…" } },
@@ -189,7 +198,7 @@ pub fn WithRecord(id: String, show: Callback<ShownRecord, Element>) -> Element {
 }
 
 async fn find_record(id: String) -> Result<ShownRecord, ApiError> {
-    if let Some(change) = offline::pending_for(&id).await {
+    if let Some(change) = outbox::pending_for(&id).await {
         return match change.record() {
             Some(record) => Ok(ShownRecord {
                 record,
@@ -198,13 +207,15 @@ async fn find_record(id: String) -> Result<ShownRecord, ApiError> {
             None => Err(ApiError::NotFound),
         };
     }
-    match api::get_accompagnement(id.clone()).await {
+    match session::ask(network::READ, api::get_accompagnement(id.clone())).await {
         Ok(stored) => Ok(ShownRecord {
             record: stored.accompagnement,
             waiting: None,
         }),
-        Err(ApiError::Unreachable) => offline::kept_history()
+        Err(ApiError::Unreachable) => phone::HISTORIQUE
+            .load()
             .await
+            .unwrap_or_default()
             .into_iter()
             .find(|stored| stored.accompagnement.id().to_string() == id)
             .map(|stored| ShownRecord {
@@ -214,4 +225,78 @@ async fn find_record(id: String) -> Result<ShownRecord, ApiError> {
             .ok_or(ApiError::Unreachable),
         Err(error) => Err(error),
     }
+}
+
+/// Says that a record is not on the server yet, and why when the server refused it.
+#[component]
+pub fn WaitingNotice(change: PendingChange) -> Element {
+    match change.refusal() {
+        Some(error) if refused_for_good(&error) => rsx! { RefusedForGood { change, error } },
+        Some(error) => rsx! {
+            div { class: "fr-alert fr-alert--error fr-alert--sm", role: "alert",
+                p { "Refusé par le serveur : {error}" }
+                p { "Modifiez-le pour le corriger : il sera envoyé à nouveau." }
+            }
+        },
+        None => rsx! {
+            p { class: "fr-badge fr-badge--info", "En attente d'envoi" }
+        },
+    }
+}
+
+/// A change the server will never take: the conseiller keeps a copy, or gives it up.
+#[component]
+fn RefusedForGood(change: PendingChange, error: ApiError) -> Element {
+    let mut problem = use_signal(|| None::<String>);
+    let why = match error {
+        ApiError::NotFound => "Cet accompagnement n'existe plus sur le serveur (il a peut-être été supprimé depuis un autre appareil) : cette modification ne peut pas être envoyée.",
+        _ => "Le serveur ne peut pas enregistrer cet accompagnement : son identifiant est déjà pris par un autre enregistrement.",
+    };
+    let copy = {
+        let change = change.clone();
+        move |_| {
+            if let Err(error) = keep_a_copy(&change) {
+                problem.set(Some(format!("La copie n'a pas pu être créée : {error}")));
+            }
+        }
+    };
+    let give_up = move |_| {
+        let id = change.id.clone();
+        async move {
+            if let Err(error) = outbox::discard(&id).await {
+                problem.set(Some(format!(
+                    "L'accompagnement n'a pas pu être abandonné : {error}"
+                )));
+            }
+        }
+    };
+    rsx! {
+        div { class: "fr-alert fr-alert--error fr-alert--sm refus-definitif", role: "alert",
+            p { "{why}" }
+            p { "Gardez-en une copie pour le saisir à nouveau, puis abandonnez-le." }
+            div { class: "actions",
+                button { r#type: "button", class: "fr-btn fr-btn--secondary fr-btn--sm", onclick: copy,
+                    "Garder une copie (CSV)" }
+                button { r#type: "button", class: "fr-btn fr-btn--tertiary fr-btn--sm", onclick: give_up,
+                    "Abandonner" }
+            }
+            if let Some(message) = problem() {
+                p { class: "fr-error-text", "{message}" }
+            }
+        }
+    }
+}
+
+/// Downloads the refused record as a one-line CSV, like the records export.
+fn keep_a_copy(change: &PendingChange) -> Result<(), crate::offline::PhoneError> {
+    let record = change
+        .record()
+        .ok_or_else(|| crate::offline::PhoneError("aucun contenu à copier".into()))?;
+    let made = chrono::DateTime::from_timestamp_millis(change.queued_at as i64).unwrap_or_default();
+    let csv = export::records_csv(&[(record, made, made)]);
+    browser::download(
+        &format!("conum_accompagnement_{}.csv", change.id),
+        "text/csv;charset=utf-8",
+        &csv,
+    )
 }

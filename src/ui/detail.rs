@@ -2,11 +2,12 @@
 
 use dioxus::prelude::*;
 
-use super::components::{ShownRecord, WithRecord};
+use super::components::{ShownRecord, WaitingNotice, WithRecord};
 use super::format;
+use super::session::current_profil;
 use super::Route;
 use crate::domain::Accompagnement;
-use crate::offline::{self, Change, Delivery, PendingChange};
+use crate::offline::outbox::{self, Change};
 
 #[component]
 pub fn Detail(id: String) -> Element {
@@ -19,19 +20,23 @@ pub fn Detail(id: String) -> Element {
 #[component]
 fn Actions(shown: ShownRecord) -> Element {
     let a = shown.record.clone();
+    let owner = current_profil().id;
     let mut confirming = use_signal(|| false);
     let mut problem = use_signal(|| None::<String>);
     let id = a.id().to_string();
     let delete = {
         let id = id.clone();
         move |_| {
-            let id = id.clone();
+            let (id, owner) = (id.clone(), owner.clone());
             async move {
-                match offline::send(Change::Delete, &id, None).await {
-                    Delivery::Rejected(error) => problem.set(Some(error.to_string())),
-                    _ => {
+                match outbox::queue(Change::Delete, &id, None, &owner).await {
+                    Ok(()) => {
+                        outbox::flush_soon();
                         navigator().replace(Route::Historique {});
                     }
+                    Err(error) => problem.set(Some(format!(
+                        "La suppression n'a pas pu être gardée sur ce téléphone : {error}"
+                    ))),
                 }
             }
         }
@@ -64,22 +69,6 @@ fn Actions(shown: ShownRecord) -> Element {
         if let Some(message) = problem() {
             p { class: "fr-error-text", role: "alert", "{message}" }
         }
-    }
-}
-
-/// Says that the record is not on the server yet, and why when the server refused it.
-#[component]
-pub fn WaitingNotice(change: PendingChange) -> Element {
-    match &change.error {
-        Some(rejection) => rsx! {
-            div { class: "fr-alert fr-alert--error fr-alert--sm", role: "alert",
-                p { "Refusé par le serveur : {rejection.message}" }
-                p { "Modifiez-le pour le corriger : il sera envoyé à nouveau." }
-            }
-        },
-        None => rsx! {
-            p { class: "fr-badge fr-badge--info", "En attente d'envoi" }
-        },
     }
 }
 

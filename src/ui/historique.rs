@@ -3,17 +3,32 @@
 use chrono::NaiveDate;
 use dioxus::prelude::*;
 
-use super::detail::WaitingNotice;
+use super::components::WaitingNotice;
 use super::format;
+use super::session::{self, current_profil};
 use super::Route;
 use crate::api::{self, ApiError, ListQuery, StoredAccompagnement};
-use crate::domain::Accompagnement;
-use crate::offline::{self, OutboxStatus, PendingChange};
+use crate::domain::{Accompagnement, ConseillerId};
+use crate::offline::network::{self, within};
+use crate::offline::{outbox, phone, OutboxStatus, PendingChange};
 
 const PAR_PAGE: u32 = 30;
 
+/// Keeps the first page of the history on the phone, to show it offline.
+pub async fn keep_first_page(owner: ConseillerId) {
+    let first_page = ListQuery {
+        page: Some(1),
+        par_page: Some(PAR_PAGE),
+        ..Default::default()
+    };
+    if let Ok(page) = within(network::READ, api::list_accompagnements(first_page)).await {
+        phone::HISTORIQUE.keep(&owner, &page.items).await;
+    }
+}
+
 #[component]
 pub fn Historique() -> Element {
+    let owner = current_profil().id;
     let mut du = use_signal(String::new);
     let mut au = use_signal(String::new);
     let mut items = use_signal(Vec::<StoredAccompagnement>::new);
@@ -24,39 +39,43 @@ pub fn Historique() -> Element {
     // Follows the outbox: a record leaves this list when the server acknowledges it.
     let waiting = use_resource(move || async move {
         outbox();
-        offline::pending().await
+        outbox::by_record(&outbox::pending().await)
     });
 
     // Reloads from the first page whenever the period changes; "Afficher plus" adds pages.
-    let _loader = use_resource(move || async move {
-        let query = ListQuery {
-            du: NaiveDate::parse_from_str(&du(), "%Y-%m-%d").ok(),
-            au: NaiveDate::parse_from_str(&au(), "%Y-%m-%d").ok(),
-            page: Some(page()),
-            par_page: Some(PAR_PAGE),
-        };
-        let first_page = query.page == Some(1);
-        let whole_period = query.du.is_none() && query.au.is_none();
-        match api::list_accompagnements(query).await {
-            Ok(found) => {
-                problem.set(None);
-                total.set(Some(found.total));
-                if found.page == 1 {
-                    if whole_period {
-                        offline::keep_history(&found.items);
+    let _loader = use_resource(move || {
+        let owner = owner.clone();
+        async move {
+            network::RETRY();
+            let query = ListQuery {
+                du: NaiveDate::parse_from_str(&du(), "%Y-%m-%d").ok(),
+                au: NaiveDate::parse_from_str(&au(), "%Y-%m-%d").ok(),
+                page: Some(page()),
+                par_page: Some(PAR_PAGE),
+            };
+            let first_page = query.page == Some(1);
+            let whole_period = query.du.is_none() && query.au.is_none();
+            match session::ask(network::READ, api::list_accompagnements(query)).await {
+                Ok(found) => {
+                    problem.set(None);
+                    total.set(Some(found.total));
+                    if found.page == 1 {
+                        if whole_period {
+                            phone::HISTORIQUE.keep(&owner, &found.items).await;
+                        }
+                        items.set(found.items);
+                    } else {
+                        items.write().extend(found.items);
                     }
-                    items.set(found.items);
-                } else {
-                    items.write().extend(found.items);
                 }
+                Err(ApiError::Unreachable) if first_page => {
+                    let kept = phone::HISTORIQUE.load().await.unwrap_or_default();
+                    problem.set(Some("Hors connexion : voici les derniers accompagnements gardés sur ce téléphone.".into()));
+                    total.set(Some(kept.len() as u64));
+                    items.set(kept);
+                }
+                Err(error) => problem.set(Some(error.to_string())),
             }
-            Err(ApiError::Unreachable) if first_page => {
-                let kept = offline::kept_history().await;
-                problem.set(Some("Hors connexion : voici les derniers accompagnements affichés sur ce téléphone.".into()));
-                total.set(Some(kept.len() as u64));
-                items.set(kept);
-            }
-            Err(error) => problem.set(Some(error.to_string())),
         }
     });
 

@@ -1,12 +1,12 @@
 //! Sign-up page.
 
-use dioxus::fullstack::Json;
 use dioxus::prelude::*;
 
 use super::communes::{use_communes_loader, CommunePicker};
 use super::components::{FieldMessage, TextField};
+use super::session;
 use super::Route;
-use crate::api::{self, ApiError};
+use crate::api::ApiError;
 use crate::domain::{Commune, CommuneInput, FieldErrors, NewConseiller, ProfilInput, SignupInput};
 
 #[component]
@@ -42,8 +42,8 @@ pub fn Inscription() -> Element {
             return;
         }
         spawn(async move {
-            match api::sign_up(Json(input)).await {
-                Ok(_) => {
+            match session::sign_up(input).await {
+                Ok(()) => {
                     navigator().replace(Route::Saisie {});
                 }
                 Err(ApiError::Invalid { errors: found }) => {

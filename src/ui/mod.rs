@@ -1,6 +1,5 @@
 //! Pages and components. Every word on screen is French.
 
-pub(crate) mod browser;
 mod communes;
 mod components;
 mod connexion;
@@ -55,10 +54,8 @@ pub enum Route {
 pub fn App() -> Element {
     // Effects only run in the browser, after hydration: the marker tells tests (and CSS)
     // that the page now answers taps.
-    use_effect(|| {
-        document::eval("document.documentElement.dataset.pret = '1'");
-    });
-    crate::offline::use_service_worker();
+    use_effect(crate::offline::browser::mark_ready);
+    crate::offline::worker::use_service_worker();
     rsx! {
         document::Title { "Conum — suivi d'activité" }
         document::Stylesheet { href: "/dsfr/dsfr.min.css" }

@@ -5,10 +5,11 @@ use dioxus::prelude::*;
 
 use super::communes::CommunePicker;
 use super::components::{FieldMessage, TextField};
-use super::session::{current_profil, set_profil};
+use super::session::{self, current_profil, set_profil};
 use super::Route;
 use crate::api::{self, ApiError};
 use crate::domain::{Commune, FieldErrors, PasswordChange, ProfilDetails, ProfilInput};
+use crate::offline::network::{self, within};
 
 #[component]
 pub fn MonProfil() -> Element {
@@ -22,8 +23,7 @@ pub fn MonProfil() -> Element {
             h2 { id: "titre-deconnexion", "Déconnexion" }
             button { r#type: "button", class: "fr-btn fr-btn--secondary",
                 onclick: move |_| async move {
-                    // Whatever the answer, the cookie is gone or useless.
-                    let _ = api::log_out().await;
+                    session::log_out().await;
                     navigator().replace(Route::Connexion {});
                 },
                 "Se déconnecter" }
@@ -57,7 +57,7 @@ fn DetailsForm(details: ProfilDetails) -> Element {
             return;
         }
         spawn(async move {
-            match api::update_profil(Json(input)).await {
+            match within(network::WRITE, api::update_profil(Json(input))).await {
                 Ok(profil) => {
                     errors.set(FieldErrors::new());
                     message.set(Some((true, "Profil enregistré.".into())));
@@ -122,7 +122,7 @@ fn PasswordForm() -> Element {
             return;
         }
         spawn(async move {
-            match api::change_password(Json(change)).await {
+            match within(network::WRITE, api::change_password(Json(change))).await {
                 Ok(()) => {
                     errors.set(FieldErrors::new());
                     actuel.set(String::new());

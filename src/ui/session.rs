@@ -1,11 +1,21 @@
-//! Who is logged in, shared by every page under the shell.
+//! Who is logged in, shared by every page under the shell, and how a session begins and ends
+//! on the phone.
+//!
+//! The app opens at once on the profile kept on the phone (it works offline and on a network
+//! that never answers), then asks the server. Whatever ends a session (logout, expiry, a
+//! cookie that belongs to someone else) wipes that conseiller's copies from the phone and
+//! leaves their unsent changes sealed to them: a shared phone never mixes two accounts.
 
+use dioxus::fullstack::Json;
 use dioxus::prelude::*;
+use dioxus::router::Navigator;
 
+use super::historique::keep_first_page;
 use super::Route;
 use crate::api::{self, ApiError};
-use crate::domain::Profil;
-use crate::offline;
+use crate::domain::{Credentials, Profil, SignupInput};
+use crate::offline::network::{self, within};
+use crate::offline::{outbox, phone};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum ProfilState {
@@ -14,29 +24,140 @@ pub enum ProfilState {
     Failed(String),
 }
 
-/// Loads the profile once the page runs in the browser; without a session, goes to the
-/// login page. Nothing is loaded during server rendering, so hydration sees "Loading" too.
+/// Set when a session ended on its own (expiry, another account): the login page says so.
+pub static SESSION_EXPIRED: GlobalSignal<bool> = Signal::global(|| false);
+
+/// Loads the profile once the page runs in the browser: first the copy kept on the phone,
+/// then the server's. Without a session, goes to the login page. Nothing is loaded during
+/// server rendering, so hydration sees "Loading" too.
 pub fn use_profil_loader() -> Signal<ProfilState> {
-    let mut state = use_signal(|| ProfilState::Loading);
+    let state = use_signal(|| ProfilState::Loading);
+    let nav = navigator();
     use_effect(move || {
-        spawn(async move {
-            match api::current_profil().await {
-                Ok(profil) => {
-                    offline::keep_profil(&profil);
-                    state.set(ProfilState::Ready(profil));
+        // "Réessayer" loads again.
+        network::RETRY.read();
+        spawn(load(state, nav));
+    });
+    use_future(move || async move {
+        // The session changed: here (a logout), in another tab (someone else logged in) or
+        // in the outbox (the server said it is over).
+        let mut changes = phone::session_changes().await;
+        while let Some(change) = changes.next().await {
+            match (&*state.peek(), change.owner) {
+                (ProfilState::Ready(profil), Some(owner)) if profil.id == owner => {}
+                (_, None) => {
+                    *SESSION_EXPIRED.write() = change.expired;
+                    nav.replace(Route::Connexion {});
                 }
-                Err(ApiError::Unauthorized) => {
-                    navigator().replace(Route::Connexion {});
+                (_, Some(_)) => {
+                    spawn(load(state, nav));
                 }
-                // Offline: the profile kept on the phone is enough to record.
-                Err(error) => match offline::kept_profil().await {
-                    Some(profil) => state.set(ProfilState::Ready(profil)),
-                    None => state.set(ProfilState::Failed(error.to_string())),
-                },
             }
-        });
+        }
     });
     state
+}
+
+async fn load(mut state: Signal<ProfilState>, nav: Navigator) {
+    let on_phone = phone::session().await;
+    if on_phone.logout_pending {
+        finish_logout().await;
+        nav.replace(Route::Connexion {});
+        return;
+    }
+    if let Some(owner) = &on_phone.owner {
+        phone::claim_requests(Some(owner));
+        if let Some(kept) = phone::PROFIL.load().await {
+            if *state.peek() != ProfilState::Ready(kept.clone()) {
+                state.set(ProfilState::Ready(kept));
+            }
+        }
+    }
+    match within(network::QUICK, api::current_profil()).await {
+        Ok(profil) => {
+            // Ready first: the session change this announces is then already known here.
+            state.set(ProfilState::Ready(profil.clone()));
+            if let Err(error) = phone::begin_session(&profil).await {
+                tracing::warn!("session not kept on the phone: {error}");
+            }
+            spawn(keep_first_page(profil.id));
+        }
+        Err(ApiError::Unauthorized | ApiError::WrongAccount) => {
+            session_over(nav).await;
+        }
+        // No answer: what the phone keeps is enough to record. Nobody's session on this
+        // phone: the login page (kept by the service worker).
+        Err(_) if matches!(*state.peek(), ProfilState::Ready(_)) => {}
+        Err(_) if on_phone.owner.is_none() => {
+            nav.replace(Route::Connexion {});
+        }
+        Err(error) => state.set(ProfilState::Failed(error.to_string())),
+    }
+}
+
+/// The server says the session is over: wipe it from the phone and ask to log in.
+async fn session_over(nav: Navigator) {
+    phone::end_session(false).await;
+    *SESSION_EXPIRED.write() = true;
+    nav.replace(Route::Connexion {});
+}
+
+/// Asks the server within `limit` (see [`within`]); a session found over ends on the phone
+/// and leads to the login page.
+pub async fn ask<T>(
+    limit: std::time::Duration,
+    request: impl std::future::Future<Output = Result<T, ApiError>>,
+) -> Result<T, ApiError> {
+    let result = within(limit, request).await;
+    if matches!(result, Err(ApiError::Unauthorized | ApiError::WrongAccount)) {
+        session_over(navigator()).await;
+    }
+    result
+}
+
+/// Logs in (or signs up), then makes the phone this conseiller's and sends what they left
+/// waiting on it.
+pub async fn log_in(credentials: Credentials) -> Result<(), ApiError> {
+    finish_logout().await;
+    let profil = within(network::WRITE, api::log_in(Json(credentials))).await?;
+    opened(&profil).await;
+    Ok(())
+}
+
+pub async fn sign_up(input: SignupInput) -> Result<(), ApiError> {
+    finish_logout().await;
+    let profil = within(network::WRITE, api::sign_up(Json(input))).await?;
+    opened(&profil).await;
+    Ok(())
+}
+
+async fn opened(profil: &Profil) {
+    *SESSION_EXPIRED.write() = false;
+    if let Err(error) = phone::begin_session(profil).await {
+        tracing::warn!("session not kept on the phone: {error}");
+    }
+    outbox::flush_soon();
+}
+
+/// Logs out: at once on the phone (everything of this conseiller is wiped but their unsent
+/// changes), and on the server from the login page this leads to: now, or, offline, as soon
+/// as it answers.
+pub async fn log_out() {
+    phone::end_session(true).await;
+}
+
+/// Tells the server of a logout made on the phone, if one waits. Whether it is done.
+pub async fn finish_logout() -> bool {
+    if !phone::session().await.logout_pending {
+        return true;
+    }
+    match within(network::WRITE, api::log_out()).await {
+        Ok(()) | Err(ApiError::Unauthorized) => {
+            phone::logout_done().await;
+            true
+        }
+        Err(_) => false,
+    }
 }
 
 /// The logged-in conseiller's profile, for pages rendered inside the shell (which only
@@ -50,6 +171,8 @@ pub fn current_profil() -> Profil {
 
 /// Replaces the profile everyone sees (after the Profil page saved it).
 pub fn set_profil(profil: Profil) {
-    offline::keep_profil(&profil);
+    let owner = profil.id.clone();
+    let kept = profil.clone();
+    spawn(async move { phone::PROFIL.keep(&owner, &kept).await });
     use_context::<Signal<ProfilState>>().set(ProfilState::Ready(profil));
 }

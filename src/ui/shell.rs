@@ -1,29 +1,35 @@
-//! The frame of every logged-in page: header, content, bottom navigation.
+//! The frame of every logged-in page: header, state banners, content, bottom navigation.
 
 use dioxus::prelude::*;
 
 use super::communes::use_communes_loader;
 use super::session::{use_profil_loader, ProfilState};
 use super::Route;
-use crate::offline;
+use crate::offline::network::{self, ONLINE};
+use crate::offline::{outbox, worker};
 
 #[component]
 pub fn Shell() -> Element {
     let profil = use_profil_loader();
     use_context_provider(|| profil);
     use_communes_loader();
-    let outbox = offline::use_outbox();
+    let outbox = outbox::use_outbox();
     use_context_provider(|| outbox);
-    let offline::UpdateReady(update_ready) = use_context::<offline::UpdateReady>();
-    // So that the history shows something when the network is gone.
-    use_hook(|| spawn(offline::refresh_kept_history()));
+    let worker::UpdateReady(update_ready) = use_context::<worker::UpdateReady>();
+    let retry = move |_| {
+        network::retry();
+        outbox::flush_soon();
+    };
 
     match profil() {
         ProfilState::Loading => rsx! {
             main { class: "page", p { class: "chargement", "Chargement…" } }
         },
         ProfilState::Failed(message) => rsx! {
-            main { class: "page", p { class: "fr-error-text", role: "alert", "{message}" } }
+            main { class: "page",
+                p { class: "fr-error-text", role: "alert", "{message}" }
+                button { r#type: "button", class: "fr-btn fr-btn--secondary", onclick: retry, "Réessayer" }
+            }
         },
         ProfilState::Ready(profil) => rsx! {
             header { class: "bandeau",
@@ -35,14 +41,14 @@ pub fn Shell() -> Element {
                     div { class: "fr-notice fr-notice--info bandeau-etat",
                         span { "Nouvelle version disponible" }
                         button { r#type: "button", class: "fr-btn fr-btn--sm",
-                            onclick: move |_| offline::activate_update(), "Recharger" }
+                            onclick: move |_| worker::activate_update(), "Recharger" }
                     }
                 }
-                if outbox().login_needed {
-                    div { class: "fr-alert fr-alert--warning fr-alert--sm bandeau-etat",
-                        p { "Votre session a expiré : "
-                            Link { to: Route::Connexion {}, "reconnectez-vous" }
-                            " pour envoyer vos accompagnements (ils sont gardés sur ce téléphone)." }
+                if !ONLINE() {
+                    div { class: "fr-alert fr-alert--info fr-alert--sm bandeau-etat hors-connexion",
+                        p { "Hors connexion : vous voyez ce que ce téléphone a gardé. Vos saisies partiront dès le retour du réseau." }
+                        button { r#type: "button", class: "fr-btn fr-btn--secondary fr-btn--sm",
+                            onclick: retry, "Réessayer" }
                     }
                 }
                 if outbox().pending > 0 {

@@ -181,6 +181,9 @@ on_both_databases! {
         let response = device.delete(id).await;
 
         assert_eq!(response.status(), StatusCode::OK);
+        // The phone drops its copy of the change only on an answer naming it.
+        let acknowledgement: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(acknowledgement, serde_json::json!({ "id": id }));
         assert_eq!(device.get(id).await.status(), StatusCode::NOT_FOUND);
         assert_eq!(device.listed_ids("").await.len(), 1);
         assert_eq!(app.record_rows().await, [1, 1, 2, 0]);

@@ -33,6 +33,11 @@ on_both_databases! {
         assert_eq!(me["prenom"], "Camille");
         assert_eq!(me["commune"]["insee"], "69123");
         assert_eq!(me["departement"], "69");
+        // The phone tags what it keeps with this id: the same from sign-up on, one per account.
+        assert!(profil["id"].as_str().is_some_and(|id| !id.is_empty()), "{profil}");
+        assert_eq!(me["id"], profil["id"]);
+        let other = app.conseiller("dominique@exemple.fr").await;
+        assert_ne!(other.conseiller_id().await, profil["id"].as_str().unwrap());
     }
 
     async fn an_email_has_one_account_whatever_its_case(app) {
@@ -127,7 +132,7 @@ on_both_databases! {
         assert_eq!(created.status(), StatusCode::OK);
 
         app.restart().await;
-        let device = Device { address: app.address.clone(), ..device };
+        let device = device.at(&app.address);
 
         assert_eq!(device.profil().await.status(), StatusCode::OK);
         assert_eq!(device.listed_ids("").await.len(), 1);

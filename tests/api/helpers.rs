@@ -19,7 +19,7 @@ pub enum Backend {
 
 /// Where the API tests find a Postgres server they may create databases on.
 /// `scripts/postgres.sh` starts one there.
-fn postgres_admin_url() -> String {
+pub fn postgres_admin_url() -> String {
     std::env::var("TEST_POSTGRES_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:55432/postgres".to_owned())
 }
@@ -153,6 +153,40 @@ impl TestApp {
         self.server = Some(child);
     }
 
+    /// The server process's id (to send it signals).
+    pub fn pid(&self) -> u32 {
+        self.server
+            .as_ref()
+            .and_then(Child::id)
+            .expect("the server is running")
+    }
+
+    /// Asks the server to stop, as systemd or a container runtime does.
+    pub fn send_sigterm(&self) {
+        let status = std::process::Command::new("kill")
+            .args(["-TERM", &self.pid().to_string()])
+            .status()
+            .expect("run kill");
+        assert!(status.success(), "kill -TERM failed");
+    }
+
+    /// Waits (at most `limit`) for the server process to exit; its exit status.
+    pub async fn wait_exit(&mut self, limit: Duration) -> std::process::ExitStatus {
+        let mut child = self.server.take().expect("the server is running");
+        tokio::time::timeout(limit, child.wait())
+            .await
+            .expect("the server exits after SIGTERM")
+            .expect("wait for the server")
+    }
+
+    /// Starts the server again on the same database, reached through another URL (a
+    /// read-only SQLite URL, a Postgres proxy).
+    pub async fn restart_with_database_url(&mut self, url: &str) {
+        self.stop().await;
+        self.database_url = url.to_owned();
+        self.start().await;
+    }
+
     pub async fn stop(&mut self) {
         if let Some(mut child) = self.server.take() {
             let _ = child.kill().await;
@@ -166,12 +200,14 @@ impl TestApp {
 
     /// A new browser: its own cookie jar, nobody logged in.
     pub fn device(&self) -> Device {
+        let cookies = std::sync::Arc::new(reqwest::cookie::Jar::default());
         Device {
             http: reqwest::Client::builder()
-                .cookie_store(true)
+                .cookie_provider(cookies.clone())
                 .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .expect("http client"),
+            cookies,
             address: self.address.clone(),
         }
     }
@@ -232,12 +268,51 @@ impl Drop for TestApp {
 #[derive(Clone)]
 pub struct Device {
     pub http: reqwest::Client,
+    cookies: std::sync::Arc<reqwest::cookie::Jar>,
     pub address: String,
 }
 
 impl Device {
     fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
+    }
+
+    /// The same device (same cookies) talking to a restarted server.
+    pub fn at(&self, address: &str) -> Device {
+        Device {
+            address: address.to_owned(),
+            ..self.clone()
+        }
+    }
+
+    /// The `Cookie` header this device sends (for requests written by hand).
+    pub fn cookie_header(&self) -> String {
+        use reqwest::cookie::CookieStore;
+        let url = self.address.parse().expect("server address is a URL");
+        self.cookies
+            .cookies(&url)
+            .map(|v| v.to_str().expect("ASCII cookie").to_owned())
+            .unwrap_or_default()
+    }
+
+    /// The logged-in conseiller's id.
+    pub async fn conseiller_id(&self) -> String {
+        let profil: Value = self.profil().await.json().await.expect("json profile");
+        profil["id"]
+            .as_str()
+            .expect("the profile has an id")
+            .to_owned()
+    }
+
+    /// Creates a record as the phone's outbox does: for a named account.
+    pub async fn create_for(&self, owner: &str, record: &Value) -> Response {
+        self.http
+            .post(self.url("/api/accompagnements"))
+            .header("x-conum-owner", owner)
+            .json(record)
+            .send()
+            .await
+            .expect("request")
     }
 
     pub async fn sign_up(&self, body: &Value) -> Response {

@@ -5,6 +5,7 @@ mod helpers;
 mod accompagnements;
 mod accounts;
 mod exports;
+mod faults;
 mod isolation;
 mod statistiques;
 mod validation;

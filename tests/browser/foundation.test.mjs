@@ -1,7 +1,7 @@
 // Issue 2's proof in a browser: sign up, record, see it listed, log out, log in, still listed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serverAndBrowser, open, signUp, serverRecords } from './support.mjs';
+import { serverAndBrowser, open, signUp, serverRecords, eventually } from './support.mjs';
 
 const shared = serverAndBrowser();
 
@@ -32,6 +32,7 @@ test('a conseiller signs up, records an accompaniment, logs out and back in, and
   await page.getByRole('button', { name: '45 min' }).click();
   await page.getByRole('button', { name: 'Enregistrer', exact: true }).click();
   await page.getByText('Accompagnement enregistré', { exact: true }).waitFor();
+  await page.getByText('Envoyé.').waitFor();
 
   const [record] = await serverRecords(page, shared.server);
   assert.equal(record.activite, 'individuel');
@@ -49,7 +50,7 @@ test('a conseiller signs up, records an accompaniment, logs out and back in, and
   await page.getByRole('link', { name: 'Profil' }).click();
   await page.getByRole('button', { name: 'Se déconnecter' }).click();
   await page.getByRole('heading', { name: 'Se connecter' }).waitFor();
-  assert.equal((await page.request.get(`${shared.server.url}/api/moi`)).status(), 401);
+  await eventually(async () => (await page.request.get(`${shared.server.url}/api/moi`)).status() === 401, 5000, 'logged out on the server');
 
   await page.getByLabel('Adresse e-mail').fill('Camille.Martin@exemple.fr');
   await page.getByLabel('Mot de passe').fill('une phrase de passe solide');

@@ -2,7 +2,6 @@
 // again on the same port and database.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import { cpSync, appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -10,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import {
   startServer, launchBrowser, newPhone, open, signUp, todayInParis, withOwnServer, eventually,
+  relay, creates,
 } from './support.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -72,6 +72,7 @@ test('offline, Annuler, Modifier and Supprimer work on waiting records, and offl
   await withOwnServer(async ({ own, page }) => {
     // Sent while online.
     await recordIndividual(page, { age: 'Plus de 60 ans', statut: 'Retraité(e)', theme: 'Courriels', duree: '15 min' });
+    await page.getByText('Envoyé.').waitFor();
     const [sent] = await storedOnServer(page, own.server.url);
 
     await own.server.halt();
@@ -121,9 +122,10 @@ test('an expired session keeps every waiting record and asks to log in again', a
 
     await recordIndividual(page, { age: 'Plus de 60 ans', statut: 'Retraité(e)', theme: 'Budget, banque, achats en ligne', duree: '45 min' });
 
-    await page.getByText('Votre session a expiré').waitFor();
-    await page.getByText('1 en attente d\'envoi').waitFor();
-    await page.getByRole('link', { name: 'reconnectez-vous' }).tap();
+    // The session is over: the phone asks to log in again, and keeps the record sealed.
+    await page.getByRole('heading', { name: 'Se connecter' }).waitFor();
+    await page.getByText('Votre session a expiré : reconnectez-vous.').waitFor();
+    await page.getByText(/1 accompagnement\(s\) saisi\(s\) sur ce téléphone attendent/).waitFor();
     await page.getByLabel('Adresse e-mail').fill(email);
     await page.getByLabel('Mot de passe').fill('une phrase de passe solide');
     await button(page, 'Se connecter').tap();
@@ -133,40 +135,9 @@ test('an expired session keeps every waiting record and asks to log in again', a
   });
 });
 
-/** A transparent HTTP relay that can lose answers: once armed, every answer to a record
- *  creation is held back, the server is killed, and the connection dropped — the server has
- *  committed, the phone never hears back (the page and the service worker may both be sending). */
-function relay(target) {
-  let kill = null;
-  let killing = null;
-  const proxy = http.createServer((req, res) => {
-    const upstream = http.request(
-      { host: '127.0.0.1', port: target.port, path: req.url, method: req.method, headers: req.headers },
-      (answer) => {
-        if (kill && req.method === 'POST' && req.url === '/api/accompagnements') {
-          answer.resume();
-          killing ??= kill();
-          killing.then(() => req.socket.destroy());
-          return;
-        }
-        res.writeHead(answer.statusCode, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    upstream.on('error', () => req.socket.destroy());
-    req.pipe(upstream);
-  });
-  return new Promise((resolve) => proxy.listen(0, '127.0.0.1', () => resolve({
-    url: `http://127.0.0.1:${proxy.address().port}`,
-    loseCreates(then) { kill = then; },
-    stopLosing() { kill = null; killing = null; },
-    close: () => proxy.close(),
-  })));
-}
-
 test('a server killed after committing a record but before answering stores it once', async () => {
-  let server = await startServer();
-  const front = await relay(server);
+  const own = { server: await startServer() };
+  const front = await relay(own);
   const browser = await launchBrowser();
   try {
     const context = await newPhone(browser);
@@ -175,14 +146,14 @@ test('a server killed after committing a record but before answering stores it o
     await open(page, `${front.url}/`);
     await page.getByRole('heading', { name: 'Nouvel accompagnement' }).waitFor();
     await controlled(page);
-    front.loseCreates(() => server.halt());
+    front.intercept(creates, 'lose', () => own.server.halt());
 
     await recordIndividual(page, { age: 'Plus de 60 ans', statut: 'Retraité(e)', theme: 'Santé', duree: '15 min' });
 
     await page.getByText('Pas de connexion : il sera envoyé dès son retour.').waitFor();
     await page.getByText('1 en attente d\'envoi').waitFor();
-    front.stopLosing();
-    server = await server.restart();
+    front.release();
+    own.server = await own.server.restart();
     await eventually(
       async () => (await page.locator('.en-attente').count()) === 0,
       35_000,
@@ -195,15 +166,18 @@ test('a server killed after committing a record but before answering stores it o
   } finally {
     await browser.close();
     front.close();
-    server.stop();
+    own.server.stop();
   }
 });
 
 test('a record the server refuses stays in the outbox with its message, and is sent once fixed', async () => {
   await withOwnServer(async ({ own, page }) => {
     // A commune that looks right but is not on the official list (kept by an older version).
-    await page.evaluate(() => localStorage.setItem('conum.communes.recentes',
-      JSON.stringify([{ insee: '99999', nom: 'Nulle-Part', code_postal: '99999' }])));
+    await page.evaluate(async () => {
+      const store = await import('/store.js');
+      const { owner } = await store.session();
+      await store.keep('communes_recentes', owner, [{ insee: '99999', nom: 'Nulle-Part', code_postal: '99999' }]);
+    });
     await page.reload();
     await page.locator('html[data-pret="1"]').waitFor();
     await button(page, 'Changer de commune').tap();

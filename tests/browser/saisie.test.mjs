@@ -33,6 +33,7 @@ test('an individual accompaniment takes 6 taps and is stored with every field ri
   await fingers.tap(button(page, '30 min'));
   await fingers.tap(button(page, 'Enregistrer'));
   await page.getByText('Accompagnement enregistré', { exact: true }).waitFor();
+  await page.getByText('Envoyé.').waitFor();
 
   assert.ok(fingers.taps <= 6, `${fingers.taps} taps`);
   const [record, ...others] = await serverRecords(page, shared.server);
@@ -92,6 +93,7 @@ test('a workshop of 8 is split 3/5 by age; the form refuses to save while one is
   await fingers.tap(button(page, 'Une personne de plus : 12 - 18 ans'));
   await fingers.tap(button(page, 'Enregistrer'));
   await page.getByText('Accompagnement enregistré', { exact: true }).waitFor();
+  await page.getByText('Envoyé.').waitFor();
   const [record] = await serverRecords(page, shared.server);
   assert.equal(record.activite, 'collectif');
   assert.equal(record.participants, 8);
@@ -134,6 +136,7 @@ test('communes are found by postal code, by name without accents or "saint", and
   await button(page, '1 h').tap();
   await button(page, 'Enregistrer').tap();
   await page.getByText('Accompagnement enregistré', { exact: true }).waitFor();
+  await page.getByText('Envoyé.').waitFor();
   const [record] = await serverRecords(page, shared.server);
   assert.deepEqual(record.commune, { insee: '91228', nom: 'Évry-Courcouronnes', code_postal: '91000' });
 
@@ -154,6 +157,7 @@ test('"Comme la dernière fois" then Enregistrer records the same accompaniment 
   await page.locator('#date').fill('2026-01-15');
   await button(page, 'Enregistrer').tap();
   await page.getByText('Accompagnement enregistré', { exact: true }).waitFor();
+  await page.getByText('Envoyé.').waitFor();
   const fingers = tapCounter();
 
   await fingers.tap(button(page, 'Comme la dernière fois'));
@@ -179,12 +183,13 @@ test('Annuler within 10 seconds removes the record from the server', async () =>
   await button(page, '15 min').tap();
   await button(page, 'Enregistrer').tap();
   await page.getByText('Accompagnement enregistré', { exact: true }).waitFor();
+  await page.getByText('Envoyé.').waitFor();
   assert.equal((await serverRecords(page, shared.server)).length, 1);
 
   await button(page, 'Annuler').tap();
 
   await page.getByText("Saisie annulée : l'accompagnement est supprimé.").waitFor();
-  assert.deepEqual(await serverRecords(page, shared.server), []);
+  await eventually(async () => (await serverRecords(page, shared.server)).length === 0, 5000, 'record deleted on the server');
   await context.close();
 });
 
@@ -198,6 +203,7 @@ test('the history opens a record that can be modified, duplicated and deleted', 
   await page.locator('#date').fill('2026-11-02');
   await button(page, 'Enregistrer').tap();
   await page.getByText('Accompagnement enregistré', { exact: true }).waitFor();
+  await page.getByText('Envoyé.').waitFor();
 
   await page.getByRole('link', { name: 'Historique' }).tap();
   await page.getByRole('heading', { name: 'lundi 2 novembre 2026' }).waitFor();
@@ -211,9 +217,11 @@ test('the history opens a record that can be modified, duplicated and deleted', 
   await button(page, 'Enregistrer les modifications').tap();
   await page.getByRole('heading', { name: 'Accompagnement individuel' }).waitFor();
   await page.getByText('1 h 30').waitFor();
-  let records = await serverRecords(page, shared.server);
-  assert.equal(records.length, 1);
-  assert.equal(records[0].duree_minutes, 90);
+  let records;
+  await eventually(async () => {
+    records = await serverRecords(page, shared.server);
+    return records.length === 1 && records[0].duree_minutes === 90;
+  }, 5000, 'the change on the server');
   const original = records[0].id;
 
   await page.getByRole('link', { name: 'Dupliquer' }).tap();
@@ -221,8 +229,10 @@ test('the history opens a record that can be modified, duplicated and deleted', 
   assert.equal(await page.locator('#date').inputValue(), todayInParis());
   await button(page, 'Enregistrer').tap();
   await page.getByRole('heading', { name: 'Accompagnement individuel' }).waitFor();
-  records = await serverRecords(page, shared.server);
-  assert.equal(records.length, 2);
+  await eventually(async () => {
+    records = await serverRecords(page, shared.server);
+    return records.length === 2;
+  }, 5000, 'the copy on the server');
   const copy = records.find((r) => r.id !== original);
   assert.equal(copy.date, todayInParis());
   assert.equal(copy.duree_minutes, 90);
@@ -231,6 +241,7 @@ test('the history opens a record that can be modified, duplicated and deleted', 
   await button(page, 'Supprimer').tap();
   await button(page, 'Confirmer la suppression').tap();
   await page.getByRole('heading', { name: 'Mes accompagnements' }).waitFor();
+  await eventually(async () => (await serverRecords(page, shared.server)).length === 1, 5000, 'the deletion on the server');
   records = await serverRecords(page, shared.server);
   assert.deepEqual(records.map((r) => r.id), [original]);
   await context.close();
@@ -278,6 +289,7 @@ test('a record can be made with the keyboard alone', async () => {
   await pressOn('30 min');
   await pressOn('Enregistrer');
   await page.getByText('Accompagnement enregistré', { exact: true }).waitFor();
+  await page.getByText('Envoyé.').waitFor();
   assert.equal((await serverRecords(page, shared.server)).length, 1);
   await context.close();
 });

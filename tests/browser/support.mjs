@@ -1,6 +1,8 @@
 // Shared by the browser tests: the release server on a random port with a fresh SQLite
 // database, headless Debian Chromium driven by Playwright, and a phone-sized page.
 import { spawn } from 'node:child_process';
+import http from 'node:http';
+import net from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -101,19 +103,126 @@ export async function open(page, url) {
 }
 
 let accounts = 0;
+export const PASSWORD = 'une phrase de passe solide';
+
+function signUpBody(commune, names) {
+  accounts += 1;
+  return {
+    email: `conseiller${accounts}-${Date.now()}@exemple.fr`, password: PASSWORD,
+    prenom: 'Camille', nom: 'Martin', ...names,
+    structure: 'Médiathèque Jean Macé', departement: commune.insee.slice(0, 2), commune,
+  };
+}
+
+const LYON = { insee: '69123', nom: 'Lyon', code_postal: '69001' };
 
 /** Creates an account through the API (its cookie lands in the page's context). */
-export async function signUp(page, server, commune = { insee: '69123', nom: 'Lyon', code_postal: '69001' }) {
-  accounts += 1;
-  const email = `conseiller${accounts}-${Date.now()}@exemple.fr`;
-  const response = await page.request.post(`${server.url}/api/compte`, {
-    data: {
-      email, password: 'une phrase de passe solide', prenom: 'Camille', nom: 'Martin',
-      structure: 'Médiathèque Jean Macé', departement: commune.insee.slice(0, 2), commune,
-    },
-  });
+export async function signUp(page, server, commune = LYON, names = {}) {
+  const data = signUpBody(commune, names);
+  const response = await page.request.post(`${server.url}/api/compte`, { data });
   if (response.status() !== 200) throw new Error(`sign-up: ${response.status()} ${await response.text()}`);
-  return email;
+  return data.email;
+}
+
+/** Creates an account from elsewhere (not this phone): its email. */
+export async function signUpElsewhere(server, names = {}) {
+  const data = signUpBody(LYON, names);
+  const response = await fetch(`${server.url}/api/compte`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(data),
+  });
+  if (response.status !== 200) throw new Error(`sign-up: ${response.status} ${await response.text()}`);
+  return data.email;
+}
+
+/** The records of the account `email`, asked from elsewhere (a login of its own). */
+export async function recordsOf(server, email) {
+  const login = await fetch(`${server.url}/api/session`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: PASSWORD }),
+  });
+  if (login.status !== 200) throw new Error(`login of ${email}: ${login.status}`);
+  const cookie = login.headers.get('set-cookie').split(';')[0];
+  const response = await fetch(`${server.url}/api/accompagnements?par_page=200`, { headers: { cookie } });
+  return (await response.json()).items;
+}
+
+/** Logs in through the login page. */
+export async function logInOnThePage(page, email) {
+  await page.getByLabel('Adresse e-mail').fill(email);
+  await page.getByLabel('Mot de passe').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Se connecter', exact: true }).tap();
+}
+
+/**
+ * A transparent HTTP relay in front of `target` (a server from startServer, whose port may
+ * change on restart). `intercept(match, action)` changes what matching requests get:
+ * - 'hold': forwarded, but the answer is held back until `release()`;
+ * - 'portal': answered "200 OK" with an HTML page, as a captive portal does (not forwarded);
+ * - 'lose': forwarded, then the connection is dropped after `then()` ran (an answer lost).
+ */
+export async function relay(target) {
+  let rule = null;
+  let held = [];
+  const proxy = http.createServer((req, res) => {
+    const action = rule && rule.match(req) ? rule.action : null;
+    if (action === 'portal') {
+      req.resume();
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end('<!DOCTYPE html><html><body><h1>Portail Wi-Fi</h1><p>Acceptez les conditions.</p></body></html>');
+      return;
+    }
+    const upstream = http.request(
+      { host: '127.0.0.1', port: target.server.port, path: req.url, method: req.method, headers: req.headers },
+      (answer) => {
+        const deliver = () => {
+          res.writeHead(answer.statusCode, answer.headers);
+          answer.pipe(res);
+        };
+        if (action === 'hold') held.push(deliver);
+        else if (action === 'lose') {
+          answer.resume();
+          rule.lost ??= rule.then();
+          rule.lost.then(() => req.socket.destroy());
+        } else deliver();
+      },
+    );
+    upstream.on('error', () => req.socket.destroy());
+    req.pipe(upstream);
+  });
+  await new Promise((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${proxy.address().port}`,
+    intercept(match, action, then) { rule = { match, action, then }; },
+    /** How many answers are held back. */
+    held: () => held.length,
+    release() {
+      rule = null;
+      const waiting = held;
+      held = [];
+      for (const deliver of waiting) deliver();
+    },
+    close: () => { proxy.closeAllConnections(); proxy.close(); },
+  };
+}
+
+/** Creations of records, for `relay.intercept`. */
+export const creates = (req) => req.method === 'POST' && req.url === '/api/accompagnements';
+
+/** Listens on `port`, accepts every connection and never answers: one bar of signal. */
+export async function blackHole(port) {
+  const sockets = new Set();
+  const hole = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => {});
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise((resolve) => hole.listen(port, '127.0.0.1', resolve));
+  return {
+    close() {
+      for (const socket of sockets) socket.destroy();
+      return new Promise((resolve) => hole.close(resolve));
+    },
+  };
 }
 
 /** The records the server holds for the page's conseiller, newest first. */
@@ -175,16 +284,16 @@ export async function createRecord(page, server, fields = {}) {
  * kills and restarts that server: `own.server = await own.server.restart()`), on a phone with a
  * new conseiller, `path` open. Everything is stopped afterwards, whatever happens.
  */
-export async function withOwnServer(body, { env = {}, path = '/' } = {}) {
+export async function withOwnServer(body, { env = {}, path = '/', names = {} } = {}) {
   const own = { server: await startServer(env) };
   const browser = await launchBrowser();
   try {
     const context = await newPhone(browser);
     const page = await context.newPage();
-    const email = await signUp(page, own.server);
+    const email = await signUp(page, own.server, LYON, names);
     await open(page, `${own.server.url}${path}`);
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
-    await body({ own, page, context, email });
+    await body({ own, page, context, email, browser });
     await context.close();
   } finally {
     await browser.close();

@@ -4,14 +4,13 @@ use dioxus::prelude::*;
 use uuid::Uuid;
 
 use super::repartition::{self, Counts};
-use crate::api::ApiError;
 use crate::domain::accompagnement::{RedirectionInput, SuiviInput, ANNOTATION_MAX_CHARS};
 use crate::domain::vocabulary::{
     Activite, Canal, Statut, StructureRedirection, Thematique, TrancheAge,
 };
 use crate::domain::{Accompagnement, AccompagnementInput, Commune, FieldErrors, Profil};
-use crate::offline::{self, Change, Delivery};
-use crate::ui::browser;
+use crate::offline::browser;
+use crate::offline::outbox::{self, Change};
 use crate::ui::communes::{remember, CommunePicker};
 use crate::ui::components::{error_id, Choices, FieldMessage, Group, Stepper};
 use crate::ui::format;
@@ -37,11 +36,10 @@ const FIELD_ORDER: [&str; 14] = [
 
 const QUICK_DURATIONS: [i64; 6] = [15, 30, 45, 60, 90, 120];
 
-/// A record the form saved, and whether the server has it yet (else it waits in the outbox).
+/// A record the form saved: it is safe in the outbox, which sends it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Saved {
     pub record: Accompagnement,
-    pub sent: bool,
 }
 
 /// What saving does: create a new record, or replace an existing one.
@@ -129,31 +127,23 @@ pub fn RecordForm(
                     FormMode::Nouveau => Change::Create,
                     FormMode::Modification => Change::Update,
                 };
-                let delivery = offline::send(change, &input.id, Some(&input)).await;
+                // On the phone first: what the network does next changes nothing here.
+                let queued = outbox::queue(change, &input.id, Some(&input), &profil.id).await;
                 saving.set(false);
-                let sent = match delivery {
-                    Delivery::Sent => true,
-                    Delivery::Pending | Delivery::LoginNeeded => false,
-                    Delivery::Rejected(ApiError::Invalid { errors: found }) => {
-                        show_errors(errors, problem, found);
-                        return;
-                    }
-                    Delivery::Rejected(error) => {
-                        problem.set(Some(error.to_string()));
-                        return;
-                    }
-                };
-                remember(valid.commune());
+                if let Err(error) = queued {
+                    problem.set(Some(format!(
+                        "L'accompagnement n'a pas pu être gardé sur ce téléphone ({error}) : réessayez."
+                    )));
+                    return;
+                }
+                remember(valid.commune(), &profil.id);
                 errors.set(FieldErrors::new());
                 problem.set(None);
                 if mode == FormMode::Nouveau {
                     record.set(blank_record(&profil));
                     other_duration.set(false);
                 }
-                on_saved.call(Saved {
-                    record: valid,
-                    sent,
-                });
+                on_saved.call(Saved { record: valid });
             });
         }
     };

@@ -10,81 +10,114 @@ pub use form::{blank_record, copy_for_today, FormMode, RecordForm, Saved};
 
 use crate::api;
 use crate::domain::Accompagnement;
-use crate::offline::{self, Change, Delivery};
-use crate::ui::browser;
+use crate::offline::network;
+use crate::offline::outbox::{self, Change, Delivery};
+use crate::offline::{browser, phone};
 use crate::ui::components::{ShownRecord, WithRecord};
-use crate::ui::session::current_profil;
+use crate::ui::historique::keep_first_page;
+use crate::ui::session::{self, current_profil};
 use crate::ui::Route;
 
 /// How long "Annuler" stays offered after a save.
-const UNDO_SECONDS: u32 = 10;
+const UNDO_SECONDS: u64 = 10;
 
 /// The start page: a blank form with the profile's defaults, and after each save a
-/// confirmation with "Annuler" for ten seconds.
+/// confirmation (shown as soon as the record is safe on the phone), what became of it, and
+/// "Annuler" for ten seconds.
 #[component]
 pub fn Saisie() -> Element {
     let profil = current_profil();
-    let mut undo = use_signal(|| None::<Uuid>);
+    let owner = profil.id.clone();
+    // The last record saved here, and what the outbox did with it (none: being sent).
+    let mut saved = use_signal(|| None::<(Uuid, Option<Delivery>)>);
+    let mut undo_open = use_signal(|| false);
     let mut notice = use_signal(|| None::<String>);
-    let mut waiting = use_signal(|| false);
     let mut last = use_signal(|| None::<Accompagnement>);
-    let reload_last = move || {
-        spawn(async move {
-            let found = match api::last_accompagnement().await {
-                Ok(found) => {
-                    let found = found.map(|stored| stored.accompagnement);
-                    offline::keep_last(found.as_ref());
-                    found
-                }
-                Err(_) => offline::kept_last().await,
-            };
-            last.set(found);
-        });
+    let reload_last = {
+        let owner = owner.clone();
+        move || {
+            let owner = owner.clone();
+            spawn(async move {
+                let found = match session::ask(network::QUICK, api::last_accompagnement()).await {
+                    Ok(found) => {
+                        let found = found.map(|stored| stored.accompagnement);
+                        phone::DERNIER.keep(&owner, &found).await;
+                        found
+                    }
+                    Err(_) => phone::DERNIER.load().await.flatten(),
+                };
+                last.set(found);
+            });
+        }
     };
-    use_hook(reload_last);
+    use_hook({
+        let reload_last = reload_last.clone();
+        move || reload_last()
+    });
     // Made from the current profile: a profile change shows in the next form at once.
     let initial = blank_record(&profil);
 
-    let on_saved = move |saved: Saved| {
-        let id = saved.record.id();
-        offline::keep_last(Some(&saved.record));
-        last.set(Some(saved.record));
-        waiting.set(!saved.sent);
-        if saved.sent {
-            spawn(offline::refresh_kept_history());
+    let on_saved = {
+        let owner = owner.clone();
+        move |done: Saved| {
+            let id = done.record.id();
+            let owner = owner.clone();
+            last.set(Some(done.record.clone()));
+            saved.set(Some((id, None)));
+            undo_open.set(true);
+            notice.set(None);
+            spawn({
+                let owner = owner.clone();
+                async move { phone::DERNIER.keep(&owner, &Some(done.record)).await }
+            });
+            spawn(async move {
+                let delivery = outbox::deliver(&id.to_string()).await;
+                if delivery == Delivery::Sent {
+                    spawn(keep_first_page(owner));
+                }
+                if saved.peek().as_ref().is_some_and(|(shown, _)| *shown == id) {
+                    saved.set(Some((id, Some(delivery))));
+                }
+            });
+            spawn(async move {
+                browser::sleep(std::time::Duration::from_secs(UNDO_SECONDS)).await;
+                if saved.peek().as_ref().is_some_and(|(shown, _)| *shown == id) {
+                    undo_open.set(false);
+                }
+            });
         }
-        undo.set(Some(id));
-        notice.set(None);
-        spawn(async move {
-            browser::sleep_ms(UNDO_SECONDS * 1000).await;
-            if undo() == Some(id) {
-                undo.set(None);
-            }
-        });
     };
-    let cancel = move |_| async move {
-        let Some(id) = undo() else { return };
-        undo.set(None);
-        match offline::send(Change::Delete, &id.to_string(), None).await {
-            Delivery::Rejected(error) => notice.set(Some(error.to_string())),
-            _ => {
-                notice.set(Some(
-                    "Saisie annulée : l'accompagnement est supprimé.".into(),
-                ));
-                reload_last();
+    let cancel = move |_| {
+        let owner = owner.clone();
+        let reload_last = reload_last.clone();
+        async move {
+            let Some((id, _)) = saved() else { return };
+            saved.set(None);
+            undo_open.set(false);
+            match outbox::queue(Change::Delete, &id.to_string(), None, &owner).await {
+                Ok(()) => {
+                    outbox::flush_soon();
+                    notice.set(Some(
+                        "Saisie annulée : l'accompagnement est supprimé.".into(),
+                    ));
+                    reload_last();
+                }
+                Err(error) => notice.set(Some(format!(
+                    "L'annulation n'a pas pu être gardée sur ce téléphone : {error}"
+                ))),
             }
         }
     };
 
     rsx! {
         h1 { id: "titre-saisie", "Nouvel accompagnement" }
-        if undo().is_some() {
+        if let Some((id, delivery)) = saved() {
             div { class: "fr-alert fr-alert--success fr-alert--sm confirmation", role: "status",
                 p { "Accompagnement enregistré" }
-                if waiting() {
-                    p { class: "fr-hint-text", "Pas de connexion : il sera envoyé dès son retour." }
+                DeliveryLine { id, delivery }
+                if undo_open() {
+                    button { r#type: "button", class: "fr-btn fr-btn--secondary fr-btn--sm", onclick: cancel, "Annuler" }
                 }
-                button { r#type: "button", class: "fr-btn fr-btn--secondary fr-btn--sm", onclick: cancel, "Annuler" }
             }
         }
         if let Some(message) = notice() {
@@ -97,6 +130,25 @@ pub fn Saisie() -> Element {
             last: last(),
             on_saved,
         }
+    }
+}
+
+/// What became of the record just saved.
+#[component]
+fn DeliveryLine(id: Uuid, delivery: Option<Delivery>) -> Element {
+    match delivery {
+        None => rsx! { p { class: "fr-hint-text", "Envoi en cours…" } },
+        Some(Delivery::Sent) => rsx! { p { class: "fr-hint-text", "Envoyé." } },
+        Some(Delivery::Pending) => rsx! {
+            p { class: "fr-hint-text", "Pas de connexion : il sera envoyé dès son retour." }
+        },
+        Some(Delivery::LoginNeeded) => rsx! {
+            p { class: "fr-hint-text", "Gardé sur ce téléphone : il sera envoyé quand vous vous reconnecterez." }
+        },
+        Some(Delivery::Rejected(error)) => rsx! {
+            p { class: "fr-error-text", "Refusé par le serveur : {error}" }
+            Link { to: Route::Detail { id: id.to_string() }, "Voir l'accompagnement pour le corriger" }
+        },
     }
 }
 
@@ -117,6 +169,7 @@ pub fn Modifier(id: String) -> Element {
                         mode: FormMode::Modification,
                         last: None,
                         on_saved: move |_| {
+                            outbox::flush_soon();
                             navigator().replace(Route::Detail { id: id.clone() });
                         },
                     }
@@ -141,6 +194,7 @@ pub fn Dupliquer(id: String) -> Element {
                     mode: FormMode::Nouveau,
                     last: None,
                     on_saved: move |saved: Saved| {
+                        outbox::flush_soon();
                         navigator().replace(Route::Detail { id: saved.record.id().to_string() });
                     },
                 }

@@ -12,6 +12,7 @@ use charming::{Chart, WasmRenderer};
 use dioxus::prelude::*;
 
 use super::figures::{mois_court, Distribution, Shape};
+use crate::offline::browser;
 
 const PALETTE: [&str; 7] = [
     "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000",
@@ -21,22 +22,8 @@ static ECHARTS: Asset = asset!("/assets/echarts/echarts.min.js");
 
 /// Loads ECharts once, then draws every chart into its container.
 pub async fn draw(distributions: &[Distribution]) {
-    let loaded = document::eval(&format!(
-        r#"if (!window.echarts) {{
-             await new Promise((resolve, reject) => {{
-               const script = document.createElement('script');
-               script.src = {url:?};
-               script.onload = resolve;
-               script.onerror = reject;
-               document.head.appendChild(script);
-             }});
-           }}
-           return true;"#,
-        url = ECHARTS.to_string()
-    ))
-    .join::<bool>()
-    .await;
-    if !matches!(loaded, Ok(true)) {
+    if let Err(error) = browser::load_script(&ECHARTS.to_string()).await {
+        tracing::warn!("ECharts not loaded: {error}");
         return;
     }
     for d in distributions {

@@ -10,13 +10,16 @@ use chrono::{Datelike, Months, NaiveDate};
 use dioxus::prelude::*;
 
 use super::format;
-use super::session::current_profil;
+use super::session::{self, current_profil};
 use super::today::today_in_paris;
 use super::Route;
 use crate::api::{self, ApiError, StatsQuery};
 use crate::domain::export::decimal;
 use crate::domain::stats::{percent, Stats};
-use crate::offline::{self, Change};
+use crate::domain::ConseillerId;
+use crate::offline::network::{self, RETRY};
+use crate::offline::outbox::{self, OutboxStatus};
+use crate::offline::{browser, phone};
 use figures::{distributions, mois_court, Distribution, Shape};
 
 /// `du=debut` in the URL: since the first record.
@@ -86,10 +89,15 @@ pub fn Statistiques(du: String, au: String) -> Element {
         du: NaiveDate::parse_from_str(&du, "%Y-%m-%d").ok(),
         au: NaiveDate::parse_from_str(&au, "%Y-%m-%d").ok(),
     };
-    let outbox = use_context::<Signal<offline::OutboxStatus>>();
-    let loaded = use_resource(use_reactive!(|query| async move {
-        outbox();
-        load(query).await
+    let outbox = use_context::<Signal<OutboxStatus>>();
+    let owner = profil.id.clone();
+    let loaded = use_resource(use_reactive!(|query| {
+        let owner = owner.clone();
+        async move {
+            outbox();
+            RETRY();
+            load(query, owner).await
+        }
     }));
 
     #[cfg(feature = "web")]
@@ -113,10 +121,7 @@ pub fn Statistiques(du: String, au: String) -> Element {
     let print = move |_| {
         if let Some(p) = shown_period {
             // Chrome and Firefox name the PDF after the document's title.
-            document::eval(&format!(
-                "const title = document.title; document.title = 'conum_statistiques_{}_{}'; window.print(); document.title = title;",
-                p.du, p.au
-            ));
+            browser::print_as(&format!("conum_statistiques_{}_{}", p.du, p.au));
         }
     };
     let exported_at = format::date_courte(today);
@@ -158,28 +163,23 @@ pub fn Statistiques(du: String, au: String) -> Element {
 
 /// The period's statistics from the server; offline, the last ones kept on the phone.
 /// Either way, records still waiting in the outbox are added in.
-async fn load(query: StatsQuery) -> Result<Shown, ApiError> {
-    let (mut stats, offline) = match api::statistiques(query).await {
+async fn load(query: StatsQuery, owner: ConseillerId) -> Result<Shown, ApiError> {
+    let (mut stats, offline) = match session::ask(network::READ, api::statistiques(query)).await {
         Ok(stats) => {
-            offline::keep_stats(&stats);
+            phone::STATISTIQUES.keep(&owner, &stats).await;
             (stats, false)
         }
-        Err(ApiError::Unreachable) => match offline::kept_stats().await {
+        Err(ApiError::Unreachable) => match phone::STATISTIQUES.load().await {
             Some(stats) => (stats, true),
             None => return Err(ApiError::Unreachable),
         },
         Err(error) => return Err(error),
     };
     let mut pending_added = 0;
-    for change in offline::pending().await {
-        if change.kind != Change::Create || change.error.is_some() {
-            continue;
-        }
-        if let Some(record) = change.record() {
-            if stats.periode.contains(record.date()) {
-                stats.add(&record);
-                pending_added += 1;
-            }
+    for record in outbox::unsent_records(&outbox::pending().await) {
+        if stats.periode.contains(record.date()) {
+            stats.add(&record);
+            pending_added += 1;
         }
     }
     Ok(Shown {

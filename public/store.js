@@ -1,0 +1,138 @@
+// What Conum keeps on the phone, in one IndexedDB database shared by the page and the service
+// worker (which has no localStorage):
+// - `outbox`: the changes waiting to be sent (see outbox.js);
+// - `kept`: copies shown offline (profile, last record, history, statistics, recent communes),
+//   each tagged with the conseiller it belongs to;
+// - `meta`: who the phone's session belongs to (`owner`, a conseiller id) and whether a
+//   logout made offline still has to reach the server.
+//
+// A phone can be shared (a tablet at a France Services counter): only the owner's copies are
+// ever shown, and when a session ends every copy of that conseiller is wiped; their unsent
+// changes stay in the outbox, sealed to them, until they log in again.
+
+const DB_NAME = 'conum';
+const VERSION = 2;
+export const OUTBOX = 'outbox';
+const KEPT = 'kept';
+const META = 'meta';
+const CHANNEL = 'conum-session';
+
+function open() {
+  return new Promise((resolve, reject) => {
+    const request = indexedDB.open(DB_NAME, VERSION);
+    request.onupgradeneeded = () => {
+      const db = request.result;
+      const outbox = db.objectStoreNames.contains(OUTBOX)
+        ? request.transaction.objectStore(OUTBOX)
+        : db.createObjectStore(OUTBOX, { keyPath: 'seq', autoIncrement: true });
+      if (!outbox.indexNames.contains('id')) outbox.createIndex('id', 'id');
+      if (!db.objectStoreNames.contains(KEPT)) db.createObjectStore(KEPT, { keyPath: 'name' });
+      if (!db.objectStoreNames.contains(META)) db.createObjectStore(META, { keyPath: 'key' });
+    };
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+    request.onblocked = () => reject(new Error('IndexedDB upgrade blocked by another tab'));
+  });
+}
+
+/** Runs `work(stores)` in one transaction over `names`; resolves with its result once the
+ *  transaction is committed (an IDBRequest result is read then). */
+export async function transaction(names, mode, work) {
+  const db = await open();
+  try {
+    return await new Promise((resolve, reject) => {
+      const tx = db.transaction(names, mode);
+      const stores = Object.fromEntries(names.map((name) => [name, tx.objectStore(name)]));
+      let result;
+      try {
+        result = work(stores);
+      } catch (error) {
+        tx.abort();
+        reject(error);
+        return;
+      }
+      tx.oncomplete = () => resolve(result instanceof IDBRequest ? result.result : result);
+      tx.onerror = () => reject(tx.error);
+      tx.onabort = () => reject(tx.error ?? new Error('transaction aborted'));
+    });
+  } finally {
+    db.close();
+  }
+}
+
+/** Reads one value by key. */
+export function get(name, key) {
+  return transaction([name], 'readonly', (s) => s[name].get(key));
+}
+
+const NO_SESSION = { key: 'session', owner: null, logoutPending: false };
+
+/** { owner, logoutPending }: whose session the phone holds. */
+export async function session() {
+  return (await get(META, 'session')) ?? NO_SESSION;
+}
+
+function announce(change) {
+  if (typeof BroadcastChannel === 'undefined') return;
+  const channel = new BroadcastChannel(CHANNEL);
+  channel.postMessage(change);
+  channel.close();
+}
+
+/** Calls `listener({ owner, expired })` whenever the session changes, in any context of the
+ *  app (this page included): `expired` when it ended otherwise than by a logout. Returns the
+ *  function that stops listening. */
+export function onSessionChange(listener) {
+  if (typeof BroadcastChannel === 'undefined') return () => {};
+  const channel = new BroadcastChannel(CHANNEL);
+  channel.onmessage = (event) => listener(event.data);
+  return () => channel.close();
+}
+
+/** The phone now belongs to `owner`. Another conseiller's copies are wiped first. */
+export async function beginSession(owner) {
+  const state = { key: 'session', owner, logoutPending: false };
+  await transaction([META, KEPT], 'readwrite', (s) => {
+    const previous = s[META].get('session');
+    previous.onsuccess = () => {
+      if (previous.result?.owner !== owner) s[KEPT].clear();
+      s[META].put(state);
+    };
+  });
+  announce({ owner, expired: false });
+}
+
+/** The session ended (logout, expiry, another account): every copy kept for it is wiped;
+ *  its unsent changes stay in the outbox, sealed to their owner. */
+export async function endSession({ logoutPending = false } = {}) {
+  const state = { key: 'session', owner: null, logoutPending };
+  await transaction([META, KEPT], 'readwrite', (s) => {
+    s[KEPT].clear();
+    s[META].put(state);
+  });
+  announce({ owner: null, expired: !logoutPending });
+}
+
+/** The logout made offline has reached the server. */
+export async function logoutDone() {
+  await transaction([META], 'readwrite', (s) => {
+    const current = s[META].get('session');
+    current.onsuccess = () => s[META].put({ ...(current.result ?? NO_SESSION), logoutPending: false });
+  });
+}
+
+/** Keeps `value` under `name` for `owner`, if the phone's session is still theirs. */
+export async function keep(name, owner, value) {
+  await transaction([META, KEPT], 'readwrite', (s) => {
+    const current = s[META].get('session');
+    current.onsuccess = () => {
+      if (current.result?.owner === owner) s[KEPT].put({ name, owner, value });
+    };
+  });
+}
+
+/** The copy kept under `name`, if it belongs to the phone's current session. */
+export async function kept(name) {
+  const [state, entry] = await Promise.all([session(), get(KEPT, name)]);
+  return entry && state.owner && entry.owner === state.owner ? entry.value : null;
+}

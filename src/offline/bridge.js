@@ -1,0 +1,75 @@
+// The one door between the Rust client and the app's own JavaScript modules (public/store.js,
+// outbox.js, pwa.js), bound by wasm-bindgen in src/offline/js.rs.
+//
+// The modules are imported by their public URL, at run time: the page and the service worker
+// must share one instance of each (the service worker imports them by that URL too), so they
+// cannot be bundled into the wasm glue.
+const load = (name) => import(new URL(`/${name}.js`, self.location.origin).href);
+
+export async function enqueue(kind, id, body, owner) {
+  await (await load('outbox')).enqueue(kind, id, body, owner);
+}
+
+export async function flush() {
+  return (await load('outbox')).flush();
+}
+
+export async function pendingChanges() {
+  return (await load('outbox')).all();
+}
+
+export async function discard(id) {
+  await (await load('outbox')).discard(id);
+}
+
+export async function sealed() {
+  return (await load('outbox')).sealed();
+}
+
+export async function followOutbox(listener) {
+  return (await load('outbox')).subscribe((status) => listener(status));
+}
+
+export function startSending() {
+  load('pwa').then((pwa) => pwa.startSending());
+}
+
+export async function session() {
+  return (await load('store')).session();
+}
+
+export async function beginSession(owner) {
+  await (await load('store')).beginSession(owner);
+}
+
+export async function endSession(logoutPending) {
+  await (await load('store')).endSession({ logoutPending });
+}
+
+export async function logoutDone() {
+  await (await load('store')).logoutDone();
+}
+
+export async function followSession(listener) {
+  return (await load('store')).onSessionChange((change) => listener(change));
+}
+
+export async function keep(name, owner, value) {
+  await (await load('store')).keep(name, owner, value);
+}
+
+export async function kept(name) {
+  return (await load('store')).kept(name);
+}
+
+export async function registerWorker(onUpdate) {
+  await (await load('pwa')).registerWorker(() => onUpdate());
+}
+
+export function activateUpdate() {
+  load('pwa').then((pwa) => pwa.activateUpdate());
+}
+
+export function requestBackgroundSync() {
+  load('pwa').then((pwa) => pwa.requestBackgroundSync());
+}

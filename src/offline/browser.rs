@@ -1,0 +1,131 @@
+//! The browser services the pages need, through `web-sys` (typed, checked by the compiler).
+//! Every function is a no-op (or fails) outside the browser: pages also render on the server.
+
+use std::time::Duration;
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+use super::js::{in_browser, PhoneError};
+
+fn window() -> Option<web_sys::Window> {
+    in_browser().ok()?;
+    web_sys::window()
+}
+
+fn document() -> Option<web_sys::Document> {
+    window()?.document()
+}
+
+/// Waits `duration` (the browser's timer); returns at once outside the browser.
+pub async fn sleep(duration: Duration) {
+    if in_browser().is_ok() {
+        let ms = u32::try_from(duration.as_millis()).unwrap_or(u32::MAX);
+        gloo_timers::future::TimeoutFuture::new(ms).await;
+    }
+}
+
+/// Tells tests (and CSS) that the page is hydrated and answers taps: `html[data-pret="1"]`.
+pub fn mark_ready() {
+    if let Some(root) = document()
+        .and_then(|d| d.document_element())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = root.dataset().set("pret", "1");
+    }
+}
+
+/// Moves the keyboard focus to the first control inside the element with this id.
+pub fn focus_first_control(container_id: &str) {
+    let Some(container) = document().and_then(|d| d.get_element_by_id(container_id)) else {
+        return;
+    };
+    let target = if container.matches("input,button,textarea").unwrap_or(false) {
+        Some(container)
+    } else {
+        container
+            .query_selector("input,button,textarea")
+            .ok()
+            .flatten()
+    };
+    if let Some(target) = target.and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = target.focus();
+        let options = web_sys::ScrollIntoViewOptions::new();
+        options.set_block(web_sys::ScrollLogicalPosition::Center);
+        target.scroll_into_view_with_scroll_into_view_options(&options);
+    }
+}
+
+/// Prints the page; browsers name the PDF after the document's title, so it is `title` then.
+pub fn print_as(title: &str) {
+    let (Some(window), Some(document)) = (window(), document()) else {
+        return;
+    };
+    let before = document.title();
+    document.set_title(title);
+    let _ = window.print();
+    document.set_title(&before);
+}
+
+/// Offers `text` as a file download named `filename`.
+pub fn download(filename: &str, mime: &str, text: &str) -> Result<(), PhoneError> {
+    let document = document().ok_or_else(|| PhoneError("pas de document".into()))?;
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
+    let link: web_sys::HtmlAnchorElement = document.create_element("a")?.unchecked_into();
+    link.set_href(&url);
+    link.set_download(filename);
+    link.click();
+    web_sys::Url::revoke_object_url(&url)?;
+    Ok(())
+}
+
+/// Downloads a text file of the app (from the service worker's cache when it has it).
+pub async fn fetch_text(url: &str) -> Result<String, PhoneError> {
+    let window = window().ok_or_else(|| PhoneError("pas de navigateur".into()))?;
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(url))
+        .await?
+        .unchecked_into();
+    if !response.ok() {
+        return Err(PhoneError(format!("{url}: HTTP {}", response.status())));
+    }
+    let text = JsFuture::from(response.text()?).await?;
+    text.as_string()
+        .ok_or_else(|| PhoneError(format!("{url}: pas du texte")))
+}
+
+thread_local! {
+    /// The scripts added to the page, each loaded once: later callers wait on the same load.
+    static SCRIPTS: std::cell::RefCell<std::collections::HashMap<String, js_sys::Promise>> =
+        Default::default();
+}
+
+/// Adds `<script src=url>` to the page once and waits until it ran.
+pub async fn load_script(url: &str) -> Result<(), PhoneError> {
+    let document = document().ok_or_else(|| PhoneError("pas de document".into()))?;
+    let known = SCRIPTS.with(|s| s.borrow().get(url).cloned());
+    let loaded = match known {
+        Some(loaded) => loaded,
+        None => {
+            let script: web_sys::HtmlScriptElement =
+                document.create_element("script")?.unchecked_into();
+            let loaded = js_sys::Promise::new(&mut |resolve, reject| {
+                script.set_onload(Some(&resolve));
+                script.set_onerror(Some(&reject));
+            });
+            script.set_src(url);
+            document
+                .head()
+                .ok_or_else(|| PhoneError("pas de <head>".into()))?
+                .append_child(&script)?;
+            SCRIPTS.with(|s| s.borrow_mut().insert(url.to_owned(), loaded.clone()));
+            loaded
+        }
+    };
+    JsFuture::from(loaded).await?;
+    Ok(())
+}

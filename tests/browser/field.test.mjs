@@ -1,0 +1,261 @@
+// Issue 8's proofs, tried as the field does it: one bar of signal (a port that accepts and
+// never answers), a captive portal, a tablet shared at a France Services counter, changes
+// made while the previous one is still on its way.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import {
+  startServer, launchBrowser, newPhone, open, signUp, signUpElsewhere, recordsOf, logInOnThePage,
+  withOwnServer, eventually, relay, creates, blackHole, todayInParis, uuidv7,
+} from './support.mjs';
+
+const button = (page, name) => page.getByRole('button', { name, exact: true });
+
+async function recordIndividual(page, { theme, duree }) {
+  await button(page, 'Accompagnement individuel').tap();
+  await button(page, 'Plus de 60 ans').tap();
+  await button(page, 'Retraité(e)').tap();
+  await button(page, theme).tap();
+  await button(page, duree).tap();
+  await button(page, 'Enregistrer').tap();
+  await page.getByText('Accompagnement enregistré', { exact: true }).waitFor();
+}
+
+async function controlled(page) {
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
+}
+
+/** What the phone keeps in IndexedDB, store by store. */
+function phoneStores(page) {
+  return page.evaluate(async () => {
+    const store = await import('/store.js');
+    const read = (name) => store.transaction([name], 'readonly', (s) => s[name].getAll());
+    return { kept: await read('kept'), outbox: await read('outbox'), meta: await read('meta') };
+  });
+}
+
+test('on a network that accepts and never answers, the form opens within 5 s and a record made there lands once the server is back', async () => {
+  await withOwnServer(async ({ own, page, email }) => {
+    await page.getByRole('heading', { name: 'Nouvel accompagnement' }).waitFor();
+    await own.server.halt();
+    const hole = await blackHole(own.server.port);
+
+    const asked = Date.now();
+    await page.reload({ waitUntil: 'commit' });
+    await button(page, 'Accompagnement individuel').waitFor();
+    await page.locator('html[data-pret="1"]').waitFor();
+    const opened = Date.now() - asked;
+
+    assert.ok(opened < 5000, `the form opened after ${opened} ms`);
+    await recordIndividual(page, { theme: 'Courriels', duree: '30 min' });
+    await page.getByText('Pas de connexion : il sera envoyé dès son retour.').waitFor({ timeout: 15_000 });
+    await page.getByText(/Hors connexion/).first().waitFor({ timeout: 15_000 });
+    await page.getByText("1 en attente d'envoi").waitFor();
+
+    await hole.close();
+    own.server = await own.server.restart();
+    await button(page, 'Réessayer').tap();
+    await page.getByText("1 en attente d'envoi").waitFor({ state: 'detached', timeout: 20_000 });
+    const items = await recordsOf(own.server, email);
+    assert.equal(items.length, 1);
+    assert.equal(items[0].duree_minutes, 30);
+  });
+});
+
+test('a shared phone: A\'s offline record never reaches B, lands in A\'s account when A is back, and nothing of A shows after logout', async () => {
+  await withOwnServer(async ({ own, page, email: emailA }) => {
+    const emailB = await signUpElsewhere(own.server, { prenom: 'Dominique', nom: 'Bernard' });
+    await recordIndividual(page, { theme: 'Courriels', duree: '15 min' });
+    await page.getByText('Envoyé.').waitFor();
+
+    await own.server.halt();
+    await recordIndividual(page, { theme: 'Santé', duree: '45 min' });
+    await page.getByText('Pas de connexion : il sera envoyé dès son retour.').waitFor();
+    await page.getByRole('link', { name: 'Profil' }).tap();
+    await button(page, 'Se déconnecter').tap();
+    await page.getByRole('heading', { name: 'Se connecter' }).waitFor();
+
+    // Offline after logout, nothing of A shows, whatever the address.
+    for (const path of ['/', '/historique', '/statistiques', '/profil']) {
+      await page.goto(`${own.server.url}${path}`);
+      await page.getByRole('heading', { name: 'Se connecter' }).waitFor();
+      const text = await page.locator('body').innerText();
+      assert.ok(!/Camille|Martin|Santé|Courriels/.test(text), `${path} shows: ${text}`);
+    }
+    await page.getByText(/1 accompagnement\(s\) saisi\(s\) sur ce téléphone attendent/).waitFor();
+    const afterLogout = await phoneStores(page);
+    assert.deepEqual(afterLogout.kept, []);
+    assert.equal(afterLogout.outbox.length, 1);
+    assert.equal(afterLogout.meta[0].owner, null);
+
+    // B logs in on the same phone, online: B's account gets nothing of A.
+    own.server = await own.server.restart();
+    await logInOnThePage(page, emailB);
+    await page.getByText('Dominique Bernard').waitFor();
+    await page.getByRole('link', { name: 'Historique' }).tap();
+    await page.getByText('Aucun accompagnement sur cette période.').waitFor();
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(await page.locator('.en-attente').count(), 0);
+    assert.deepEqual(await recordsOf(own.server, emailB), []);
+    assert.equal((await recordsOf(own.server, emailA)).length, 1);
+
+    // A is back: A's record goes to A.
+    await page.getByRole('link', { name: 'Profil' }).tap();
+    await button(page, 'Se déconnecter').tap();
+    await page.getByRole('heading', { name: 'Se connecter' }).waitFor();
+    await logInOnThePage(page, emailA);
+    await page.getByText('Camille Martin').waitFor();
+    await eventually(async () => (await recordsOf(own.server, emailA)).length === 2, 20_000, "A's record in A's account");
+    const themes = (await recordsOf(own.server, emailA)).map((r) => r.thematiques[0]).sort();
+    assert.deepEqual(themes, ['courriel', 'sante']);
+    assert.deepEqual(await recordsOf(own.server, emailB), []);
+  });
+});
+
+test('when A\'s session ends behind the app\'s back and B\'s cookie arrives, A\'s changes stay sealed and the server refuses them for B', async () => {
+  await withOwnServer(async ({ own, page, context, email: emailA }) => {
+    const emailB = await signUpElsewhere(own.server, { prenom: 'Dominique', nom: 'Bernard' });
+    await own.server.halt();
+    await recordIndividual(page, { theme: 'Santé', duree: '1 h' });
+    await page.getByText('Pas de connexion : il sera envoyé dès son retour.').waitFor();
+    own.server = await own.server.restart();
+    // B logs in in this browser without the app knowing (another tool, a stale tab).
+    await context.clearCookies();
+    const login = await page.request.post(`${own.server.url}/api/session`, { data: { email: emailB, password: 'une phrase de passe solide' } });
+    assert.equal(login.status(), 200);
+
+    await page.evaluate(async () => (await import('/outbox.js')).flush());
+
+    await page.getByRole('heading', { name: 'Se connecter' }).waitFor({ timeout: 15_000 });
+    await page.getByText('Votre session a expiré : reconnectez-vous.').waitFor();
+    assert.deepEqual(await recordsOf(own.server, emailB), []);
+    assert.deepEqual((await phoneStores(page)).kept, []);
+    await logInOnThePage(page, emailA);
+    await eventually(async () => (await recordsOf(own.server, emailA)).length === 1, 20_000, "A's record in A's account");
+  });
+});
+
+test('an edit and an undo made while the create is still on its way both reach the server, in order', async () => {
+  const own = { server: await startServer() };
+  const front = await relay(own);
+  const browser = await launchBrowser();
+  try {
+    const context = await newPhone(browser);
+    const page = await context.newPage();
+    await signUp(page, front);
+    await open(page, `${front.url}/`);
+    await controlled(page);
+
+    // Edit while sending: the create's answer is held back, the record is changed meanwhile.
+    front.intercept(creates, 'hold');
+    await recordIndividual(page, { theme: 'Courriels', duree: '30 min' });
+    await eventually(async () => front.held() === 1, 5000, 'the create on its way');
+    await page.getByRole('link', { name: 'Historique' }).tap();
+    await page.locator('.accompagnement--en-attente').getByRole('link').tap();
+    await page.getByRole('link', { name: 'Modifier' }).tap();
+    await button(page, '2 h').tap();
+    await button(page, 'Enregistrer les modifications').tap();
+    await page.getByText('2 h', { exact: true }).waitFor();
+    front.release();
+    await eventually(async () => (await page.locator('.en-attente').count()) === 0, 20_000, 'outbox emptied');
+    let stored = (await (await page.request.get(`${front.url}/api/accompagnements`)).json()).items;
+    assert.equal(stored.length, 1);
+    assert.equal(stored[0].duree_minutes, 120);
+
+    // Undo while sending: "Annuler" while the create's answer is held back.
+    await page.getByRole('link', { name: 'Saisir' }).tap();
+    front.intercept(creates, 'hold');
+    await recordIndividual(page, { theme: 'Santé', duree: '15 min' });
+    await eventually(async () => front.held() === 1, 5000, 'the create on its way');
+    await button(page, 'Annuler').tap();
+    await page.getByText("Saisie annulée : l'accompagnement est supprimé.").waitFor();
+    front.release();
+    await eventually(async () => (await page.locator('.en-attente').count()) === 0, 20_000, 'outbox emptied');
+    await new Promise((r) => setTimeout(r, 500));
+    stored = (await (await page.request.get(`${front.url}/api/accompagnements`)).json()).items;
+    assert.deepEqual(stored.map((r) => r.thematiques[0]), ['courriel']);
+    await context.close();
+  } finally {
+    await browser.close();
+    front.close();
+    own.server.stop();
+  }
+});
+
+test('a captive portal answering "200 OK" with its own page leaves the change in the outbox until the real server has it', async () => {
+  const own = { server: await startServer() };
+  const front = await relay(own);
+  const browser = await launchBrowser();
+  try {
+    const context = await newPhone(browser);
+    const page = await context.newPage();
+    await signUp(page, front);
+    await open(page, `${front.url}/`);
+    await controlled(page);
+    front.intercept(creates, 'portal');
+
+    await recordIndividual(page, { theme: 'Démarche en ligne', duree: '45 min' });
+
+    await page.getByText('Pas de connexion : il sera envoyé dès son retour.').waitFor();
+    await page.getByText("1 en attente d'envoi").waitFor();
+    const stored = (await (await page.request.get(`${front.url}/api/accompagnements`)).json()).items;
+    assert.deepEqual(stored, []);
+    front.release();
+    await page.evaluate(async () => (await import('/outbox.js')).flush());
+    await page.getByText("1 en attente d'envoi").waitFor({ state: 'detached', timeout: 20_000 });
+    const after = (await (await page.request.get(`${front.url}/api/accompagnements`)).json()).items;
+    assert.equal(after.length, 1);
+    await context.close();
+  } finally {
+    await browser.close();
+    front.close();
+    own.server.stop();
+  }
+});
+
+test('a change refused for good says why, offers a CSV copy or to give it up, and blocks no other', async () => {
+  await withOwnServer(async ({ own, page }) => {
+    // Another account already holds a record with this id.
+    const emailB = await signUpElsewhere(own.server);
+    const taken = uuidv7();
+    const login = await fetch(`${own.server.url}/api/session`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: emailB, password: 'une phrase de passe solide' }),
+    });
+    const cookie = login.headers.get('set-cookie').split(';')[0];
+    const record = {
+      id: taken, date: todayInParis(), activite: 'individuel', participants: 1,
+      commune: { insee: '69123', nom: 'Lyon', code_postal: '69001' }, canal: 'rattachement',
+      ages: { plus_60: 1 }, statuts: { retraite: 1 }, thematiques: ['courriel'], duree_minutes: 30,
+    };
+    const theirs = await fetch(`${own.server.url}/api/accompagnements`, {
+      method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify(record),
+    });
+    assert.equal(theirs.status, 200);
+    // This phone made a record with the same id (a colliding id, an old phone's bug).
+    await page.evaluate(async (body) => {
+      const { owner } = await (await import('/store.js')).session();
+      await (await import('/outbox.js')).enqueue('create', body.id, { ...body, duree_minutes: 90 }, owner);
+    }, record);
+
+    await recordIndividual(page, { theme: 'Santé', duree: '15 min' });
+
+    await page.getByText('Envoyé.').waitFor();
+    const mine = (await (await page.request.get(`${own.server.url}/api/accompagnements`)).json()).items;
+    assert.deepEqual(mine.map((r) => r.thematiques[0]), ['sante']);
+    await page.getByRole('link', { name: 'Historique' }).tap();
+    await page.getByText("son identifiant est déjà pris par un autre enregistrement").waitFor();
+    assert.equal(await page.getByText('La requête est illisible').count(), 0);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      button(page, 'Garder une copie (CSV)').tap(),
+    ]);
+    const csv = readFileSync(await download.path(), 'utf8');
+    assert.match(download.suggestedFilename(), /^conum_accompagnement_.*\.csv$/);
+    assert.match(csv, /Accompagnement individuel/);
+    assert.match(csv, /1 h 30|90/);
+    await button(page, 'Abandonner').tap();
+    await page.getByText("1 en attente d'envoi").waitFor({ state: 'detached' });
+    assert.equal((await phoneStores(page)).outbox.length, 0);
+  });
+});
