@@ -124,6 +124,17 @@ export async function discard(id) {
   await changed();
 }
 
+/** Forgets every change `owner` left on this phone (their account was deleted). */
+export async function forget(owner) {
+  await transaction([OUTBOX], 'readwrite', (s) => {
+    const request = s[OUTBOX].getAll();
+    request.onsuccess = () => {
+      for (const op of request.result) if (op.owner === owner) s[OUTBOX].delete(op.seq);
+    };
+  });
+  await changed();
+}
+
 function url(op) {
   return op.kind === 'create' ? '/api/accompagnements' : `/api/accompagnements/${op.id}`;
 }
@@ -232,7 +243,7 @@ async function flushNow() {
     }
     blocked.add(op.id);
     if (answer.outcome === 'login') {
-      await endSession();
+      await endSession('expired');
       break;
     }
     if (answer.outcome === 'network') break;

@@ -102,15 +102,17 @@ export async function beginSession(owner) {
   announce({ owner, expired: false });
 }
 
-/** The session ended (logout, expiry, another account): every copy kept for it is wiped;
- *  its unsent changes stay in the outbox, sealed to their owner. */
-export async function endSession({ logoutPending = false } = {}) {
+/** The session ended (`why`: 'logout', 'expired' — the server said so —, 'deleted'): every
+ *  copy kept for it is wiped; its unsent changes stay in the outbox, sealed to their owner.
+ *  After a logout the server must still hear of it (`logoutPending`). */
+export async function endSession(why = 'expired') {
+  const logoutPending = why === 'logout';
   const state = { key: 'session', owner: null, logoutPending };
   await transaction([META, KEPT], 'readwrite', (s) => {
     s[KEPT].clear();
     s[META].put(state);
   });
-  announce({ owner: null, expired: !logoutPending });
+  announce({ owner: null, expired: why === 'expired' });
 }
 
 /** The logout made offline has reached the server. */

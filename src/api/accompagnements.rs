@@ -22,7 +22,7 @@ pub struct StoredAccompagnement {
 
 /// Which records to list: a period (inclusive, both ends optional) and a page.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct ListQuery {
     pub du: Option<NaiveDate>,
     pub au: Option<NaiveDate>,

@@ -4,21 +4,24 @@ use dioxus::fullstack::Json;
 use dioxus::prelude::*;
 
 use super::ApiError;
-use crate::domain::{Credentials, PasswordChange, Profil, ProfilInput, SignupInput};
+use crate::domain::{
+    AccountDeletion, Credentials, PasswordChange, PasswordReset, Profil, ProfilInput, ResetRequest,
+    SignupInput,
+};
 
 #[cfg(feature = "server")]
-use crate::server::{accounts, AppCtx, SessionCtx};
+use crate::server::{accounts, AppCtx, ClientCtx, SessionCtx};
 
 /// Creates an account and opens its session.
-#[post("/api/compte", app: AppCtx, session: SessionCtx)]
+#[post("/api/compte", app: AppCtx, session: SessionCtx, client: ClientCtx)]
 pub async fn sign_up(input: Json<SignupInput>) -> Result<Profil, ApiError> {
-    accounts::sign_up(&app, &session, input.0).await
+    accounts::sign_up(&app, &session, client.0, input.0).await
 }
 
 /// Opens a session (sets the `conum_session` cookie).
-#[post("/api/session", app: AppCtx, session: SessionCtx)]
+#[post("/api/session", app: AppCtx, session: SessionCtx, client: ClientCtx)]
 pub async fn log_in(credentials: Json<Credentials>) -> Result<Profil, ApiError> {
-    accounts::log_in(&app, &session, credentials.0).await
+    accounts::log_in(&app, &session, client.0, credentials.0).await
 }
 
 /// Closes the current session, on this device only.
@@ -43,4 +46,23 @@ pub async fn update_profil(input: Json<ProfilInput>) -> Result<Profil, ApiError>
 #[put("/api/moi/mot-de-passe", app: AppCtx, session: SessionCtx)]
 pub async fn change_password(change: Json<PasswordChange>) -> Result<(), ApiError> {
     accounts::change_password(&app, &session, change.0).await
+}
+
+/// "Mot de passe oublié ?": mails a reset link if the address has an account (the answer
+/// does not say whether it has).
+#[post("/api/mot-de-passe/oubli", app: AppCtx, client: ClientCtx)]
+pub async fn request_password_reset(input: Json<ResetRequest>) -> Result<(), ApiError> {
+    accounts::request_reset(&app, client.0, input.0).await
+}
+
+/// Sets a new password with the mail's single-use token; every session of the account ends.
+#[post("/api/mot-de-passe/nouveau", app: AppCtx)]
+pub async fn reset_password(input: Json<PasswordReset>) -> Result<(), ApiError> {
+    accounts::reset_password(&app, input.0).await
+}
+
+/// Deletes the account and every record of it (the password confirms).
+#[delete("/api/moi", app: AppCtx, session: SessionCtx, client: ClientCtx)]
+pub async fn delete_account(input: Json<AccountDeletion>) -> Result<(), ApiError> {
+    accounts::delete_account(&app, &session, client.0, input.0).await
 }

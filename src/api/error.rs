@@ -30,12 +30,25 @@ pub enum ApiError {
     /// 404: absent, or belonging to someone else (indistinguishable on purpose).
     #[error("Cet accompagnement est introuvable.")]
     NotFound,
+    /// 403: a state-changing request sent by another site (cross-site request forgery).
+    #[error("Requête refusée : elle vient d'un autre site que Conum.")]
+    CrossSite,
     /// 409: sign-up with an email that already has an account.
     #[error("Un compte existe déjà avec cette adresse e-mail : connectez-vous.")]
     EmailTaken,
     /// 409: a record id already used by another account.
     #[error("Cet identifiant d'accompagnement est déjà utilisé : enregistrez-le à nouveau.")]
     IdTaken,
+    /// 413: a body over the limit every request has.
+    #[error("La requête est trop volumineuse : {max_kib} Kio au plus.")]
+    TooLarge { max_kib: u64 },
+    /// 429: too many login attempts for this account or from this address; the same
+    /// whether the account exists or not.
+    #[error("Trop de tentatives, réessayez dans {}.", minutes(*wait_minutes))]
+    TooManyAttempts { wait_minutes: u64 },
+    /// 503: too many requests need a password hashed at once; nothing was done.
+    #[error("Le service est très sollicité : réessayez dans un instant.")]
+    Busy,
     /// 503: the database cannot take the request now (read-only, full, restarting,
     /// unreachable). Nothing was written; the phone keeps the change and sends it later.
     #[error("Le service est momentanément indisponible : réessayez dans quelques minutes. Vos saisies restent sur ce téléphone.")]
@@ -55,13 +68,14 @@ impl ApiError {
         errors.add(field, message);
         ApiError::Invalid { errors }
     }
+}
 
-    /// The messages per field, when the input was refused.
-    pub fn field_errors(&self) -> Option<&FieldErrors> {
-        match self {
-            ApiError::Invalid { errors } => Some(errors),
-            _ => None,
-        }
+/// "1 minute", "3 minutes".
+fn minutes(n: u64) -> String {
+    if n <= 1 {
+        format!("{n} minute")
+    } else {
+        format!("{n} minutes")
     }
 }
 
@@ -79,9 +93,14 @@ impl AsStatusCode for ApiError {
                 StatusCode::UNAUTHORIZED
             }
             ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::CrossSite => StatusCode::FORBIDDEN,
             ApiError::EmailTaken | ApiError::IdTaken => StatusCode::CONFLICT,
+            ApiError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Server => StatusCode::INTERNAL_SERVER_ERROR,
-            ApiError::Unavailable | ApiError::Unreachable => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Busy | ApiError::Unavailable | ApiError::Unreachable => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
         }
     }
 }

@@ -12,7 +12,7 @@ use crate::server::{stats, AppCtx, SessionCtx};
 
 /// `?du=AAAA-MM-JJ&au=AAAA-MM-JJ`, both ends included.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct StatsQuery {
     pub du: Option<NaiveDate>,
     pub au: Option<NaiveDate>,

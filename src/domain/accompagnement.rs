@@ -22,9 +22,10 @@ pub const FIRST_DATE: NaiveDate = match NaiveDate::from_ymd_opt(2020, 1, 1) {
 };
 
 /// What a client sends. Every field is plain text or a plain number so that any mistake
-/// becomes a French message on its field instead of an undecodable request.
+/// becomes a French message on its field instead of an undecodable request. A field that
+/// does not exist is refused: a client that misspells one must hear of it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct AccompagnementInput {
     pub id: String,
     /// `AAAA-MM-JJ`.
@@ -46,7 +47,7 @@ pub struct AccompagnementInput {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct SuiviInput {
     pub individuel: i64,
     pub atelier: i64,
@@ -54,7 +55,7 @@ pub struct SuiviInput {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct RedirectionInput {
     /// A code of [`StructureRedirection`].
     pub structure: String,
@@ -179,7 +180,10 @@ impl Accompagnement {
         } else {
             errors.add(
                 "duree_minutes",
-                "La durée doit être comprise entre 1 minute et 8 heures (480 minutes).",
+                format!(
+                    "La durée doit être comprise entre 1 minute et {} heures ({DUREE_MAX_MINUTES} minutes).",
+                    DUREE_MAX_MINUTES / 60
+                ),
             );
             None
         };
@@ -373,7 +377,13 @@ fn parse_date(date: &str, today: NaiveDate, errors: &mut FieldErrors) -> Option<
         return None;
     };
     if parsed < FIRST_DATE {
-        errors.add("date", "La date ne peut pas être antérieure au 01/01/2020.");
+        errors.add(
+            "date",
+            format!(
+                "La date ne peut pas être antérieure au {}.",
+                FIRST_DATE.format("%d/%m/%Y")
+            ),
+        );
         None
     } else if parsed > today {
         errors.add(
@@ -399,7 +409,10 @@ fn parse_repartition<K: Ord + Copy>(
     let mut total: i64 = 0;
     for (code, &count) in counts {
         let Some(bucket) = from_code(code) else {
-            errors.add(field, format!("Catégorie inconnue {what} : « {code} »."));
+            errors.add(
+                field,
+                format!("Catégorie inconnue {what} : « {} ».", quoted(code)),
+            );
             return parsed;
         };
         if !(0..=PARTICIPANTS_MAX).contains(&count) {
@@ -440,11 +453,24 @@ fn parse_thematiques(codes: &[String], errors: &mut FieldErrors) -> Vec<Thematiq
         errors.add("thematiques", "Choisissez au moins une thématique.");
         return Vec::new();
     }
+    if codes.len() > Thematique::ALL.len() {
+        errors.add(
+            "thematiques",
+            format!(
+                "Choisissez au plus {} thématiques (chacune une fois).",
+                Thematique::ALL.len()
+            ),
+        );
+        return Vec::new();
+    }
     let mut themes = Vec::with_capacity(codes.len());
     for code in codes {
         match Thematique::from_code(code) {
             None => {
-                errors.add("thematiques", format!("Thématique inconnue : « {code} »."));
+                errors.add(
+                    "thematiques",
+                    format!("Thématique inconnue : « {} ».", quoted(code)),
+                );
                 return Vec::new();
             }
             Some(t) if themes.contains(&t) => {
@@ -499,14 +525,23 @@ fn parse_redirections(
     errors: &mut FieldErrors,
 ) -> Vec<Redirection> {
     const FIELD: &str = "redirections";
+    // Each line is at least one person, and there are at most PARTICIPANTS_MAX of them.
+    if inputs.len() > PARTICIPANTS_MAX as usize {
+        errors.add(
+            FIELD,
+            format!("Indiquez au plus {PARTICIPANTS_MAX} structures de redirection."),
+        );
+        return Vec::new();
+    }
     let mut redirections: Vec<Redirection> = Vec::with_capacity(inputs.len());
+    let mut seen = std::collections::HashSet::with_capacity(inputs.len());
     for input in inputs {
         let Some(structure) = StructureRedirection::from_code(&input.structure) else {
             errors.add(
                 FIELD,
                 format!(
                     "Structure de redirection inconnue : « {} ».",
-                    input.structure
+                    quoted(&input.structure)
                 ),
             );
             return Vec::new();
@@ -516,7 +551,11 @@ fn parse_redirections(
             if !AUTRE_STRUCTURE_CHARS.contains(&text.chars().count()) {
                 errors.add(
                     FIELD,
-                    "Précisez le nom de la structure « Autre » en 3 à 60 caractères.",
+                    format!(
+                        "Précisez le nom de la structure « Autre » en {} à {} caractères.",
+                        AUTRE_STRUCTURE_CHARS.start(),
+                        AUTRE_STRUCTURE_CHARS.end()
+                    ),
                 );
                 return Vec::new();
             }
@@ -539,10 +578,7 @@ fn parse_redirections(
             precision,
             personnes: input.personnes as u32,
         };
-        if redirections
-            .iter()
-            .any(|r| r.structure == redirection.structure && r.precision == redirection.precision)
-        {
+        if !seen.insert((redirection.structure, redirection.precision.clone())) {
             errors.add(
                 FIELD,
                 format!(
@@ -568,6 +604,17 @@ fn parse_redirections(
         }
     }
     redirections
+}
+
+/// What the client sent, short enough to quote in a message.
+fn quoted(text: &str) -> String {
+    const QUOTED_MAX_CHARS: usize = 40;
+    if text.chars().count() <= QUOTED_MAX_CHARS {
+        text.to_owned()
+    } else {
+        let start: String = text.chars().take(QUOTED_MAX_CHARS).collect();
+        format!("{start}…")
+    }
 }
 
 #[cfg(test)]

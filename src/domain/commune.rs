@@ -6,7 +6,7 @@ use super::errors::FieldErrors;
 
 /// What a client sends for a commune (all text, checked by [`Commune::parse`]).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct CommuneInput {
     pub insee: String,
     pub nom: String,

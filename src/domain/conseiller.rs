@@ -11,14 +11,42 @@ pub const PASSWORD_MAX_CHARS: usize = 256;
 const NAME_MAX_CHARS: usize = 100;
 const EMAIL_MAX_CHARS: usize = 254;
 
-/// What the sign-up form sends.
+/// What the sign-up form sends: the credentials and the profile, side by side.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct SignupInput {
     pub email: String,
     pub password: String,
-    #[serde(flatten)]
-    pub profil: ProfilInput,
+    pub prenom: String,
+    pub nom: String,
+    pub structure: String,
+    pub commune: CommuneInput,
+    pub departement: String,
+}
+
+impl SignupInput {
+    pub fn new(email: String, password: String, profil: ProfilInput) -> Self {
+        SignupInput {
+            email,
+            password,
+            prenom: profil.prenom,
+            nom: profil.nom,
+            structure: profil.structure,
+            commune: profil.commune,
+            departement: profil.departement,
+        }
+    }
+
+    /// The profile part.
+    pub fn profil(&self) -> ProfilInput {
+        ProfilInput {
+            prenom: self.prenom.clone(),
+            nom: self.nom.clone(),
+            structure: self.structure.clone(),
+            commune: self.commune.clone(),
+            departement: self.departement.clone(),
+        }
+    }
 }
 
 impl std::fmt::Debug for SignupInput {
@@ -26,14 +54,14 @@ impl std::fmt::Debug for SignupInput {
         f.debug_struct("SignupInput")
             .field("email", &self.email)
             .field("password", &"[caché]")
-            .field("profil", &self.profil)
+            .field("profil", &self.profil())
             .finish()
     }
 }
 
 /// What the login form sends.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct Credentials {
     pub email: String,
     pub password: String,
@@ -50,7 +78,7 @@ impl std::fmt::Debug for Credentials {
 
 /// What the profile form sends (and the profile part of the sign-up form).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct ProfilInput {
     pub prenom: String,
     pub nom: String,
@@ -61,7 +89,7 @@ pub struct ProfilInput {
 
 /// What the password form sends.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct PasswordChange {
     pub actuel: String,
     pub nouveau: String,
@@ -79,6 +107,49 @@ impl PasswordChange {
         let mut errors = FieldErrors::new();
         check_password(&self.nouveau, "nouveau", &mut errors);
         errors.into_result(|| ())
+    }
+}
+
+/// "Mot de passe oublié ?": the email to send a reset link to.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ResetRequest {
+    pub email: String,
+}
+
+/// A new password, with the single-use token of the mail.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PasswordReset {
+    pub jeton: String,
+    pub nouveau: String,
+}
+
+impl std::fmt::Debug for PasswordReset {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PasswordReset { [caché] }")
+    }
+}
+
+impl PasswordReset {
+    /// Checks the new password; the token is checked by the server.
+    pub fn check(&self) -> Result<(), FieldErrors> {
+        let mut errors = FieldErrors::new();
+        check_password(&self.nouveau, "nouveau", &mut errors);
+        errors.into_result(|| ())
+    }
+}
+
+/// "Supprimer mon compte": the password confirms it.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AccountDeletion {
+    pub password: String,
+}
+
+impl std::fmt::Debug for AccountDeletion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AccountDeletion { [caché] }")
     }
 }
 
@@ -197,7 +268,7 @@ impl NewConseiller {
         let mut errors = FieldErrors::new();
         let email = parse_email(&input.email, &mut errors);
         check_password(&input.password, "password", &mut errors);
-        let details = ProfilDetails::parse_into(input.profil, &mut errors);
+        let details = ProfilDetails::parse_into(input.profil(), &mut errors);
         match details {
             Some(details) if errors.is_empty() => Ok(NewConseiller {
                 email,
@@ -272,17 +343,15 @@ mod tests {
         SignupInput {
             email: "  Camille.Martin@Exemple.FR ".into(),
             password: "correct horse battery".into(),
-            profil: ProfilInput {
-                prenom: "Camille".into(),
-                nom: "Martin".into(),
-                structure: "Médiathèque de Lyon".into(),
-                commune: CommuneInput {
-                    insee: "69123".into(),
-                    nom: "Lyon".into(),
-                    code_postal: "69001".into(),
-                },
-                departement: "69".into(),
+            prenom: "Camille".into(),
+            nom: "Martin".into(),
+            structure: "Médiathèque de Lyon".into(),
+            commune: CommuneInput {
+                insee: "69123".into(),
+                nom: "Lyon".into(),
+                code_postal: "69001".into(),
             },
+            departement: "69".into(),
         }
     }
 
@@ -327,13 +396,11 @@ mod tests {
     #[test]
     fn every_profile_field_is_required() {
         let errors = NewConseiller::parse(SignupInput {
-            profil: ProfilInput {
-                prenom: " ".into(),
-                nom: String::new(),
-                structure: String::new(),
-                commune: CommuneInput::default(),
-                departement: "20".into(),
-            },
+            prenom: " ".into(),
+            nom: String::new(),
+            structure: String::new(),
+            commune: CommuneInput::default(),
+            departement: "20".into(),
             ..valid()
         })
         .unwrap_err();
@@ -355,7 +422,7 @@ mod tests {
 
     #[test]
     fn the_profile_alone_is_checked_like_at_sign_up() {
-        let details = ProfilDetails::parse(valid().profil).unwrap();
+        let details = ProfilDetails::parse(valid().profil()).unwrap();
         assert_eq!(details.departement, "69");
         let errors = ProfilDetails::parse(ProfilInput::default()).unwrap_err();
         for field in ["prenom", "nom", "structure", "commune", "departement"] {

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::accompagnement::Accompagnement;
+use super::conseiller::Profil;
 use super::stats::{labelled, percent, Stats};
 use super::vocabulary::{Activite, Canal, Statut, Thematique, TrancheAge, TrancheDuree};
 
@@ -13,6 +14,31 @@ fn writer() -> csv::Writer<Vec<u8>> {
     csv::WriterBuilder::new()
         .delimiter(b';')
         .from_writer(BOM.as_bytes().to_vec())
+}
+
+/// Writes one row, every cell made inert for spreadsheets (OWASP's CSV injection rule): a cell
+/// starting with `=`, `+`, `-`, `@`, a tab or a carriage return would be read as a formula
+/// (an annotation `=HYPERLINK(…)` would become a live link), so it gets a leading `'`.
+fn write_row<I, T>(w: &mut csv::Writer<Vec<u8>>, cells: I)
+where
+    I: IntoIterator<Item = T>,
+    T: AsRef<str>,
+{
+    let cells: Vec<String> = cells
+        .into_iter()
+        .map(|c| inert(c.as_ref()).into_owned())
+        .collect();
+    w.write_record(&cells)
+        .expect("writing to memory cannot fail");
+}
+
+/// `cell`, unable to start a formula.
+pub fn inert(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
 }
 
 fn finish(writer: csv::Writer<Vec<u8>>) -> String {
@@ -39,6 +65,45 @@ pub fn decimal(value: f64) -> String {
 /// One row per record, every field.
 pub fn records_csv(records: &[(Accompagnement, DateTime<Utc>, DateTime<Utc>)]) -> String {
     let mut w = writer();
+    write_records(&mut w, records);
+    finish(w)
+}
+
+/// "Télécharger mes données": the profile, then every record (same columns as above).
+pub fn personal_data_csv(
+    profil: &Profil,
+    records: &[(Accompagnement, DateTime<Utc>, DateTime<Utc>)],
+) -> String {
+    let mut w = writer();
+    let d = &profil.details;
+    write_row(&mut w, ["Mon profil", ""]);
+    for (label, value) in [
+        ("Adresse e-mail", profil.email.as_str()),
+        ("Prénom", &d.prenom),
+        ("Nom", &d.nom),
+        ("Structure", &d.structure),
+        ("Commune de rattachement", d.commune.nom()),
+        ("Code INSEE", d.commune.insee()),
+        ("Code postal", d.commune.code_postal()),
+        ("Département", &d.departement),
+        ("Identifiant", profil.id.as_str()),
+    ] {
+        write_row(&mut w, [label, value]);
+    }
+    // An empty row, then the records (the csv crate wants rows of one length per table).
+    w.flush().expect("in memory");
+    let mut records_part = writer();
+    write_records(&mut records_part, records);
+    let mut text = finish(w);
+    text.push_str("\r\n");
+    text.push_str(finish(records_part).trim_start_matches(BOM));
+    text
+}
+
+fn write_records(
+    w: &mut csv::Writer<Vec<u8>>,
+    records: &[(Accompagnement, DateTime<Utc>, DateTime<Utc>)],
+) {
     let mut header: Vec<String> = [
         "Date",
         "Activité",
@@ -76,7 +141,7 @@ pub fn records_csv(records: &[(Accompagnement, DateTime<Utc>, DateTime<Utc>)]) -
         ]
         .map(str::to_owned),
     );
-    w.write_record(&header).expect("in memory");
+    write_row(w, &header);
     for (a, created, updated) in records {
         let mut row = vec![
             date(a.date()),
@@ -121,23 +186,24 @@ pub fn records_csv(records: &[(Accompagnement, DateTime<Utc>, DateTime<Utc>)]) -
             timestamp(*created),
             timestamp(*updated),
         ]);
-        w.write_record(&row).expect("in memory");
+        write_row(w, &row);
     }
-    finish(w)
 }
 
 /// The statistics: a title row per section, then `label;value;percent` rows.
 pub fn stats_csv(stats: &Stats) -> String {
     let mut w = writer();
     let mut section = |title: &str, rows: Vec<(String, u64, Option<f64>)>| {
-        w.write_record([title, "", ""]).expect("in memory");
+        write_row(&mut w, [title, "", ""]);
         for (label, value, share) in rows {
-            w.write_record([
-                label,
-                value.to_string(),
-                share.map(decimal).unwrap_or_default(),
-            ])
-            .expect("in memory");
+            write_row(
+                &mut w,
+                [
+                    label,
+                    value.to_string(),
+                    share.map(decimal).unwrap_or_default(),
+                ],
+            );
         }
     };
     let p = &stats.periode;
@@ -242,5 +308,27 @@ fn month_label(month: &str) -> String {
     match month.split_once('-') {
         Some((year, m)) => format!("{m}/{year}"),
         None => month.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::inert;
+
+    #[test]
+    fn a_cell_that_could_start_a_formula_is_made_inert() {
+        for cell in [
+            "=HYPERLINK(\"http://x\")",
+            "+33 6",
+            "-1",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+        ] {
+            assert_eq!(inert(cell), format!("'{cell}"), "{cell:?}");
+        }
+        for cell in ["Atelier au collège", "12", "", "'déjà"] {
+            assert_eq!(inert(cell), cell);
+        }
     }
 }

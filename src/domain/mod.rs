@@ -8,6 +8,8 @@ pub mod commune;
 pub mod conseiller;
 pub mod errors;
 pub mod export;
+#[cfg(test)]
+mod fuzz;
 pub mod referentiel;
 pub mod stats;
 pub mod vocabulary;
@@ -15,7 +17,7 @@ pub mod vocabulary;
 pub use accompagnement::{Accompagnement, AccompagnementInput};
 pub use commune::{Commune, CommuneInput};
 pub use conseiller::{
-    ConseillerId, Credentials, NewConseiller, PasswordChange, Profil, ProfilDetails, ProfilInput,
-    SignupInput,
+    AccountDeletion, ConseillerId, Credentials, NewConseiller, PasswordChange, PasswordReset,
+    Profil, ProfilDetails, ProfilInput, ResetRequest, SignupInput,
 };
 pub use errors::{FieldError, FieldErrors};

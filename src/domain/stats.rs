@@ -9,7 +9,8 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use super::accompagnement::Accompagnement;
+use super::accompagnement::{Accompagnement, FIRST_DATE};
+use super::errors::FieldErrors;
 use super::vocabulary::{Activite, Canal, Statut, Thematique, TrancheAge, TrancheDuree};
 
 /// A period, both ends included.
@@ -20,6 +21,45 @@ pub struct Periode {
 }
 
 impl Periode {
+    /// A period someone asks about: it starts on 01/01/2020 at the earliest (no record is
+    /// older), ends a year from `today` at the latest, and not before it starts. Bounded so
+    /// that no request can ask the server for centuries of months.
+    pub fn parse(du: NaiveDate, au: NaiveDate, today: NaiveDate) -> Result<Periode, FieldErrors> {
+        let last = Self::last_day(today);
+        let mut errors = FieldErrors::new();
+        if du < FIRST_DATE {
+            errors.add(
+                "du",
+                format!(
+                    "La période commence au plus tôt le {}.",
+                    FIRST_DATE.format("%d/%m/%Y")
+                ),
+            );
+        }
+        if au > last {
+            errors.add(
+                "au",
+                format!(
+                    "La période se termine au plus tard le {}.",
+                    last.format("%d/%m/%Y")
+                ),
+            );
+        } else if du > au {
+            errors.add(
+                "au",
+                "La fin de la période doit être postérieure à son début.",
+            );
+        }
+        errors.into_result(|| Periode { du, au })
+    }
+
+    /// The latest day a period may end: a year from today.
+    pub fn last_day(today: NaiveDate) -> NaiveDate {
+        today
+            .checked_add_months(chrono::Months::new(12))
+            .unwrap_or(today)
+    }
+
     pub fn contains(&self, date: NaiveDate) -> bool {
         self.du <= date && date <= self.au
     }

@@ -22,6 +22,10 @@ export async function discard(id) {
   await (await load('outbox')).discard(id);
 }
 
+export async function forget(owner) {
+  await (await load('outbox')).forget(owner);
+}
+
 export async function sealed() {
   return (await load('outbox')).sealed();
 }
@@ -42,8 +46,8 @@ export async function beginSession(owner) {
   await (await load('store')).beginSession(owner);
 }
 
-export async function endSession(logoutPending) {
-  await (await load('store')).endSession({ logoutPending });
+export async function endSession(why) {
+  await (await load('store')).endSession(why);
 }
 
 export async function logoutDone() {

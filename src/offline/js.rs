@@ -60,6 +60,8 @@ extern "C" {
     #[wasm_bindgen(catch)]
     pub async fn discard(id: &str) -> Result<(), JsValue>;
     #[wasm_bindgen(catch)]
+    pub async fn forget(owner: &str) -> Result<(), JsValue>;
+    #[wasm_bindgen(catch)]
     pub async fn sealed() -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_name = followOutbox)]
     async fn follow_outbox(listener: &Closure<dyn FnMut(JsValue)>) -> Result<JsValue, JsValue>;
@@ -71,7 +73,7 @@ extern "C" {
     #[wasm_bindgen(catch, js_name = beginSession)]
     pub async fn begin_session(owner: &str) -> Result<(), JsValue>;
     #[wasm_bindgen(catch, js_name = endSession)]
-    pub async fn end_session(logout_pending: bool) -> Result<(), JsValue>;
+    pub async fn end_session(why: &str) -> Result<(), JsValue>;
     #[wasm_bindgen(catch, js_name = logoutDone)]
     pub async fn logout_done() -> Result<(), JsValue>;
     #[wasm_bindgen(catch, js_name = followSession)]

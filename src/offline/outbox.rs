@@ -199,6 +199,12 @@ pub async fn discard(id: &str) -> Result<(), PhoneError> {
     Ok(js::discard(id).await?)
 }
 
+/// Forgets every change `owner` left on this phone (their account is deleted).
+pub async fn forget(owner: &ConseillerId) -> Result<(), PhoneError> {
+    in_browser()?;
+    Ok(js::forget(owner.as_str()).await?)
+}
+
 /// How many changes wait for a conseiller who is not logged in on this phone.
 pub async fn sealed() -> usize {
     async {

@@ -44,12 +44,28 @@ pub async fn begin_session(profil: &Profil) -> Result<(), PhoneError> {
     Ok(())
 }
 
+/// Why a session ends on the phone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SessionEnd {
+    /// The conseiller logged out (the server hears of it when it answers).
+    Logout,
+    /// The server said the session is over (expired, or the cookie is another account's).
+    Expired,
+    /// The account was deleted.
+    Deleted,
+}
+
 /// The session is over on this phone: every copy kept for it is wiped; its unsent changes
-/// stay sealed to their owner. `logout_pending`: the server must still hear of the logout.
-pub async fn end_session(logout_pending: bool) {
+/// stay sealed to their owner.
+pub async fn end_session(why: SessionEnd) {
     claim_requests(None);
+    let why = match why {
+        SessionEnd::Logout => "logout",
+        SessionEnd::Expired => "expired",
+        SessionEnd::Deleted => "deleted",
+    };
     if in_browser().is_ok() {
-        if let Err(error) = js::end_session(logout_pending).await {
+        if let Err(error) = js::end_session(why).await {
             tracing::error!("cannot end the session on the phone: {error:?}");
         }
     }

@@ -1,9 +1,13 @@
 //! Configuration, from the environment only (twelve-factor): nothing else to set up.
 
+use std::path::PathBuf;
+
 use anyhow::Context;
 
 /// SQLite in `data/conum.db`, created on first start.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/conum.db?mode=rwc";
+/// Where password-reset mails are written when no SMTP server is configured.
+pub const DEFAULT_MAIL_DIR: &str = "data/mails";
 
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -12,8 +16,21 @@ pub struct Config {
     pub host: String,
     /// 0 picks a free port (the tests use it); the chosen one is printed at start.
     pub port: u16,
-    /// Adds `Secure` to the session cookie; on when served over https.
-    pub secure_cookies: bool,
+    /// The address people reach Conum at (`https://conum.example.fr`): links in mails, the
+    /// origin state-changing requests must come from, HSTS when it is https.
+    pub public_url: Option<String>,
+    /// `Secure` on the session cookie: forced by `COOKIE_SECURE`, else on except for requests
+    /// to localhost.
+    pub secure_cookies: Option<bool>,
+    /// Behind a reverse proxy, the header it puts the client's address in (`X-Forwarded-For`,
+    /// `X-Real-IP`): only then is a header trusted for the address login attempts count on.
+    pub trusted_proxy_header: Option<String>,
+    /// `smtp://user:password@host:587` (STARTTLS) or `smtps://…:465`; none: mails are files.
+    pub smtp_url: Option<String>,
+    /// The sender of the mails.
+    pub mail_from: String,
+    /// Where mails are written as `.eml` files when there is no SMTP server.
+    pub mail_dir: PathBuf,
 }
 
 impl Config {
@@ -25,15 +42,35 @@ impl Config {
                 .with_context(|| format!("PORT must be a port number, got {port:?}"))?,
             None => 8080,
         };
-        let secure_cookies = match var("COOKIE_SECURE") {
-            Some(v) => matches!(v.as_str(), "1" | "true" | "yes"),
-            None => var("PUBLIC_URL").is_some_and(|url| url.starts_with("https://")),
-        };
+        let public_url = var("PUBLIC_URL").map(|url| url.trim_end_matches('/').to_owned());
+        if let Some(url) = &public_url {
+            anyhow::ensure!(
+                url.starts_with("https://") || url.starts_with("http://"),
+                "PUBLIC_URL must start with https:// or http://, got {url:?}"
+            );
+        }
+        let secure_cookies =
+            var("COOKIE_SECURE").map(|v| matches!(v.as_str(), "1" | "true" | "yes"));
         Ok(Config {
             database_url: var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
             host: var("HOST").unwrap_or_else(|| "127.0.0.1".to_owned()),
             port,
+            public_url,
             secure_cookies,
+            trusted_proxy_header: var("TRUSTED_PROXY_HEADER").map(|h| h.to_ascii_lowercase()),
+            smtp_url: var("SMTP_URL"),
+            mail_from: var("MAIL_FROM")
+                .unwrap_or_else(|| "Conum <ne-pas-repondre@conum.local>".to_owned()),
+            mail_dir: var("MAIL_DIR")
+                .unwrap_or_else(|| DEFAULT_MAIL_DIR.to_owned())
+                .into(),
         })
+    }
+
+    /// Served over https (HSTS is sent).
+    pub fn https(&self) -> bool {
+        self.public_url
+            .as_deref()
+            .is_some_and(|url| url.starts_with("https://"))
     }
 }

@@ -1,4 +1,5 @@
-//! Downloads: the period's records and statistics as CSV files for spreadsheets.
+//! Downloads: the period's records and statistics as CSV files for spreadsheets, and the
+//! conseiller's own data (RGPD) as CSV and JSON.
 //! Plain routes (a browser link downloads them), behind the same session middleware.
 
 use axum::extract::Query;
@@ -7,16 +8,23 @@ use axum::response::{IntoResponse, Response};
 use axum::Extension;
 
 use super::http::error_response;
-use super::{records, stats, AppState, SessionHandle};
-use crate::api::{ApiError, StatsQuery};
+use super::{accounts, clock, db, records, stats, AppState, SessionHandle};
+use crate::api::{ApiError, StatsQuery, StoredAccompagnement};
+use crate::domain::accompagnement::FIRST_DATE;
 use crate::domain::export;
 use crate::domain::stats::Periode;
+use crate::domain::Profil;
 
 fn csv_file(name: &str, periode: Periode, body: String) -> Response {
     let file = format!("conum_{name}_{}_{}.csv", periode.du, periode.au);
+    download(&file, "text/csv; charset=utf-8", body)
+}
+
+/// A file to save, named `file`.
+fn download(file: &str, content_type: &str, body: String) -> Response {
     (
         [
-            (CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (CONTENT_TYPE, content_type.to_owned()),
             (
                 CONTENT_DISPOSITION,
                 format!("attachment; filename=\"{file}\""),
@@ -64,6 +72,62 @@ pub async fn stats_csv(
             "statistiques",
             periode,
             export::stats_csv(&figures),
+        ))
+    }
+    .await;
+    result.unwrap_or_else(error_response)
+}
+
+/// Every record of the conseiller, oldest first, with the profile (RGPD: "Télécharger mes
+/// données").
+async fn personal_data(
+    app: &AppState,
+    session: &SessionHandle,
+) -> Result<(Profil, Vec<StoredAccompagnement>), ApiError> {
+    let owner = session.conseiller_id()?;
+    let profil = accounts::profil(app, session).await?;
+    let today = clock::today_in_paris();
+    let stored = records::in_period(app, owner, FIRST_DATE, Periode::last_day(today)).await?;
+    Ok((profil, stored))
+}
+
+/// `GET /api/moi/donnees.json`: the profile and every record, as the API gives them.
+pub async fn personal_data_json(
+    Extension(app): Extension<AppState>,
+    Extension(session): Extension<SessionHandle>,
+) -> Response {
+    let result = async {
+        let (profil, accompagnements) = personal_data(&app, &session).await?;
+        let body = serde_json::json!({
+            "exporte_le": clock::to_db(clock::now()),
+            "profil": profil,
+            "accompagnements": accompagnements,
+        });
+        Ok::<_, ApiError>(download(
+            "conum_mes_donnees.json",
+            "application/json",
+            serde_json::to_string_pretty(&body).map_err(db::internal)?,
+        ))
+    }
+    .await;
+    result.unwrap_or_else(error_response)
+}
+
+/// `GET /api/moi/donnees.csv`: the profile, then every record.
+pub async fn personal_data_csv(
+    Extension(app): Extension<AppState>,
+    Extension(session): Extension<SessionHandle>,
+) -> Response {
+    let result = async {
+        let (profil, stored) = personal_data(&app, &session).await?;
+        let rows: Vec<_> = stored
+            .into_iter()
+            .map(|s| (s.accompagnement, s.created_at, s.updated_at))
+            .collect();
+        Ok::<_, ApiError>(download(
+            "conum_mes_donnees.csv",
+            "text/csv; charset=utf-8",
+            export::personal_data_csv(&profil, &rows),
         ))
     }
     .await;

@@ -11,11 +11,15 @@ use axum::Router;
 use dioxus::fullstack::AsStatusCode;
 use dioxus::server::{DioxusRouterExt, ServeConfig};
 use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
-use super::{communes, exports, passwords, precache, sessions, AppState};
+use super::{communes, exports, guard, headers, passwords, precache, sessions, AppState};
 use crate::api::ApiError;
+
+/// The largest body a request may have.
+pub const BODY_MAX_BYTES: usize = 64 * 1024;
 
 /// Logs go to stderr, one line per request; `RUST_LOG` tunes them.
 pub fn init_logging() {
@@ -52,7 +56,9 @@ pub fn router(state: AppState) -> Router {
             "/api/exports/accompagnements.csv",
             get(exports::records_csv),
         )
-        .route("/api/exports/statistiques.csv", get(exports::stats_csv));
+        .route("/api/exports/statistiques.csv", get(exports::stats_csv))
+        .route("/api/moi/donnees.json", get(exports::personal_data_json))
+        .route("/api/moi/donnees.csv", get(exports::personal_data_csv));
     let app = if public.is_some() {
         pages.serve_dioxus_application(ServeConfig::new(), crate::ui::App)
     } else {
@@ -64,7 +70,14 @@ pub fn router(state: AppState) -> Router {
         state.clone(),
         sessions::layer,
     ))
+    // Every body, whatever its encoding, stops at 64 KiB (a record is about 1 KiB).
+    .layer(RequestBodyLimitLayer::new(BODY_MAX_BYTES))
     .layer(middleware::from_fn(readable_rejections))
+    .layer(middleware::from_fn_with_state(state.clone(), guard::layer))
+    .layer(middleware::from_fn_with_state(
+        state.clone(),
+        headers::layer,
+    ))
     .layer(axum::Extension(state))
     // The wasm bundle and the communes list shrink to about a third on the wire.
     .layer(CompressionLayer::new())
@@ -76,11 +89,15 @@ pub fn router(state: AppState) -> Router {
     )
 }
 
-pub async fn serve(state: AppState) -> anyhow::Result<()> {
-    let address = format!("{}:{}", state.config.host, state.config.port);
-    let listener = tokio::net::TcpListener::bind(&address)
+/// Opens the listening socket (`PORT=0`: any free port).
+pub async fn bind(config: &super::Config) -> anyhow::Result<tokio::net::TcpListener> {
+    let address = format!("{}:{}", config.host, config.port);
+    tokio::net::TcpListener::bind(&address)
         .await
-        .map_err(|e| anyhow::anyhow!("cannot listen on {address}: {e}"))?;
+        .map_err(|e| anyhow::anyhow!("cannot listen on {address}: {e}"))
+}
+
+pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> anyhow::Result<()> {
     let local = listener.local_addr()?;
     passwords::warm_up();
     communes::warm_up();
@@ -97,8 +114,10 @@ pub async fn serve(state: AppState) -> anyhow::Result<()> {
     let asked = |mut stopping: tokio::sync::watch::Receiver<bool>| async move {
         let _ = stopping.wait_for(|asked| *asked).await;
     };
-    let server =
-        axum::serve(listener, router(state)).with_graceful_shutdown(asked(stopping.clone()));
+    guard::sweep(state.limits.clone());
+    // The client's address counts login attempts.
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let server = axum::serve(listener, app).with_graceful_shutdown(asked(stopping.clone()));
     // A client that never finishes its request must not keep the server from stopping.
     let deadline = async {
         asked(stopping).await;
@@ -157,11 +176,17 @@ pub fn error_response(error: ApiError) -> Response {
     response
 }
 
-/// Requests the framework could not even decode (not JSON, wrong type, missing header)
-/// come back in its own English wording; turn them into the API's French 400.
+/// Requests the framework could not even decode (not JSON, wrong type, a field that does not
+/// exist, too large) come back in its own English wording; turn them into the API's French
+/// 400 or 413.
 async fn readable_rejections(request: Request, next: Next) -> Response {
     let is_api = request.uri().path().starts_with("/api/");
     let response = next.run(request).await;
+    if is_api && response.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        return error_response(ApiError::TooLarge {
+            max_kib: (BODY_MAX_BYTES / 1024) as u64,
+        });
+    }
     let rejected = matches!(
         response.status(),
         StatusCode::BAD_REQUEST
@@ -172,7 +197,7 @@ async fn readable_rejections(request: Request, next: Next) -> Response {
         return response;
     }
     let (parts, body) = response.into_parts();
-    let bytes = axum::body::to_bytes(body, 64 * 1024)
+    let bytes = axum::body::to_bytes(body, BODY_MAX_BYTES)
         .await
         .unwrap_or_default();
     let ours = serde_json::from_slice::<serde_json::Value>(&bytes)
@@ -180,9 +205,22 @@ async fn readable_rejections(request: Request, next: Next) -> Response {
     if ours {
         return Response::from_parts(parts, Body::from(bytes));
     }
-    tracing::info!(detail = %String::from_utf8_lossy(&bytes), "undecodable request");
+    let detail = String::from_utf8_lossy(&bytes);
+    tracing::info!(%detail, "undecodable request");
     error_response(ApiError::Malformed {
-        detail: "envoyez du JSON (Content-Type: application/json) dont chaque champ a le bon type."
-            .into(),
+        detail: match unknown_field(&detail) {
+            Some(field) => format!("le champ « {field} » n'existe pas : retirez-le."),
+            None => {
+                "envoyez du JSON (Content-Type: application/json) dont chaque champ a le bon type."
+                    .into()
+            }
+        },
     })
+}
+
+/// The field serde names in "unknown field `x`, expected …".
+fn unknown_field(detail: &str) -> Option<String> {
+    let after = detail.split("unknown field `").nth(1)?;
+    let field: String = after.split('`').next()?.chars().take(40).collect();
+    Some(field)
 }

@@ -7,7 +7,10 @@ pub mod communes;
 pub mod config;
 pub mod db;
 pub mod exports;
+pub mod guard;
+pub mod headers;
 pub mod http;
+pub mod mail;
 pub mod passwords;
 pub mod precache;
 pub mod records;
@@ -20,17 +23,25 @@ pub use config::Config;
 pub use db::Db;
 pub use sessions::SessionHandle;
 
-/// What every server function needs: the pool and the configuration.
+/// What every server function needs: the pool, the configuration, the login limits, the
+/// mailer.
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
+    pub limits: Arc<guard::LoginLimits>,
+    pub mailer: Arc<mail::Mailer>,
+    /// Where people reach this server (`PUBLIC_URL`, else `http://localhost:<port>`): the
+    /// links of the mails. Never the request's `Host`, which anyone can set.
+    pub origin: Arc<str>,
 }
 
 /// Extractor giving a server function the application state.
 pub type AppCtx = axum::Extension<AppState>;
 /// Extractor giving a server function the caller's session (possibly none).
 pub type SessionCtx = axum::Extension<SessionHandle>;
+/// Extractor giving a server function the caller's address (login limits).
+pub type ClientCtx = axum::Extension<guard::ClientIp>;
 
 /// Starts Conum: reads the environment, opens and migrates the database, serves HTTP.
 pub fn run() -> anyhow::Result<()> {
@@ -41,10 +52,18 @@ pub fn run() -> anyhow::Result<()> {
         .build()?
         .block_on(async move {
             let db = Db::connect(&config.database_url).await?;
+            let listener = http::bind(&config).await?;
+            let origin = match &config.public_url {
+                Some(url) => url.clone(),
+                None => format!("http://localhost:{}", listener.local_addr()?.port()),
+            };
             let state = AppState {
                 db,
+                mailer: Arc::new(mail::Mailer::from_config(&config)?),
+                origin: origin.into(),
                 config: Arc::new(config),
+                limits: Arc::default(),
             };
-            http::serve(state).await
+            http::serve(listener, state).await
         })
 }

@@ -13,17 +13,12 @@ use crate::api::{
     ApiError, Deleted, ListQuery, Page, StoredAccompagnement, PAR_PAGE_DEFAULT, PAR_PAGE_MAX,
 };
 use crate::domain::accompagnement::{RedirectionInput, SuiviInput, FIRST_DATE};
+use crate::domain::stats::Periode;
 use crate::domain::{Accompagnement, AccompagnementInput, CommuneInput, ConseillerId};
 
 const COLUMNS: &str = "id, date, activite, participants, deja_accompagnes, commune_insee, commune_nom, \
      commune_code_postal, canal, duree_minutes, suivi_individuel, suivi_atelier, suivi_redirection, \
      annotation, created_at, updated_at";
-
-/// The end of an open period.
-const LAST_DATE: chrono::NaiveDate = match chrono::NaiveDate::from_ymd_opt(9999, 12, 31) {
-    Some(d) => d,
-    None => panic!("9999-12-31 is a date"),
-};
 
 /// Newest first; the id breaks ties so that pages never overlap.
 const NEWEST_FIRST: &str = "ORDER BY date DESC, created_at DESC, id DESC";
@@ -190,15 +185,12 @@ pub async fn list(
     query: ListQuery,
 ) -> Result<Page<StoredAccompagnement>, ApiError> {
     let owner = session.conseiller_id()?;
-    let du = query.du.unwrap_or(FIRST_DATE);
-    // Dates are compared as AAAA-MM-JJ text: the open end must be a four-digit year too.
-    let au = query.au.unwrap_or(LAST_DATE);
-    if du > au {
-        return Err(ApiError::invalid_field(
-            "au",
-            "La fin de la période doit être postérieure à son début.",
-        ));
-    }
+    let today = clock::today_in_paris();
+    let Periode { du, au } = Periode::parse(
+        query.du.unwrap_or(FIRST_DATE),
+        query.au.unwrap_or_else(|| Periode::last_day(today)),
+        today,
+    )?;
     let page = query.page.unwrap_or(1).max(1);
     let par_page = query.par_page.unwrap_or(PAR_PAGE_DEFAULT);
     if !(1..=PAR_PAGE_MAX).contains(&par_page) {

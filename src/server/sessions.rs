@@ -22,6 +22,9 @@ use crate::domain::ConseillerId;
 pub const COOKIE_NAME: &str = "conum_session";
 /// A phone must stay logged in for weeks between two uses.
 pub const LIFETIME_SECONDS: i64 = 30 * 24 * 3600;
+/// However much it is used, a session ends 90 days after the login: a stolen cookie does not
+/// live for ever.
+pub const ABSOLUTE_LIFETIME_SECONDS: i64 = 90 * 24 * 3600;
 /// Sliding the expiry costs a write: do it at most once an hour per session.
 const REFRESH_AFTER_SECONDS: i64 = 3600;
 
@@ -47,9 +50,7 @@ impl SessionHandle {
 
     /// Starts a session for `conseiller_id` and sends its cookie with the response.
     pub async fn open(&self, db: &db::Db, conseiller_id: &ConseillerId) -> Result<(), ApiError> {
-        let mut raw = [0u8; 32];
-        rand::rngs::OsRng.fill_bytes(&mut raw);
-        let token = hex::encode(raw);
+        let token = random_token();
         let now = clock::now().timestamp();
         // Expired sessions of everyone are swept here, a cheap indexed delete.
         sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
@@ -101,37 +102,59 @@ impl SessionHandle {
     }
 }
 
-fn token_hash(token: &str) -> String {
+/// 256 random bits, as hex: a session cookie, a password-reset token.
+pub fn random_token() -> String {
+    let mut raw = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut raw);
+    hex::encode(raw)
+}
+
+/// What is stored of a token: its SHA-256 (a leaked database gives no usable token).
+pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-/// The session named by the request's cookie, if it is still valid, and whether its expiry
-/// was just pushed forward.
-async fn resolve(
-    db: &db::Db,
-    token: &str,
-) -> Result<Option<(ConseillerId, String, bool)>, ApiError> {
+/// A valid session found from its cookie.
+struct Resolved {
+    conseiller_id: ConseillerId,
+    token_hash: String,
+    /// The expiry was just pushed forward: the cookie is sent again with the new one.
+    refreshed: bool,
+    /// Seconds left.
+    remaining: i64,
+}
+
+/// The session named by the request's cookie, if it is still valid.
+async fn resolve(db: &db::Db, token: &str) -> Result<Option<Resolved>, ApiError> {
     let hash = token_hash(token);
     let now = clock::now().timestamp();
-    let row: Option<(ConseillerId, i64)> = sqlx::query_as(
-        "SELECT conseiller_id, expires_at FROM sessions WHERE token_hash = $1 AND expires_at > $2",
+    let row: Option<(ConseillerId, i64, i64)> = sqlx::query_as(
+        "SELECT conseiller_id, expires_at, created_at FROM sessions
+         WHERE token_hash = $1 AND expires_at > $2 AND created_at > $3",
     )
     .bind(&hash)
     .bind(now)
+    .bind(now - ABSOLUTE_LIFETIME_SECONDS)
     .fetch_optional(&db.pool)
     .await?;
-    let Some((conseiller_id, expires_at)) = row else {
+    let Some((conseiller_id, expires_at, created_at)) = row else {
         return Ok(None);
     };
-    let refreshed = now + LIFETIME_SECONDS - expires_at > REFRESH_AFTER_SECONDS;
+    let slid = (now + LIFETIME_SECONDS).min(created_at + ABSOLUTE_LIFETIME_SECONDS);
+    let refreshed = slid - expires_at > REFRESH_AFTER_SECONDS;
     if refreshed {
         sqlx::query("UPDATE sessions SET expires_at = $1 WHERE token_hash = $2")
-            .bind(now + LIFETIME_SECONDS)
+            .bind(slid)
             .bind(&hash)
             .execute(&db.pool)
             .await?;
     }
-    Ok(Some((conseiller_id, hash, refreshed)))
+    Ok(Some(Resolved {
+        conseiller_id,
+        token_hash: hash,
+        refreshed,
+        remaining: if refreshed { slid } else { expires_at } - now,
+    }))
 }
 
 /// The account the phone says the request is for ([`OWNER_HEADER`]). Logging in, signing up
@@ -156,22 +179,46 @@ fn cookie_token(request: &Request) -> Option<String> {
         .map(|c| c.value().to_owned())
 }
 
-fn set_cookie(value: Option<&str>, secure: bool) -> HeaderValue {
-    let mut cookie = Cookie::build((COOKIE_NAME, value.unwrap_or("").to_owned()))
+/// The cookie carrying `value` for `seconds` (none: the cookie is removed).
+fn set_cookie(value: Option<(&str, i64)>, secure: bool) -> HeaderValue {
+    let (token, seconds) = value.unwrap_or(("", 0));
+    let mut cookie = Cookie::build((COOKIE_NAME, token.to_owned()))
         .path("/")
         .http_only(true)
         .same_site(SameSite::Lax)
         .secure(secure)
-        .max_age(cookie::time::Duration::seconds(if value.is_some() {
-            LIFETIME_SECONDS
-        } else {
-            0
-        }))
+        .max_age(cookie::time::Duration::seconds(seconds))
         .build();
     if value.is_none() {
         cookie.make_removal();
     }
     HeaderValue::from_str(&cookie.to_string()).expect("cookie is a valid header")
+}
+
+/// `Secure` unless configured otherwise (`COOKIE_SECURE`) or the request is for this machine
+/// without an https `PUBLIC_URL` (http://localhost is how Conum is tried out; everywhere else
+/// it is served over https).
+fn secure_cookie(config: &super::Config, request: &Request) -> bool {
+    config.secure_cookies.unwrap_or_else(|| {
+        if config.https() {
+            return true;
+        }
+        let host = request
+            .headers()
+            .get(axum::http::header::HOST)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        let name = match host.rsplit_once(':') {
+            Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) => name,
+            _ => host,
+        };
+        !(name == "localhost"
+            || name.ends_with(".localhost")
+            || name == "[::1]"
+            || name
+                .parse::<std::net::Ipv4Addr>()
+                .is_ok_and(|ip| ip.is_loopback()))
+    })
 }
 
 /// Middleware on `/api/`: puts a [`SessionHandle`] in the request and writes the cookie back.
@@ -187,32 +234,37 @@ pub async fn layer(State(app): State<AppState>, mut request: Request, next: Next
         },
         None => None,
     };
-    if let (Some(claimed), Some((conseiller_id, _, _))) = (owner_claim(&request), &resolved) {
-        if claimed != conseiller_id.as_str() {
+    if let (Some(claimed), Some(session)) = (owner_claim(&request), &resolved) {
+        if claimed != session.conseiller_id.as_str() {
             tracing::warn!(path = %request.uri().path(), "request made for another account");
             return super::http::error_response(ApiError::WrongAccount);
         }
     }
+    let secure = secure_cookie(&app.config, &request);
     let stale_cookie = token.is_some() && resolved.is_none();
     let (handle, refreshed) = match resolved {
-        Some((conseiller_id, hash, refreshed)) => (
+        Some(session) => (
             SessionHandle {
-                conseiller_id: Some(conseiller_id),
-                token_hash: Some(hash),
+                conseiller_id: Some(session.conseiller_id),
+                token_hash: Some(session.token_hash),
                 ..SessionHandle::default()
             },
-            refreshed.then_some(token),
+            session
+                .refreshed
+                .then_some(token.map(|t| (t, session.remaining)))
+                .flatten(),
         ),
         None => (SessionHandle::default(), None),
     };
     request.extensions_mut().insert(handle.clone());
     let mut response = next.run(request).await.into_response();
-    let secure = app.config.secure_cookies;
     let header = match handle.take_change() {
-        Some(CookieChange::Open(token)) => Some(set_cookie(Some(&token), secure)),
+        Some(CookieChange::Open(token)) => {
+            Some(set_cookie(Some((&token, LIFETIME_SECONDS)), secure))
+        }
         Some(CookieChange::Close) => Some(set_cookie(None, secure)),
-        None => match refreshed.flatten() {
-            Some(token) => Some(set_cookie(Some(&token), secure)),
+        None => match refreshed {
+            Some((token, remaining)) => Some(set_cookie(Some((&token, remaining)), secure)),
             None if stale_cookie => Some(set_cookie(None, secure)),
             None => None,
         },

@@ -13,14 +13,16 @@ use crate::domain::vocabulary::{
 };
 use crate::domain::ConseillerId;
 
-/// The period asked for: `au` defaults to today, `du` to the first record (or `au`).
+/// The period asked for: `au` defaults to today, `du` to the first record (or `au`); both
+/// within the bounds of [`Periode::parse`].
 pub async fn periode(
     app: &AppState,
     session: &SessionHandle,
     query: &StatsQuery,
 ) -> Result<Periode, ApiError> {
     let owner = session.conseiller_id()?;
-    let au = query.au.unwrap_or_else(clock::today_in_paris);
+    let today = clock::today_in_paris();
+    let au = query.au.unwrap_or(today);
     let du = match query.du {
         Some(du) => du,
         None => {
@@ -36,13 +38,7 @@ pub async fn periode(
                 .min(au)
         }
     };
-    if du > au {
-        return Err(ApiError::invalid_field(
-            "au",
-            "La fin de la période doit être postérieure à son début.",
-        ));
-    }
-    Ok(Periode { du, au })
+    Ok(Periode::parse(du, au, today)?)
 }
 
 /// The records of the period, for the joins below.

@@ -3,7 +3,7 @@
 use dioxus::prelude::*;
 
 use super::components::TextField;
-use super::session::{self, SESSION_EXPIRED};
+use super::session::{self, ACCOUNT_DELETED, SESSION_EXPIRED};
 use super::Route;
 use crate::domain::{Credentials, FieldErrors};
 use crate::offline::outbox;
@@ -42,6 +42,11 @@ pub fn Connexion() -> Element {
             p { class: "fr-hint-text", "Le suivi d'activité des conseillers numériques" }
             form { onsubmit: submit, "aria-labelledby": "titre-connexion",
                 h1 { id: "titre-connexion", "Se connecter" }
+                if ACCOUNT_DELETED() {
+                    div { class: "fr-alert fr-alert--success fr-alert--sm", role: "status",
+                        p { "Votre compte et tous vos accompagnements sont supprimés." }
+                    }
+                }
                 if SESSION_EXPIRED() {
                     div { class: "fr-alert fr-alert--warning fr-alert--sm", role: "status",
                         p { "Votre session a expiré : reconnectez-vous." }
@@ -59,6 +64,7 @@ pub fn Connexion() -> Element {
                 }
                 button { class: "fr-btn", r#type: "submit", "Se connecter" }
             }
+            p { Link { to: Route::MotDePasseOublie {}, "Mot de passe oublié ?" } }
             p { "Pas encore de compte ? "
                 Link { to: Route::Inscription {}, "Créer un compte" }
             }

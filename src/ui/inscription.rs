@@ -24,17 +24,17 @@ pub fn Inscription() -> Element {
 
     let submit = move |event: FormEvent| {
         event.prevent_default();
-        let input = SignupInput {
-            email: email(),
-            password: password(),
-            profil: ProfilInput {
+        let input = SignupInput::new(
+            email(),
+            password(),
+            ProfilInput {
                 prenom: prenom(),
                 nom: nom(),
                 structure: structure(),
                 commune: commune().map(CommuneInput::from).unwrap_or_default(),
                 departement: departement(),
             },
-        };
+        );
         // Same rules as the server, checked here first for an instant answer.
         if let Err(found) = NewConseiller::parse(input.clone()) {
             errors.set(found);

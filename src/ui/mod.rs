@@ -7,6 +7,7 @@ mod detail;
 mod format;
 mod historique;
 mod inscription;
+mod mot_de_passe;
 mod profil;
 mod saisie;
 mod session;
@@ -20,6 +21,7 @@ use connexion::Connexion;
 use detail::Detail;
 use historique::Historique;
 use inscription::Inscription;
+use mot_de_passe::{MotDePasseOublie, NouveauMotDePasse};
 use profil::MonProfil;
 use saisie::{Dupliquer, Modifier, Saisie};
 use shell::Shell;
@@ -32,6 +34,10 @@ pub enum Route {
     Connexion {},
     #[route("/inscription")]
     Inscription {},
+    #[route("/mot-de-passe-oublie")]
+    MotDePasseOublie {},
+    #[route("/mot-de-passe/nouveau?:jeton")]
+    NouveauMotDePasse { jeton: String },
     #[layout(Shell)]
         #[route("/")]
         Saisie {},
@@ -57,7 +63,8 @@ pub fn App() -> Element {
     use_effect(crate::offline::browser::mark_ready);
     crate::offline::worker::use_service_worker();
     rsx! {
-        document::Title { "Conum — suivi d'activité" }
+        // The title is the page's own (index.html): `document::Title` would need `eval`,
+        // which the Content-Security-Policy forbids.
         document::Stylesheet { href: "/dsfr/dsfr.min.css" }
         document::Stylesheet { href: asset!("/assets/main.css") }
         Router::<Route> {}

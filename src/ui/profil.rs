@@ -8,8 +8,12 @@ use super::components::{FieldMessage, TextField};
 use super::session::{self, current_profil, set_profil};
 use super::Route;
 use crate::api::{self, ApiError};
-use crate::domain::{Commune, FieldErrors, PasswordChange, ProfilDetails, ProfilInput};
+use crate::domain::{
+    AccountDeletion, Commune, ConseillerId, FieldErrors, PasswordChange, ProfilDetails, ProfilInput,
+};
 use crate::offline::network::{self, within};
+use crate::offline::phone::SessionEnd;
+use crate::offline::{outbox, phone};
 
 #[component]
 pub fn MonProfil() -> Element {
@@ -19,6 +23,17 @@ pub fn MonProfil() -> Element {
         p { class: "fr-hint-text", "Connecté avec {profil.email}" }
         DetailsForm { details: profil.details.clone() }
         PasswordForm {}
+        section { class: "groupe", "aria-labelledby": "titre-donnees",
+            h2 { id: "titre-donnees", "Mes données" }
+            p { "Votre profil et tous vos accompagnements, dans un fichier." }
+            div { class: "actions",
+                a { class: "fr-btn fr-btn--secondary", download: "conum_mes_donnees.csv",
+                    href: "/api/moi/donnees.csv", "Télécharger mes données (CSV)" }
+                a { class: "fr-btn fr-btn--secondary", download: "conum_mes_donnees.json",
+                    href: "/api/moi/donnees.json", "Télécharger mes données (JSON)" }
+            }
+        }
+        DeleteAccount { owner: profil.id.clone() }
         section { class: "groupe", "aria-labelledby": "titre-deconnexion",
             h2 { id: "titre-deconnexion", "Déconnexion" }
             button { r#type: "button", class: "fr-btn fr-btn--secondary",
@@ -151,6 +166,53 @@ fn PasswordForm() -> Element {
                     role: "status", p { "{text}" } }
             }
             button { class: "fr-btn", r#type: "submit", "Changer le mot de passe" }
+        }
+    }
+}
+
+/// "Supprimer mon compte": the password confirms; the account, every record and every
+/// session are deleted.
+#[component]
+fn DeleteAccount(owner: ConseillerId) -> Element {
+    let password = use_signal(String::new);
+    let mut errors = use_signal(FieldErrors::new);
+    let mut message = use_signal(|| None::<String>);
+
+    let submit = move |event: FormEvent| {
+        event.prevent_default();
+        let owner = owner.clone();
+        let input = AccountDeletion {
+            password: password(),
+        };
+        spawn(async move {
+            match within(network::WRITE, api::delete_account(Json(input))).await {
+                Ok(()) => {
+                    // Nothing of this account may stay on the phone, nor leave it later.
+                    let _ = outbox::forget(&owner).await;
+                    phone::end_session(SessionEnd::Deleted).await;
+                    *session::ACCOUNT_DELETED.write() = true;
+                    navigator().replace(Route::Connexion {});
+                }
+                Err(ApiError::Invalid { errors: found }) => {
+                    errors.set(found);
+                    message.set(None);
+                }
+                Err(error) => message.set(Some(error.to_string())),
+            }
+        });
+    };
+
+    rsx! {
+        form { class: "groupe", onsubmit: submit, "aria-labelledby": "titre-suppression-compte",
+            h2 { id: "titre-suppression-compte", "Supprimer mon compte" }
+            p { "Votre compte, votre profil et tous vos accompagnements seront supprimés définitivement. "
+                "Téléchargez d'abord vos données si vous voulez les garder." }
+            p { "Vos accompagnements ne compteront plus dans les statistiques : les chiffres nationaux et régionaux des périodes passées changeront." }
+            TextField { id: "password", label: "Mot de passe, pour confirmer", kind: "password", autocomplete: "current-password", value: password, errors }
+            if let Some(text) = message() {
+                div { class: "fr-alert fr-alert--error fr-alert--sm", role: "alert", p { "{text}" } }
+            }
+            button { class: "fr-btn fr-btn--tertiary", r#type: "submit", "Supprimer définitivement mon compte" }
         }
     }
 }

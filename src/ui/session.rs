@@ -15,6 +15,7 @@ use super::Route;
 use crate::api::{self, ApiError};
 use crate::domain::{Credentials, Profil, SignupInput};
 use crate::offline::network::{self, within};
+use crate::offline::phone::SessionEnd;
 use crate::offline::{outbox, phone};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -26,6 +27,8 @@ pub enum ProfilState {
 
 /// Set when a session ended on its own (expiry, another account): the login page says so.
 pub static SESSION_EXPIRED: GlobalSignal<bool> = Signal::global(|| false);
+/// Set when the conseiller just deleted their account: the login page says so.
+pub static ACCOUNT_DELETED: GlobalSignal<bool> = Signal::global(|| false);
 
 /// Loads the profile once the page runs in the browser: first the copy kept on the phone,
 /// then the server's. Without a session, goes to the login page. Nothing is loaded during
@@ -97,7 +100,7 @@ async fn load(mut state: Signal<ProfilState>, nav: Navigator) {
 
 /// The server says the session is over: wipe it from the phone and ask to log in.
 async fn session_over(nav: Navigator) {
-    phone::end_session(false).await;
+    phone::end_session(SessionEnd::Expired).await;
     *SESSION_EXPIRED.write() = true;
     nav.replace(Route::Connexion {});
 }
@@ -133,6 +136,7 @@ pub async fn sign_up(input: SignupInput) -> Result<(), ApiError> {
 
 async fn opened(profil: &Profil) {
     *SESSION_EXPIRED.write() = false;
+    *ACCOUNT_DELETED.write() = false;
     if let Err(error) = phone::begin_session(profil).await {
         tracing::warn!("session not kept on the phone: {error}");
     }
@@ -143,7 +147,7 @@ async fn opened(profil: &Profil) {
 /// changes), and on the server from the login page this leads to: now, or, offline, as soon
 /// as it answers.
 pub async fn log_out() {
-    phone::end_session(true).await;
+    phone::end_session(SessionEnd::Logout).await;
 }
 
 /// Tells the server of a logout made on the phone, if one waits. Whether it is done.

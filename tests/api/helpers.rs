@@ -126,6 +126,10 @@ impl TestApp {
             .env("PORT", "0")
             .env_remove("COOKIE_SECURE")
             .env_remove("PUBLIC_URL")
+            // As behind a reverse proxy: the tests give each new conseiller an address of
+            // their own (see `conseiller`), as the field does; requests without it count
+            // against 127.0.0.1.
+            .env("TRUSTED_PROXY_HEADER", CLIENT_ADDRESS_HEADER)
             .envs(self.extra_env.iter().map(|(k, v)| (k, v)))
             .stdout(Stdio::piped())
             .stderr(if std::env::var_os("TEST_LOG").is_some() {
@@ -215,7 +219,14 @@ impl TestApp {
     /// A device with a freshly signed-up conseiller.
     pub async fn conseiller(&self, email: &str) -> Device {
         let device = self.device();
-        let response = device.sign_up(&signup_body(email)).await;
+        let response = device
+            .http
+            .post(device.url("/api/compte"))
+            .header(CLIENT_ADDRESS_HEADER, next_client_address())
+            .json(&signup_body(email))
+            .send()
+            .await
+            .expect("request");
         assert_eq!(response.status(), StatusCode::OK, "sign-up of {email}");
         device
     }
@@ -235,6 +246,18 @@ impl TestApp {
             counts[i] = self.count(&format!("SELECT COUNT(*) FROM {table}")).await;
         }
         counts
+    }
+
+    /// Runs a statement on the test's database (to age a token or a session).
+    pub async fn execute(&self, sql: &str) {
+        sqlx::any::install_default_drivers();
+        let pool = AnyPoolOptions::new()
+            .max_connections(1)
+            .connect(&self.database_url)
+            .await
+            .expect("connect to the test database");
+        sqlx::query(sql).execute(&pool).await.expect(sql);
+        pool.close().await;
     }
 
     pub async fn count(&self, sql: &str) -> i64 {
@@ -293,6 +316,11 @@ impl Device {
             .cookies(&url)
             .map(|v| v.to_str().expect("ASCII cookie").to_owned())
             .unwrap_or_default()
+    }
+
+    /// A request to `path` on this device's server, with its cookies.
+    pub fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        self.http.request(method, self.url(path))
     }
 
     /// The logged-in conseiller's id.
@@ -432,6 +460,16 @@ impl Device {
 }
 
 pub const PASSWORD: &str = "une phrase de passe solide";
+
+/// The header the test servers take the client's address from (`TRUSTED_PROXY_HEADER`).
+pub const CLIENT_ADDRESS_HEADER: &str = "x-test-client";
+
+/// A new client address for each conseiller the tests sign up.
+fn next_client_address() -> String {
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(1);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    std::net::Ipv4Addr::from(0x0A00_0000 + n).to_string()
+}
 
 pub fn signup_body(email: &str) -> Value {
     json!({

@@ -7,5 +7,6 @@ mod accounts;
 mod exports;
 mod faults;
 mod isolation;
+mod security;
 mod statistiques;
 mod validation;

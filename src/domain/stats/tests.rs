@@ -193,3 +193,25 @@ fn months_cross_years() {
         ["2025-11", "2025-12", "2026-01", "2026-02"]
     );
 }
+
+#[test]
+fn a_period_is_bounded_by_2020_and_a_year_from_today() {
+    let today = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+    let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+
+    assert!(Periode::parse(day(2020, 1, 1), day(2027, 11, 27), today).is_ok());
+    let too_early = Periode::parse(day(2019, 12, 31), today, today).unwrap_err();
+    assert_eq!(
+        too_early.get("du"),
+        Some("La période commence au plus tôt le 01/01/2020.")
+    );
+    let too_late = Periode::parse(day(2026, 1, 1), day(2027, 11, 28), today).unwrap_err();
+    assert_eq!(
+        too_late.get("au"),
+        Some("La période se termine au plus tard le 27/11/2027.")
+    );
+    let reversed = Periode::parse(day(2026, 2, 1), day(2026, 1, 1), today).unwrap_err();
+    assert!(reversed.get("au").unwrap().contains("postérieure"));
+    let absurd = Periode::parse(NaiveDate::MIN, NaiveDate::MAX, today).unwrap_err();
+    assert!(absurd.get("du").is_some() && absurd.get("au").is_some());
+}

@@ -27,6 +27,7 @@ pub async fn draw(distributions: &[Distribution]) {
         return;
     }
     for d in distributions {
+        browser::set_height(&format!("graphique-{}", d.id), d.height() as u32);
         let renderer = WasmRenderer::new_opt(None, Some(d.height() as u32));
         if let Err(error) = renderer.render(&format!("graphique-{}", d.id), &chart(d)) {
             tracing::warn!("chart {} not drawn: {error:?}", d.id);

@@ -26,7 +26,9 @@ pub struct Distribution {
 }
 
 impl Distribution {
-    /// Enough height for every bar to carry its label on a phone.
+    /// Enough height for every bar to carry its label on a phone (the charts are drawn in the
+    /// browser only).
+    #[cfg(feature = "web")]
     pub fn height(&self) -> usize {
         match self.shape {
             Shape::HorizontalBars => 40 + 48 * self.rows.len().max(1),

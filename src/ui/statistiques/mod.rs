@@ -292,7 +292,9 @@ fn ChartFigure(d: Distribution) -> Element {
             if d.rows.is_empty() || total == 0 {
                 p { class: "fr-hint-text", "Aucune donnée sur cette période." }
             }
-            div { id: "graphique-{d.id}", class: "graphique__dessin", style: "height: {d.height()}px",
+            // Its height is set by `charts::draw` (a style attribute would need the
+            // Content-Security-Policy to allow inline styles).
+            div { id: "graphique-{d.id}", class: "graphique__dessin",
                 role: "img", "aria-label": "{d.title} : graphique, détail dans « Voir les données »" }
             details { class: "donnees",
                 summary { "Voir les données" }

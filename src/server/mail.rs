@@ -1,0 +1,75 @@
+//! Mails (password resets): sent by SMTP when `SMTP_URL` is set, otherwise written as `.eml`
+//! files in `MAIL_DIR`, so that a self-hosted Conum works without a mail server (an
+//! administrator forwards the file, or opens it).
+
+use lettre::message::header::{ContentTransferEncoding, ContentType};
+use lettre::message::{Body, Mailbox, Message};
+use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+
+use super::Config;
+
+pub enum Mailer {
+    Smtp {
+        transport: AsyncSmtpTransport<Tokio1Executor>,
+        from: Mailbox,
+    },
+    Files {
+        transport: AsyncFileTransport<Tokio1Executor>,
+        from: Mailbox,
+    },
+}
+
+impl Mailer {
+    pub fn from_config(config: &Config) -> anyhow::Result<Mailer> {
+        let from: Mailbox = config.mail_from.parse().map_err(|e| {
+            anyhow::anyhow!("MAIL_FROM {:?} is not an address: {e}", config.mail_from)
+        })?;
+        Ok(match &config.smtp_url {
+            Some(url) => Mailer::Smtp {
+                transport: AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+                    .map_err(|e| anyhow::anyhow!("SMTP_URL is not usable: {e}"))?
+                    .build(),
+                from,
+            },
+            None => {
+                std::fs::create_dir_all(&config.mail_dir).map_err(|e| {
+                    anyhow::anyhow!(
+                        "cannot create the mail folder {}: {e}",
+                        config.mail_dir.display()
+                    )
+                })?;
+                Mailer::Files {
+                    transport: AsyncFileTransport::new(&config.mail_dir),
+                    from,
+                }
+            }
+        })
+    }
+
+    /// Sends a plain-text mail to `to`.
+    pub async fn send(&self, to: &str, subject: &str, body: String) -> anyhow::Result<()> {
+        let from = match self {
+            Mailer::Smtp { from, .. } | Mailer::Files { from, .. } => from.clone(),
+        };
+        let message = Message::builder()
+            .from(from)
+            .to(to.parse()?)
+            .subject(subject)
+            .header(ContentType::TEXT_PLAIN)
+            // Quoted-printable whatever the text: every mail server takes it, and the link
+            // comes out whole in every mail reader.
+            .body(
+                Body::new_with_encoding(body, ContentTransferEncoding::QuotedPrintable)
+                    .map_err(|_| anyhow::anyhow!("the mail's body cannot be encoded"))?,
+            )?;
+        match self {
+            Mailer::Smtp { transport, .. } => {
+                transport.send(message).await?;
+            }
+            Mailer::Files { transport, .. } => {
+                transport.send(message).await?;
+            }
+        }
+        Ok(())
+    }
+}
