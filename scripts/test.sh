@@ -17,8 +17,14 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 scripts/postgres.sh
 
-echo "==> unit tests (domain, server internals)"
+echo "==> formatting and lints (server, and web on wasm32)"
+cargo fmt --check
+cargo clippy --features server --all-targets -- -D warnings
+cargo clippy --features web --target wasm32-unknown-unknown -- -D warnings
+
+echo "==> unit tests (domain, server internals) and tidy tests (architecture, migrations)"
 cargo test --features server --lib
+cargo test --features server --test tidy
 
 echo "==> API tests, each on SQLite and on Postgres"
 cargo test --features server --test api

@@ -4,7 +4,10 @@
 //! renders the pages and answers `/api/`). See ARCHITECTURE.md for the map.
 
 pub mod api;
+pub mod clock;
 pub mod domain;
+#[cfg(test)]
+mod fuzz;
 pub mod offline;
 #[cfg(feature = "server")]
 pub mod server;
@@ -13,7 +16,7 @@ pub mod ui;
 /// Starts the server (with `server`) or the browser app (with `web`).
 pub fn launch() {
     #[cfg(feature = "server")]
-    if let Err(error) = server::run() {
+    if let Err(error) = server::run(ui::App) {
         eprintln!("Conum n'a pas pu démarrer : {error:#}");
         std::process::exit(1);
     }

@@ -3,7 +3,7 @@
 use dioxus::fullstack::Json;
 use dioxus::prelude::*;
 
-use super::ApiError;
+use super::wire::ApiError;
 use crate::domain::{
     AccountDeletion, Credentials, PasswordChange, PasswordReset, Profil, ProfilInput, ResetRequest,
     SignupInput,
@@ -33,13 +33,13 @@ pub async fn log_out() -> Result<(), ApiError> {
 /// The logged-in conseiller's profile; 401 without a session.
 #[get("/api/moi", app: AppCtx, session: SessionCtx)]
 pub async fn current_profil() -> Result<Profil, ApiError> {
-    accounts::profil(&app, &session).await
+    accounts::profil(&app, session.conseiller_id()?).await
 }
 
 /// Changes the profile (not the email); the form's defaults follow at once.
 #[put("/api/moi", app: AppCtx, session: SessionCtx)]
 pub async fn update_profil(input: Json<ProfilInput>) -> Result<Profil, ApiError> {
-    accounts::update_profil(&app, &session, input.0).await
+    accounts::update_profil(&app, session.conseiller_id()?, input.0).await
 }
 
 /// Changes the password (the current one is required) and logs out the other devices.

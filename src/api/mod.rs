@@ -8,13 +8,9 @@ mod accompagnements;
 mod accounts;
 mod error;
 mod statistiques;
+pub mod wire;
 
 pub use accompagnements::*;
 pub use accounts::*;
-pub use error::ApiError;
 pub use statistiques::*;
-
-/// The account a request is made for, named by the phone: the server refuses the request
-/// (401 `wrong_account`) when the session cookie belongs to another conseiller, so that a
-/// change made by one never lands in another's account on a shared phone.
-pub const OWNER_HEADER: &str = "x-conum-owner";
+pub use wire::*;

@@ -5,8 +5,9 @@ use chrono::{DateTime, Utc};
 
 use super::accompagnement::Accompagnement;
 use super::conseiller::Profil;
-use super::stats::{labelled, percent, Stats};
-use super::vocabulary::{Activite, Canal, Statut, Thematique, TrancheAge, TrancheDuree};
+use super::sections::{decimal, key_figures, sections};
+use super::stats::Stats;
+use super::vocabulary::{Statut, TrancheAge};
 
 const BOM: &str = "\u{feff}";
 
@@ -55,11 +56,6 @@ fn timestamp(t: DateTime<Utc>) -> String {
     t.with_timezone(&chrono_tz::Europe::Paris)
         .format("%d/%m/%Y %H:%M")
         .to_string()
-}
-
-/// "1 234,5": French decimal comma.
-pub fn decimal(value: f64) -> String {
-    format!("{value:.1}").replace('.', ",")
 }
 
 /// One row per record, every field.
@@ -190,130 +186,87 @@ fn write_records(
     }
 }
 
-/// The statistics: a title row per section, then `label;value;percent` rows.
+/// The statistics: the key figures, then each section of the page (`sections`) with the same
+/// title, a heading row (label, what the values count, share or running total), its rows.
 pub fn stats_csv(stats: &Stats) -> String {
     let mut w = writer();
-    let mut section = |title: &str, rows: Vec<(String, u64, Option<f64>)>| {
-        write_row(&mut w, [title, "", ""]);
-        for (label, value, share) in rows {
+    let p = &stats.periode;
+    write_row(
+        &mut w,
+        [
+            format!("Statistiques du {} au {}", date(p.du), date(p.au)),
+            String::new(),
+            String::new(),
+        ],
+    );
+    write_row(&mut w, ["Chiffres clés", "Valeur", "Part"]);
+    for figure in key_figures(stats) {
+        for f in std::iter::once(&figure).chain(&figure.parts) {
+            let label = if f.minutes {
+                format!("{} (minutes)", f.label)
+            } else {
+                f.label.to_owned()
+            };
             write_row(
                 &mut w,
                 [
                     label,
-                    value.to_string(),
-                    share.map(decimal).unwrap_or_default(),
+                    f.value.to_string(),
+                    f.percent.map(decimal).unwrap_or_default(),
                 ],
             );
         }
-    };
-    let p = &stats.periode;
-    section(
-        &format!("Statistiques du {} au {}", date(p.du), date(p.au)),
-        Vec::new(),
-    );
-    section(
-        "Chiffres clés",
-        vec![
-            ("Accompagnements".into(), stats.accompagnements, None),
-            ("Nouveaux usagers".into(), stats.nouveaux_usagers(), None),
-            ("Ateliers".into(), stats.ateliers(), None),
-            (
-                "Participants aux ateliers".into(),
-                stats.participants_ateliers,
-                None,
-            ),
-            (
-                "Accompagnements individuels".into(),
-                stats.individuels(),
-                None,
-            ),
-            ("Demandes ponctuelles".into(), stats.ponctuels(), None),
-            (
-                "Usagers avec suivi".into(),
-                stats.suivi.total(),
-                Some(stats.suivi_percent() as f64),
-            ),
-            (
-                "Dont suivi individuel".into(),
-                stats.suivi.individuel,
-                Some(percent(stats.suivi.individuel, stats.suivi.total())),
-            ),
-            (
-                "Dont suivi en atelier".into(),
-                stats.suivi.atelier,
-                Some(percent(stats.suivi.atelier, stats.suivi.total())),
-            ),
-            (
-                "Dont redirection".into(),
-                stats.suivi.redirection,
-                Some(percent(stats.suivi.redirection, stats.suivi.total())),
-            ),
-            ("Temps total (minutes)".into(), stats.temps_total(), None),
-        ],
-    );
-    let distribution = |counts: Vec<(String, u64)>| {
-        let total: u64 = counts.iter().map(|(_, n)| n).sum();
-        counts
-            .into_iter()
-            .map(|(label, n)| (label, n, Some(percent(n, total))))
-            .collect::<Vec<_>>()
-    };
-    section(
-        "Temps par activité (minutes)",
-        distribution(labelled(&stats.temps_par_activite, Activite::label)),
-    );
-    section(
-        "Canaux (accompagnements)",
-        distribution(labelled(&stats.canaux, Canal::label)),
-    );
-    section(
-        "Durées (accompagnements)",
-        distribution(labelled(&stats.durees, TrancheDuree::label)),
-    );
-    section(
-        "Tranches d'âge (personnes)",
-        distribution(labelled(&stats.ages, TrancheAge::label)),
-    );
-    section(
-        "Statuts (personnes)",
-        distribution(labelled(&stats.statuts, Statut::label)),
-    );
-    section(
-        "Thématiques (accompagnements)",
-        distribution(labelled(&stats.thematiques, Thematique::label)),
-    );
-    section(
-        "Réorientations (personnes)",
-        distribution(
-            stats
-                .reorientations
-                .iter()
-                .map(|(k, n)| (k.clone(), *n))
-                .collect(),
-        ),
-    );
-    section(
-        "Évolution (accompagnements par mois)",
-        stats
-            .evolution_cumulee()
-            .into_iter()
-            .map(|(month, n, _)| (month_label(&month), n, None))
-            .collect(),
-    );
-    finish(w)
-}
-
-/// "2026-11" → "11/2026".
-fn month_label(month: &str) -> String {
-    match month.split_once('-') {
-        Some((year, m)) => format!("{m}/{year}"),
-        None => month.to_owned(),
     }
+    for section in sections(stats) {
+        write_row(&mut w, [section.title, "", ""]);
+        write_row(
+            &mut w,
+            [
+                section.label_header,
+                section.unit.label(),
+                section.third_header(),
+            ],
+        );
+        for row in section.rows {
+            let third = match (row.percent, row.cumul) {
+                (Some(share), _) => decimal(share),
+                (None, Some(cumul)) => cumul.to_string(),
+                (None, None) => String::new(),
+            };
+            write_row(&mut w, [row.label, row.value.to_string(), third]);
+        }
+    }
+    finish(w)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::inert;
+    use super::*;
+    use crate::domain::stats::Periode;
+
+    #[test]
+    fn the_statistics_csv_lists_the_page_sections_with_their_titles() {
+        let periode = Periode {
+            du: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            au: chrono::NaiveDate::from_ymd_opt(2026, 2, 28).unwrap(),
+        };
+        let stats = Stats::empty(periode);
+        let csv = stats_csv(&stats);
+        let titles: Vec<&str> = csv
+            .lines()
+            .map(|l| l.split(';').next().unwrap_or_default())
+            .collect();
+        for section in sections(&stats) {
+            assert!(
+                titles.contains(&section.title),
+                "{} missing from {csv}",
+                section.title
+            );
+        }
+        // The évolution carries its running total.
+        assert!(csv.contains("Mois;Accompagnements;Cumul"));
+        assert!(csv.contains("févr. 2026;0;0"));
+    }
 
     #[test]
     fn a_cell_that_could_start_a_formula_is_made_inert() {

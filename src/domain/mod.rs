@@ -8,9 +8,10 @@ pub mod commune;
 pub mod conseiller;
 pub mod errors;
 pub mod export;
-#[cfg(test)]
-mod fuzz;
+pub mod fixtures;
+pub mod page;
 pub mod referentiel;
+pub mod sections;
 pub mod stats;
 pub mod vocabulary;
 
@@ -21,3 +22,4 @@ pub use conseiller::{
     Profil, ProfilDetails, ProfilInput, ResetRequest, SignupInput,
 };
 pub use errors::{FieldError, FieldErrors};
+pub use page::PageRequest;

@@ -6,7 +6,7 @@ use dioxus::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::js::{self, from_js, in_browser, to_js, PhoneError};
-use crate::api::ApiError;
+use crate::api::wire::ApiError;
 use crate::domain::{Accompagnement, AccompagnementInput, ConseillerId};
 
 /// What a change is.

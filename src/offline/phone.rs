@@ -8,7 +8,7 @@
 use std::marker::PhantomData;
 
 use super::js::{self, from_js, in_browser, to_js, Follow, PhoneError};
-use crate::api::StoredAccompagnement;
+use crate::api::wire::StoredAccompagnement;
 use crate::domain::stats::Stats;
 use crate::domain::{Accompagnement, CommuneInput, ConseillerId, Profil};
 use dioxus::fullstack::{HeaderMap, HeaderValue};
@@ -99,7 +99,7 @@ pub async fn session_changes() -> Follow<SessionChange> {
 pub fn claim_requests(owner: Option<&ConseillerId>) {
     let mut headers = HeaderMap::new();
     if let Some(value) = owner.and_then(|o| HeaderValue::from_str(o.as_str()).ok()) {
-        headers.insert(crate::api::OWNER_HEADER, value);
+        headers.insert(crate::api::wire::OWNER_HEADER, value);
     }
     dioxus::fullstack::set_request_headers(headers);
 }

@@ -5,8 +5,9 @@ use uuid::Uuid;
 
 use super::db::AnyQuery;
 use super::guard::ClientIp;
-use super::{clock, communes, db, passwords, sessions, AppState, SessionHandle};
-use crate::api::ApiError;
+use super::{communes, errors, passwords, sessions, AppState, SessionHandle};
+use crate::api::wire::ApiError;
+use crate::clock;
 use crate::domain::conseiller::normalize_email;
 use crate::domain::{
     AccountDeletion, Commune, CommuneInput, ConseillerId, Credentials, NewConseiller,
@@ -96,16 +97,15 @@ pub async fn log_out(app: &AppState, session: &SessionHandle) -> Result<(), ApiE
     session.close(&app.db).await
 }
 
-pub async fn profil(app: &AppState, session: &SessionHandle) -> Result<Profil, ApiError> {
-    load_profil(app, session.conseiller_id()?).await
+pub async fn profil(app: &AppState, owner: &ConseillerId) -> Result<Profil, ApiError> {
+    load_profil(app, owner).await
 }
 
 pub async fn update_profil(
     app: &AppState,
-    session: &SessionHandle,
+    id: &ConseillerId,
     input: ProfilInput,
 ) -> Result<Profil, ApiError> {
-    let id = session.conseiller_id()?;
     let mut d = ProfilDetails::parse(input)?;
     d.commune = communes::official(&d.commune, "commune")?;
     let update = sqlx::query(
@@ -174,7 +174,7 @@ async fn load_profil(app: &AppState, id: &ConseillerId) -> Result<Profil, ApiErr
         nom: text("commune_nom")?,
         code_postal: text("commune_code_postal")?,
     })
-    .map_err(db::internal)?;
+    .map_err(errors::internal)?;
     Ok(Profil {
         id: id.clone(),
         email: text("email")?,

@@ -7,9 +7,9 @@ use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 
-use super::http::error_response;
-use super::{accounts, clock, db, records, stats, AppState, SessionHandle};
-use crate::api::{ApiError, StatsQuery, StoredAccompagnement};
+use super::{accounts, errors, records, stats, AppState, SessionHandle};
+use crate::api::wire::{ApiError, StatsQuery, StoredAccompagnement};
+use crate::clock;
 use crate::domain::accompagnement::FIRST_DATE;
 use crate::domain::export;
 use crate::domain::stats::Periode;
@@ -43,8 +43,8 @@ pub async fn records_csv(
 ) -> Response {
     let result = async {
         let owner = session.conseiller_id()?;
-        let periode = stats::periode(&app, &session, &query).await?;
-        let stored = records::in_period(&app, owner, periode.du, periode.au).await?;
+        let periode = stats::periode(&app, owner, query.du, query.au).await?;
+        let stored = records::in_period(&app, owner, periode).await?;
         let rows: Vec<_> = stored
             .into_iter()
             .map(|s| (s.accompagnement, s.created_at, s.updated_at))
@@ -56,7 +56,7 @@ pub async fn records_csv(
         ))
     }
     .await;
-    result.unwrap_or_else(error_response)
+    result.unwrap_or_else(IntoResponse::into_response)
 }
 
 /// `GET /api/exports/statistiques.csv?du&au`: the statistics, section by section.
@@ -66,8 +66,9 @@ pub async fn stats_csv(
     Query(query): Query<StatsQuery>,
 ) -> Response {
     let result = async {
-        let periode = stats::periode(&app, &session, &query).await?;
-        let figures = stats::for_period(&app, &session, periode).await?;
+        let owner = session.conseiller_id()?;
+        let periode = stats::periode(&app, owner, query.du, query.au).await?;
+        let figures = stats::for_period(&app, owner, periode).await?;
         Ok::<_, ApiError>(csv_file(
             "statistiques",
             periode,
@@ -75,7 +76,7 @@ pub async fn stats_csv(
         ))
     }
     .await;
-    result.unwrap_or_else(error_response)
+    result.unwrap_or_else(IntoResponse::into_response)
 }
 
 /// Every record of the conseiller, oldest first, with the profile (RGPD: "Télécharger mes
@@ -85,9 +86,13 @@ async fn personal_data(
     session: &SessionHandle,
 ) -> Result<(Profil, Vec<StoredAccompagnement>), ApiError> {
     let owner = session.conseiller_id()?;
-    let profil = accounts::profil(app, session).await?;
+    let profil = accounts::profil(app, owner).await?;
     let today = clock::today_in_paris();
-    let stored = records::in_period(app, owner, FIRST_DATE, Periode::last_day(today)).await?;
+    let everything = Periode {
+        du: FIRST_DATE,
+        au: Periode::last_day(today),
+    };
+    let stored = records::in_period(app, owner, everything).await?;
     Ok((profil, stored))
 }
 
@@ -106,11 +111,11 @@ pub async fn personal_data_json(
         Ok::<_, ApiError>(download(
             "conum_mes_donnees.json",
             "application/json",
-            serde_json::to_string_pretty(&body).map_err(db::internal)?,
+            serde_json::to_string_pretty(&body).map_err(errors::internal)?,
         ))
     }
     .await;
-    result.unwrap_or_else(error_response)
+    result.unwrap_or_else(IntoResponse::into_response)
 }
 
 /// `GET /api/moi/donnees.csv`: the profile, then every record.
@@ -131,5 +136,5 @@ pub async fn personal_data_csv(
         ))
     }
     .await;
-    result.unwrap_or_else(error_response)
+    result.unwrap_or_else(IntoResponse::into_response)
 }

@@ -9,12 +9,12 @@ use std::time::Duration;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, Method};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota};
 
-use super::{http::error_response, AppState};
-use crate::api::ApiError;
+use super::AppState;
+use crate::api::wire::ApiError;
 
 /// The address a request comes from: the peer's, or behind a reverse proxy the one it puts
 /// in the configured header (never a header the client could set on its own).
@@ -133,7 +133,7 @@ pub async fn layer(State(app): State<AppState>, mut request: Request, next: Next
         && from_another_site(&request, app.config.public_url.as_deref())
     {
         tracing::warn!(path = %request.uri().path(), %ip, "cross-site request refused");
-        return error_response(ApiError::CrossSite);
+        return ApiError::CrossSite.into_response();
     }
     next.run(request).await
 }

@@ -3,12 +3,11 @@
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::StatusCode;
 use axum::middleware::{self, Next};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use dioxus::fullstack::AsStatusCode;
 use dioxus::server::{DioxusRouterExt, ServeConfig};
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -16,7 +15,7 @@ use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 use super::{communes, exports, guard, headers, passwords, precache, sessions, AppState};
-use crate::api::ApiError;
+use crate::api::wire::ApiError;
 
 /// The largest body a request may have.
 pub const BODY_MAX_BYTES: usize = 64 * 1024;
@@ -33,7 +32,7 @@ pub fn init_logging() {
 }
 
 /// The whole application: server functions, static assets, server-rendered pages.
-pub fn router(state: AppState) -> Router {
+pub fn router(state: AppState, ui: fn() -> dioxus::prelude::Element) -> Router {
     let public = std::env::var_os("DIOXUS_PUBLIC_PATH")
         .map(std::path::PathBuf::from)
         .or_else(|| Some(std::env::current_exe().ok()?.parent()?.join("public")))
@@ -60,11 +59,11 @@ pub fn router(state: AppState) -> Router {
         .route("/api/moi/donnees.json", get(exports::personal_data_json))
         .route("/api/moi/donnees.csv", get(exports::personal_data_csv));
     let app = if public.is_some() {
-        pages.serve_dioxus_application(ServeConfig::new(), crate::ui::App)
+        pages.serve_dioxus_application(ServeConfig::new(), ui)
     } else {
         // A server built without the web bundle (the API tests): pages render without scripts.
         tracing::warn!("no public/ folder next to the binary: serving the API and bare pages");
-        pages.serve_api_application(ServeConfig::new(), crate::ui::App)
+        pages.serve_api_application(ServeConfig::new(), ui)
     };
     app.layer(middleware::from_fn_with_state(
         state.clone(),
@@ -97,7 +96,11 @@ pub async fn bind(config: &super::Config) -> anyhow::Result<tokio::net::TcpListe
         .map_err(|e| anyhow::anyhow!("cannot listen on {address}: {e}"))
 }
 
-pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> anyhow::Result<()> {
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    ui: fn() -> dioxus::prelude::Element,
+) -> anyhow::Result<()> {
     let local = listener.local_addr()?;
     passwords::warm_up();
     communes::warm_up();
@@ -116,7 +119,7 @@ pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> anyhow
     };
     guard::sweep(state.limits.clone());
     // The client's address counts login attempts.
-    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let app = router(state, ui).into_make_service_with_connect_info::<std::net::SocketAddr>();
     let server = axum::serve(listener, app).with_graceful_shutdown(asked(stopping.clone()));
     // A client that never finishes its request must not keep the server from stopping.
     let deadline = async {
@@ -160,22 +163,6 @@ async fn termination_signal() {
     }
 }
 
-/// The JSON error body server functions produce, for errors raised outside them.
-pub fn error_response(error: ApiError) -> Response {
-    let status = error.as_status_code();
-    let body = serde_json::json!({
-        "message": error.to_string(),
-        "code": status.as_u16(),
-        "data": error,
-    });
-    let mut response = Response::new(Body::from(body.to_string()));
-    *response.status_mut() = status;
-    response
-        .headers_mut()
-        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    response
-}
-
 /// Requests the framework could not even decode (not JSON, wrong type, a field that does not
 /// exist, too large) come back in its own English wording; turn them into the API's French
 /// 400 or 413.
@@ -183,9 +170,10 @@ async fn readable_rejections(request: Request, next: Next) -> Response {
     let is_api = request.uri().path().starts_with("/api/");
     let response = next.run(request).await;
     if is_api && response.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        return error_response(ApiError::TooLarge {
+        return ApiError::TooLarge {
             max_kib: (BODY_MAX_BYTES / 1024) as u64,
-        });
+        }
+        .into_response();
     }
     let rejected = matches!(
         response.status(),
@@ -207,7 +195,7 @@ async fn readable_rejections(request: Request, next: Next) -> Response {
     }
     let detail = String::from_utf8_lossy(&bytes);
     tracing::info!(%detail, "undecodable request");
-    error_response(ApiError::Malformed {
+    ApiError::Malformed {
         detail: match unknown_field(&detail) {
             Some(field) => format!("le champ « {field} » n'existe pas : retirez-le."),
             None => {
@@ -215,7 +203,8 @@ async fn readable_rejections(request: Request, next: Next) -> Response {
                     .into()
             }
         },
-    })
+    }
+    .into_response()
 }
 
 /// The field serde names in "unknown field `x`, expected …".

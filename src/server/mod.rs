@@ -2,10 +2,10 @@
 //! Compiled only with the `server` feature.
 
 pub mod accounts;
-pub mod clock;
 pub mod communes;
 pub mod config;
 pub mod db;
+pub mod errors;
 pub mod exports;
 pub mod guard;
 pub mod headers;
@@ -43,8 +43,9 @@ pub type SessionCtx = axum::Extension<SessionHandle>;
 /// Extractor giving a server function the caller's address (login limits).
 pub type ClientCtx = axum::Extension<guard::ClientIp>;
 
-/// Starts Conum: reads the environment, opens and migrates the database, serves HTTP.
-pub fn run() -> anyhow::Result<()> {
+/// Starts Conum: reads the environment, opens and migrates the database, serves HTTP, and
+/// `app` (the user interface, rendered on the server and hydrated in the browser).
+pub fn run(app: fn() -> dioxus::prelude::Element) -> anyhow::Result<()> {
     let config = Config::from_env()?;
     http::init_logging();
     tokio::runtime::Builder::new_multi_thread()
@@ -64,6 +65,6 @@ pub fn run() -> anyhow::Result<()> {
                 config: Arc::new(config),
                 limits: Arc::default(),
             };
-            http::serve(listener, state).await
+            http::serve(listener, state, app).await
         })
 }

@@ -8,13 +8,12 @@ use sqlx::{Any, Row, Transaction};
 use uuid::Uuid;
 
 use super::db::AnyQuery;
-use super::{clock, communes, db, AppState, SessionHandle};
-use crate::api::{
-    ApiError, Deleted, ListQuery, Page, StoredAccompagnement, PAR_PAGE_DEFAULT, PAR_PAGE_MAX,
-};
-use crate::domain::accompagnement::{RedirectionInput, SuiviInput, FIRST_DATE};
+use super::{communes, errors, AppState};
+use crate::api::wire::{ApiError, Deleted, Page, StoredAccompagnement};
+use crate::clock;
+use crate::domain::accompagnement::{RedirectionInput, SuiviInput};
 use crate::domain::stats::Periode;
-use crate::domain::{Accompagnement, AccompagnementInput, CommuneInput, ConseillerId};
+use crate::domain::{Accompagnement, AccompagnementInput, CommuneInput, ConseillerId, PageRequest};
 
 const COLUMNS: &str = "id, date, activite, participants, deja_accompagnes, commune_insee, commune_nom, \
      commune_code_postal, canal, duree_minutes, suivi_individuel, suivi_atelier, suivi_redirection, \
@@ -25,10 +24,9 @@ const NEWEST_FIRST: &str = "ORDER BY date DESC, created_at DESC, id DESC";
 
 pub async fn create(
     app: &AppState,
-    session: &SessionHandle,
+    owner: &ConseillerId,
     input: AccompagnementInput,
 ) -> Result<StoredAccompagnement, ApiError> {
-    let owner = session.conseiller_id()?;
     let record = checked(input)?;
     let now = clock::to_db(clock::now());
     let mut tx = app.db.pool.begin().await?;
@@ -82,9 +80,8 @@ fn checked(input: AccompagnementInput) -> Result<Accompagnement, ApiError> {
 /// The conseiller's most recently saved record ("Comme la dernière fois").
 pub async fn last(
     app: &AppState,
-    session: &SessionHandle,
+    owner: &ConseillerId,
 ) -> Result<Option<StoredAccompagnement>, ApiError> {
-    let owner = session.conseiller_id()?;
     let id: Option<String> = sqlx::query_scalar(
         "SELECT id FROM accompagnements WHERE conseiller_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1",
     )
@@ -99,21 +96,19 @@ pub async fn last(
 
 pub async fn get(
     app: &AppState,
-    session: &SessionHandle,
+    owner: &ConseillerId,
     id: String,
 ) -> Result<StoredAccompagnement, ApiError> {
-    let owner = session.conseiller_id()?;
     let id = record_id(&id)?;
     fetch_one(app, owner, id).await?.ok_or(ApiError::NotFound)
 }
 
 pub async fn update(
     app: &AppState,
-    session: &SessionHandle,
+    owner: &ConseillerId,
     id: String,
     mut input: AccompagnementInput,
 ) -> Result<StoredAccompagnement, ApiError> {
-    let owner = session.conseiller_id()?;
     let id = record_id(&id)?;
     input.id = id.to_string();
     let record = checked(input)?;
@@ -152,12 +147,7 @@ pub async fn update(
     fetch_one(app, owner, id).await?.ok_or(ApiError::NotFound)
 }
 
-pub async fn delete(
-    app: &AppState,
-    session: &SessionHandle,
-    id: String,
-) -> Result<Deleted, ApiError> {
-    let owner = session.conseiller_id()?;
+pub async fn delete(app: &AppState, owner: &ConseillerId, id: String) -> Result<Deleted, ApiError> {
     let id = record_id(&id)?;
     let mut tx = app.db.pool.begin().await?;
     let owned = sqlx::query("SELECT id FROM accompagnements WHERE id = $1 AND conseiller_id = $2")
@@ -181,26 +171,13 @@ pub async fn delete(
 
 pub async fn list(
     app: &AppState,
-    session: &SessionHandle,
-    query: ListQuery,
+    owner: &ConseillerId,
+    periode: Periode,
+    page: PageRequest,
 ) -> Result<Page<StoredAccompagnement>, ApiError> {
-    let owner = session.conseiller_id()?;
-    let today = clock::today_in_paris();
-    let Periode { du, au } = Periode::parse(
-        query.du.unwrap_or(FIRST_DATE),
-        query.au.unwrap_or_else(|| Periode::last_day(today)),
-        today,
-    )?;
-    let page = query.page.unwrap_or(1).max(1);
-    let par_page = query.par_page.unwrap_or(PAR_PAGE_DEFAULT);
-    if !(1..=PAR_PAGE_MAX).contains(&par_page) {
-        return Err(ApiError::invalid_field(
-            "par_page",
-            format!("Le nombre d'accompagnements par page va de 1 à {PAR_PAGE_MAX}."),
-        ));
-    }
-    let (du, au) = (du.to_string(), au.to_string());
-    let offset = i64::from(page - 1) * i64::from(par_page);
+    let (du, au) = (periode.du.to_string(), periode.au.to_string());
+    let offset = i64::try_from(page.offset()).unwrap_or(i64::MAX);
+    let PageRequest { page, par_page } = page;
     let total: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM accompagnements WHERE conseiller_id = $1 AND date >= $2 AND date <= $3",
     )
@@ -251,10 +228,9 @@ fn record_id(id: &str) -> Result<Uuid, ApiError> {
 pub async fn in_period(
     app: &AppState,
     owner: &ConseillerId,
-    du: chrono::NaiveDate,
-    au: chrono::NaiveDate,
+    periode: Periode,
 ) -> Result<Vec<StoredAccompagnement>, ApiError> {
-    let (du, au) = (du.to_string(), au.to_string());
+    let (du, au) = (periode.du.to_string(), periode.au.to_string());
     let ids =
         "SELECT id FROM accompagnements WHERE conseiller_id = $1 AND date >= $2 AND date <= $3";
     let rows = sqlx::query(&format!(
@@ -452,11 +428,11 @@ impl Children {
             annotation: row.try_get("annotation").map_err(ApiError::from)?,
         };
         let accompagnement = Accompagnement::from_stored(input)
-            .map_err(|e| db::internal(format!("stored record {id} is invalid: {e}")))?;
+            .map_err(|e| errors::internal(format!("stored record {id} is invalid: {e}")))?;
         Ok(StoredAccompagnement {
             accompagnement,
-            created_at: clock::from_db(&text(row, "created_at")?).map_err(db::internal)?,
-            updated_at: clock::from_db(&text(row, "updated_at")?).map_err(db::internal)?,
+            created_at: clock::from_db(&text(row, "created_at")?).map_err(errors::internal)?,
+            updated_at: clock::from_db(&text(row, "updated_at")?).map_err(errors::internal)?,
         })
     }
 }

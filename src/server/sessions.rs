@@ -15,8 +15,9 @@ use cookie::{Cookie, SameSite};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-use super::{clock, db, AppState};
-use crate::api::{ApiError, OWNER_HEADER};
+use super::{db, AppState};
+use crate::api::wire::{ApiError, OWNER_HEADER};
+use crate::clock;
 use crate::domain::ConseillerId;
 
 pub const COOKIE_NAME: &str = "conum_session";
@@ -230,14 +231,14 @@ pub async fn layer(State(app): State<AppState>, mut request: Request, next: Next
     let resolved = match &token {
         Some(token) => match resolve(&app.db, token).await {
             Ok(resolved) => resolved,
-            Err(error) => return super::http::error_response(error),
+            Err(error) => return error.into_response(),
         },
         None => None,
     };
     if let (Some(claimed), Some(session)) = (owner_claim(&request), &resolved) {
         if claimed != session.conseiller_id.as_str() {
             tracing::warn!(path = %request.uri().path(), "request made for another account");
-            return super::http::error_response(ApiError::WrongAccount);
+            return ApiError::WrongAccount.into_response();
         }
     }
     let secure = secure_cookie(&app.config, &request);

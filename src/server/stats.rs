@@ -2,11 +2,13 @@
 //! never every row in memory. The result is the same `Stats` as `domain::stats` computes
 //! from records (a property test holds them equal on SQLite and Postgres).
 
+use chrono::NaiveDate;
 use sqlx::Row;
 
 use super::db;
-use super::{clock, AppState, SessionHandle};
-use crate::api::{ApiError, StatsQuery};
+use super::AppState;
+use crate::api::wire::ApiError;
+use crate::clock;
 use crate::domain::stats::{Periode, Stats};
 use crate::domain::vocabulary::{
     Activite, Canal, Statut, StructureRedirection, Thematique, TrancheAge, TrancheDuree,
@@ -17,13 +19,13 @@ use crate::domain::ConseillerId;
 /// within the bounds of [`Periode::parse`].
 pub async fn periode(
     app: &AppState,
-    session: &SessionHandle,
-    query: &StatsQuery,
+    owner: &ConseillerId,
+    du: Option<NaiveDate>,
+    au: Option<NaiveDate>,
 ) -> Result<Periode, ApiError> {
-    let owner = session.conseiller_id()?;
     let today = clock::today_in_paris();
-    let au = query.au.unwrap_or(today);
-    let du = match query.du {
+    let au = au.unwrap_or(today);
+    let du = match du {
         Some(du) => du,
         None => {
             let first: Option<String> = sqlx::query_scalar(
@@ -33,7 +35,7 @@ pub async fn periode(
             .fetch_one(&app.db.pool)
             .await?;
             first
-                .and_then(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
+                .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
                 .unwrap_or(au)
                 .min(au)
         }
@@ -46,10 +48,9 @@ const OWN_IN_PERIOD: &str = "a.conseiller_id = $1 AND a.date >= $2 AND a.date <=
 
 pub async fn for_period(
     app: &AppState,
-    session: &SessionHandle,
+    owner: &ConseillerId,
     periode: Periode,
 ) -> Result<Stats, ApiError> {
-    let owner = session.conseiller_id()?;
     let scope = Scope {
         db: &app.db,
         owner,

@@ -13,7 +13,6 @@ mod saisie;
 mod session;
 mod shell;
 mod statistiques;
-pub mod today;
 
 use dioxus::prelude::*;
 

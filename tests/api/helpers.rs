@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::Duration;
 
+use conum::domain::fixtures;
 use reqwest::{Response, StatusCode};
 use serde_json::{json, Value};
 use sqlx::any::AnyPoolOptions;
@@ -487,44 +488,14 @@ pub fn new_id() -> String {
     Uuid::now_v7().to_string()
 }
 
-/// A valid individual accompaniment dated `date`.
+/// A valid individual accompaniment dated `date` (`domain::fixtures::individuel`).
 pub fn record_on(date: &str) -> Value {
-    json!({
-        "id": new_id(),
-        "date": date,
-        "activite": "individuel",
-        "participants": 1,
-        "deja_accompagnes": 0,
-        "commune": { "insee": "75111", "nom": "Paris 11e Arrondissement", "code_postal": "75011" },
-        "canal": "rattachement",
-        "ages": { "plus_60": 1 },
-        "statuts": { "retraite": 1 },
-        "thematiques": ["courriel"],
-        "duree_minutes": 30
-    })
+    serde_json::to_value(fixtures::individuel(date)).expect("a record as JSON")
 }
 
-/// A workshop using every optional field.
+/// A workshop using every optional field (`domain::fixtures::atelier`).
 pub fn full_record() -> Value {
-    json!({
-        "id": new_id(),
-        "date": "2026-01-15",
-        "activite": "collectif",
-        "participants": 8,
-        "deja_accompagnes": 3,
-        "commune": { "insee": "2A004", "nom": "Ajaccio", "code_postal": "20000" },
-        "canal": "autre_lieu",
-        "ages": { "moins_12": 3, "de_12_a_18": 5 },
-        "statuts": { "scolarise": 8 },
-        "thematiques": ["fraude", "securite", "internet"],
-        "duree_minutes": 90,
-        "suivi": { "individuel": 1, "atelier": 2, "redirection": 3 },
-        "redirections": [
-            { "structure": "caf", "personnes": 2 },
-            { "structure": "autre", "precision": "Secours populaire", "personnes": 1 }
-        ],
-        "annotation": "Atelier au collège"
-    })
+    serde_json::to_value(fixtures::atelier()).expect("a record as JSON")
 }
 
 /// The French message the server gave for `field`.

@@ -54,7 +54,7 @@ test('the page shows the figures of known records, for the period in the URL', a
 
   assert.equal(await tile(page, 'Accompagnements individuels'), '1');
   assert.equal(await tile(page, 'Nouveaux usagers'), '6');
-  assert.equal(await tile(page, 'Ateliers (8 participants)'), '1');
+  assert.equal(await tile(page, 'Participants aux ateliers : 8'), '1');
   assert.equal(await tile(page, 'Demandes ponctuelles'), '0');
   assert.equal(await tile(page, 'Usagers avec suivi'), '6 (66 %)');
   assert.equal(await tile(page, 'Temps total'), '2 h 15');
@@ -147,6 +147,10 @@ test('the CSV export downloads the period with a BOM, ; and French values', asyn
   const rows = text.slice(1).trim().split(/\r?\n/).map((line) => line.split(';'));
   assert.deepEqual(rows.find((r) => r[0] === 'Accompagnements'), ['Accompagnements', '9', '']);
   assert.deepEqual(rows.find((r) => r[0] === 'Moins de 12 ans'), ['Moins de 12 ans', '3', '33,3']);
+  // The CSV lists the page's sections, with the page's titles, in the page's order.
+  const titles = await page.locator('.graphique__titre').allInnerTexts();
+  const csvTitles = rows.filter((r) => titles.includes(r[0])).map((r) => r[0]);
+  assert.deepEqual(csvTitles, titles);
   await context.close();
 });
 
@@ -164,7 +168,9 @@ test('the PDF report holds the period and every figure, on at most two A4 pages'
 
     assert.ok(pages >= 1 && pages <= 2, `${pages} pages`);
     for (const expected of ['Du 01/01/2026 au 28/02/2026', 'Camille Martin', 'Médiathèque Jean Macé',
-      '10 Accompagnements', '7 Nouveaux usagers', 'Ateliers (8', 'participants)', 'Demandes', 'ponctuelles', 'individuels',
+      '10 Accompagnements', '7 Nouveaux usagers', 'Participants aux ateliers', 'Demandes', 'ponctuelles', 'individuels',
+      // Every section's data, shares included.
+      'Moins de 12 ans', '33,3 %', 'Cumul',
       'Usagers avec suivi', '6 (60 %)', '2 h 30', 'Thématiques', 'Évolution des accompagnements',
       'Tranches d\'âge', 'Statuts', 'Réorientations', 'Temps par activité', 'Durées']) {
       assert.ok(text.includes(expected), `the PDF says "${expected}"\n${text}`);

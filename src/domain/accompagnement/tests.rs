@@ -1,4 +1,5 @@
 use super::*;
+use crate::domain::fixtures;
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 26).unwrap()
@@ -6,26 +7,7 @@ fn today() -> NaiveDate {
 
 /// A valid individual accompaniment; each test changes one thing.
 fn valid() -> AccompagnementInput {
-    AccompagnementInput {
-        id: Uuid::now_v7().to_string(),
-        date: "2026-11-20".into(),
-        activite: "individuel".into(),
-        participants: 1,
-        deja_accompagnes: Some(0),
-        commune: CommuneInput {
-            insee: "75111".into(),
-            nom: "Paris 11e Arrondissement".into(),
-            code_postal: "75011".into(),
-        },
-        canal: "rattachement".into(),
-        ages: BTreeMap::from([("plus_60".into(), 1)]),
-        statuts: BTreeMap::from([("retraite".into(), 1)]),
-        thematiques: vec!["courriel".into()],
-        duree_minutes: 30,
-        suivi: None,
-        redirections: vec![],
-        annotation: None,
-    }
+    fixtures::individuel("2026-11-20")
 }
 
 /// A workshop of `n` people, all in one bucket.

@@ -1,6 +1,7 @@
 //! The entry form's pages: a new record (the start page), a modification, a duplicate.
 
 mod form;
+mod parts;
 mod repartition;
 
 use dioxus::prelude::*;

@@ -11,7 +11,7 @@ use charming::series::{Bar, Line, Pie};
 use charming::{Chart, WasmRenderer};
 use dioxus::prelude::*;
 
-use super::figures::{mois_court, Distribution, Shape};
+use crate::domain::sections::{Section, Shape};
 use crate::offline::browser;
 
 const PALETTE: [&str; 7] = [
@@ -20,15 +20,24 @@ const PALETTE: [&str; 7] = [
 
 static ECHARTS: Asset = asset!("/assets/echarts/echarts.min.js");
 
+/// Enough height for every bar to carry its label on a phone.
+fn height(section: &Section) -> usize {
+    match section.shape {
+        Shape::HorizontalBars => 40 + 48 * section.rows.len().max(1),
+        Shape::Donut => 300,
+        Shape::Columns | Shape::Evolution => 280,
+    }
+}
+
 /// Loads ECharts once, then draws every chart into its container.
-pub async fn draw(distributions: &[Distribution]) {
+pub async fn draw(sections: &[Section]) {
     if let Err(error) = browser::load_script(&ECHARTS.to_string()).await {
         tracing::warn!("ECharts not loaded: {error}");
         return;
     }
-    for d in distributions {
-        browser::set_height(&format!("graphique-{}", d.id), d.height() as u32);
-        let renderer = WasmRenderer::new_opt(None, Some(d.height() as u32));
+    for d in sections {
+        browser::set_height(&format!("graphique-{}", d.id), height(d) as u32);
+        let renderer = WasmRenderer::new_opt(None, Some(height(d) as u32));
         if let Err(error) = renderer.render(&format!("graphique-{}", d.id), &chart(d)) {
             tracing::warn!("chart {} not drawn: {error:?}", d.id);
         }
@@ -73,9 +82,9 @@ fn value_label(position: LabelPosition) -> Label {
     Label::new().show(true).position(position).formatter("{c}")
 }
 
-fn chart(d: &Distribution) -> Chart {
-    let labels: Vec<String> = d.rows.iter().map(|(l, _)| l.clone()).collect();
-    let values: Vec<i64> = d.rows.iter().map(|(_, n)| *n as i64).collect();
+fn chart(d: &Section) -> Chart {
+    let labels: Vec<String> = d.rows.iter().map(|r| r.label.clone()).collect();
+    let values: Vec<i64> = d.rows.iter().map(|r| r.value as i64).collect();
     match d.shape {
         Shape::HorizontalBars => base()
             .grid(
@@ -127,18 +136,15 @@ fn chart(d: &Distribution) -> Chart {
                 .data(
                     d.rows
                         .iter()
-                        .map(|(l, n)| (*n as i64, l.as_str()))
+                        .map(|r| (r.value as i64, r.label.as_str()))
                         .collect::<Vec<_>>(),
                 ),
         ),
         Shape::Evolution => {
-            let mut total = 0;
-            let cumulative: Vec<i64> = values
+            let cumulative: Vec<i64> = d
+                .rows
                 .iter()
-                .map(|n| {
-                    total += n;
-                    total
-                })
+                .map(|r| r.cumul.unwrap_or_default() as i64)
                 .collect();
             base()
                 .tooltip(Tooltip::new().trigger(Trigger::Axis))
@@ -151,11 +157,7 @@ fn chart(d: &Distribution) -> Chart {
                         .bottom(40)
                         .contain_label(true),
                 )
-                .x_axis(
-                    Axis::new()
-                        .type_(AxisType::Category)
-                        .data(labels.iter().map(|m| mois_court(m)).collect::<Vec<_>>()),
-                )
+                .x_axis(Axis::new().type_(AxisType::Category).data(labels))
                 .y_axis(Axis::new().type_(AxisType::Value))
                 .series(
                     Bar::new()

@@ -4,23 +4,21 @@
 
 #[cfg(feature = "web")]
 mod charts;
-mod figures;
 
 use chrono::{Datelike, Months, NaiveDate};
 use dioxus::prelude::*;
 
 use super::format;
 use super::session::{self, current_profil};
-use super::today::today_in_paris;
 use super::Route;
 use crate::api::{self, ApiError, StatsQuery};
-use crate::domain::export::decimal;
-use crate::domain::stats::{percent, Stats};
+use crate::clock::today_in_paris;
+use crate::domain::sections::{decimal, key_figures, sections, KeyFigure, Section};
+use crate::domain::stats::Stats;
 use crate::domain::ConseillerId;
 use crate::offline::network::{self, RETRY};
 use crate::offline::outbox::{self, OutboxStatus};
 use crate::offline::{browser, phone};
-use figures::{distributions, mois_court, Distribution, Shape};
 
 /// `du=debut` in the URL: since the first record.
 const SINCE_THE_START: &str = "debut";
@@ -104,7 +102,7 @@ pub fn Statistiques(du: String, au: String) -> Element {
     use_effect(move || {
         if let Some(Ok(shown)) = &*loaded.read() {
             let stats = shown.stats.clone();
-            spawn(async move { charts::draw(&distributions(&stats)).await });
+            spawn(async move { charts::draw(&sections(&stats)).await });
         }
     });
 
@@ -223,32 +221,7 @@ fn PeriodForm(du: String, au: String) -> Element {
 
 #[component]
 fn Figures(shown: Shown) -> Element {
-    let s = &shown.stats;
-    let nombre = |n: u64| format::nombre(n);
-    let suivi = format!("{} ({} %)", nombre(s.suivi.total()), s.suivi_percent());
-    let ateliers = format!(
-        "Ateliers ({} participants)",
-        nombre(s.participants_ateliers)
-    );
-    let tiles = [
-        ("Accompagnements".to_owned(), nombre(s.accompagnements)),
-        ("Nouveaux usagers".to_owned(), nombre(s.nouveaux_usagers())),
-        (ateliers, nombre(s.ateliers())),
-        (
-            "Accompagnements individuels".to_owned(),
-            nombre(s.individuels()),
-        ),
-        ("Demandes ponctuelles".to_owned(), nombre(s.ponctuels())),
-        ("Usagers avec suivi".to_owned(), suivi),
-        (
-            "Temps total".to_owned(),
-            format::duree(s.temps_total() as i64),
-        ),
-    ];
-    let suivi_detail = format!(
-        "dont {} en accompagnement individuel, {} en atelier, {} redirigés",
-        s.suivi.individuel, s.suivi.atelier, s.suivi.redirection
-    );
+    let figures = key_figures(&shown.stats);
     rsx! {
         if shown.offline {
             div { class: "fr-alert fr-alert--info fr-alert--sm", role: "status",
@@ -267,25 +240,48 @@ fn Figures(shown: Shown) -> Element {
         section { class: "chiffres", "aria-labelledby": "titre-chiffres",
             h2 { class: "fr-sr-only", id: "titre-chiffres", "Chiffres clés" }
             ul { class: "tuiles",
-                for (label, value) in tiles {
-                    li { class: "tuile-chiffre",
-                        span { class: "tuile-chiffre__valeur", "{value}" }
-                        span { class: "tuile-chiffre__libelle", "{label}" }
-                    }
+                for figure in figures {
+                    Tile { key: "{figure.label}", figure }
                 }
             }
-            p { class: "fr-hint-text", "{suivi_detail}" }
         }
-        for d in distributions(s) {
+        for d in sections(&shown.stats) {
             ChartFigure { key: "{d.id}", d }
+        }
+    }
+}
+
+/// "1 234", "2 h 30", "6 (60 %)".
+fn shown_value(figure: &KeyFigure) -> String {
+    let value = if figure.minutes {
+        format::duree(figure.value as i64)
+    } else {
+        format::nombre(figure.value)
+    };
+    match figure.percent {
+        Some(share) => format!("{value} ({} %)", decimal(share).trim_end_matches(",0")),
+        None => value,
+    }
+}
+
+/// One key figure, and the figures it contains.
+#[component]
+fn Tile(figure: KeyFigure) -> Element {
+    rsx! {
+        li { class: "tuile-chiffre",
+            span { class: "tuile-chiffre__valeur", "{shown_value(&figure)}" }
+            span { class: "tuile-chiffre__libelle", "{figure.label}" }
+            for part in figure.parts.iter() {
+                span { class: "tuile-chiffre__detail", "{part.label} : {shown_value(part)}" }
+            }
         }
     }
 }
 
 /// One chart, its title, and its data as a table ("Voir les données").
 #[component]
-fn ChartFigure(d: Distribution) -> Element {
-    let total: u64 = d.rows.iter().map(|(_, n)| n).sum();
+fn ChartFigure(d: Section) -> Element {
+    let total = d.total();
     rsx! {
         figure { class: "graphique", "aria-labelledby": "titre-{d.id}",
             h2 { id: "titre-{d.id}", class: "graphique__titre", "{d.title}" }
@@ -303,25 +299,19 @@ fn ChartFigure(d: Distribution) -> Element {
                     thead {
                         tr {
                             th { scope: "col", "{d.label_header}" }
-                            th { scope: "col", "{d.unit}" }
-                            if d.shape == Shape::Evolution {
-                                th { scope: "col", "Cumul" }
-                            } else {
-                                th { scope: "col", "Part" }
-                            }
+                            th { scope: "col", "{d.unit.label()}" }
+                            th { scope: "col", "{d.third_header()}" }
                         }
                     }
                     tbody {
-                        for (i, (label, n)) in d.rows.iter().enumerate() {
+                        for (i, row) in d.rows.iter().enumerate() {
                             tr { key: "{i}",
-                                th { scope: "row",
-                                    if d.shape == Shape::Evolution { "{mois_court(label)}" } else { "{label}" }
-                                }
-                                td { "{format::nombre(*n)}" }
-                                if d.shape == Shape::Evolution {
-                                    td { "{format::nombre(d.rows[..=i].iter().map(|(_, n)| n).sum())}" }
-                                } else {
-                                    td { "{decimal(percent(*n, total))} %" }
+                                th { scope: "row", "{row.label}" }
+                                td { "{format::nombre(row.value)}" }
+                                match (row.percent, row.cumul) {
+                                    (Some(share), _) => rsx! { td { "{decimal(share)} %" } },
+                                    (None, Some(cumul)) => rsx! { td { "{format::nombre(cumul)}" } },
+                                    (None, None) => rsx! { td {} },
                                 }
                             }
                         }

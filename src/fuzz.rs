@@ -2,6 +2,7 @@
 //! values shaped like records, and as raw bytes) and periods. Nothing may panic; whatever
 //! parses must read back the same.
 //!
+//! It lives at the crate's root because it reaches the server's check of the commune too.
 //! Runs `FUZZ_SECONDS` (default 3) in the test suite; for a long run:
 //! `FUZZ_SECONDS=600 cargo test --release --features server --lib fuzz -- --nocapture`.
 
@@ -12,8 +13,8 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use serde_json::{json, Map, Value};
 
-use super::accompagnement::{Accompagnement, AccompagnementInput};
-use super::stats::Periode;
+use crate::domain::accompagnement::{Accompagnement, AccompagnementInput};
+use crate::domain::stats::Periode;
 
 fn budget() -> Duration {
     let seconds = std::env::var("FUZZ_SECONDS")

@@ -1,0 +1,168 @@
+//! The bottom of the API: what travels between the phone and the server (the wire types)
+//! and the one error type. Imports only `domain`: the server and the phone both build on it.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::domain::accompagnement::FIRST_DATE;
+use crate::domain::stats::Periode;
+use crate::domain::{Accompagnement, FieldErrors, PageRequest};
+
+/// The account a request is made for, named by the phone: the server refuses the request
+/// (401 `wrong_account`) when the session cookie belongs to another conseiller, so that a
+/// change made by one never lands in another's account on a shared phone.
+pub const OWNER_HEADER: &str = "x-conum-owner";
+
+/// A record as the server keeps it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredAccompagnement {
+    #[serde(flatten)]
+    pub accompagnement: Accompagnement,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Which records to list: a period (inclusive, both ends optional) and a page.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ListQuery {
+    pub du: Option<NaiveDate>,
+    pub au: Option<NaiveDate>,
+    /// From 1.
+    pub page: Option<u32>,
+    pub par_page: Option<u32>,
+}
+
+impl ListQuery {
+    /// The period asked for: from the first possible day to a year from `today` unless said.
+    pub fn periode(&self, today: NaiveDate) -> Result<Periode, ApiError> {
+        Ok(Periode::parse(
+            self.du.unwrap_or(FIRST_DATE),
+            self.au.unwrap_or_else(|| Periode::last_day(today)),
+            today,
+        )?)
+    }
+
+    pub fn page(&self) -> Result<PageRequest, ApiError> {
+        Ok(PageRequest::parse(self.page, self.par_page)?)
+    }
+}
+
+/// One page of a list, newest first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub page: u32,
+    pub par_page: u32,
+    /// Items in the whole period, across pages.
+    pub total: u64,
+}
+
+/// What a deletion answers: the id, so that the phone knows which change the server took.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Deleted {
+    pub id: String,
+}
+
+/// `?du=AAAA-MM-JJ&au=AAAA-MM-JJ`, both ends included.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StatsQuery {
+    pub du: Option<NaiveDate>,
+    pub au: Option<NaiveDate>,
+}
+
+/// What can go wrong behind `/api/…`. It travels as the `data` of the error body, so the
+/// browser gets the same value back; its `Display` is the French sentence for the `message`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ApiError {
+    /// 400: the input breaks rules; one French message per faulty field.
+    #[error("Certains champs sont à corriger : {errors}")]
+    Invalid { errors: FieldErrors },
+    /// 400: the body or the query could not be read at all.
+    #[error("La requête est illisible : {detail}")]
+    Malformed { detail: String },
+    /// 401: no valid session.
+    #[error("Votre session a expiré : reconnectez-vous.")]
+    Unauthorized,
+    /// 401: the request was made for one account (the phone's `X-Conum-Owner`) while the
+    /// session cookie belongs to another: nothing of one conseiller may land in another's
+    /// account, so the phone must log that conseiller in again.
+    #[error("Ces changements appartiennent à un autre compte : reconnectez-vous avec ce compte pour les envoyer.")]
+    WrongAccount,
+    /// 401: login refused. Deliberately the same for an unknown email and a wrong password.
+    #[error("Adresse e-mail ou mot de passe incorrect.")]
+    BadCredentials,
+    /// 404: absent, or belonging to someone else (indistinguishable on purpose).
+    #[error("Cet accompagnement est introuvable.")]
+    NotFound,
+    /// 403: a state-changing request sent by another site (cross-site request forgery).
+    #[error("Requête refusée : elle vient d'un autre site que Conum.")]
+    CrossSite,
+    /// 409: sign-up with an email that already has an account.
+    #[error("Un compte existe déjà avec cette adresse e-mail : connectez-vous.")]
+    EmailTaken,
+    /// 409: a record id already used by another account.
+    #[error("Cet identifiant d'accompagnement est déjà utilisé : enregistrez-le à nouveau.")]
+    IdTaken,
+    /// 413: a body over the limit every request has.
+    #[error("La requête est trop volumineuse : {max_kib} Kio au plus.")]
+    TooLarge { max_kib: u64 },
+    /// 429: too many login attempts for this account or from this address; the same
+    /// whether the account exists or not.
+    #[error("Trop de tentatives, réessayez dans {}.", minutes(*wait_minutes))]
+    TooManyAttempts { wait_minutes: u64 },
+    /// 503: too many requests need a password hashed at once; nothing was done.
+    #[error("Le service est très sollicité : réessayez dans un instant.")]
+    Busy,
+    /// 503: the database cannot take the request now (read-only, full, restarting,
+    /// unreachable). Nothing was written; the phone keeps the change and sends it later.
+    #[error("Le service est momentanément indisponible : réessayez dans quelques minutes. Vos saisies restent sur ce téléphone.")]
+    Unavailable,
+    /// 500: our fault; details are in the server log, not here.
+    #[error("Le serveur a rencontré une erreur : réessayez dans un instant.")]
+    Server,
+    /// The request never got an answer (client side only: offline, server down).
+    #[error("Le serveur est injoignable : vérifiez votre connexion.")]
+    Unreachable,
+}
+
+impl ApiError {
+    /// The HTTP status it travels with.
+    pub fn status(&self) -> u16 {
+        match self {
+            ApiError::Invalid { .. } | ApiError::Malformed { .. } => 400,
+            ApiError::Unauthorized | ApiError::WrongAccount | ApiError::BadCredentials => 401,
+            ApiError::NotFound => 404,
+            ApiError::CrossSite => 403,
+            ApiError::EmailTaken | ApiError::IdTaken => 409,
+            ApiError::TooLarge { .. } => 413,
+            ApiError::TooManyAttempts { .. } => 429,
+            ApiError::Server => 500,
+            ApiError::Busy | ApiError::Unavailable | ApiError::Unreachable => 503,
+        }
+    }
+
+    /// A 400 with a single field message.
+    pub fn invalid_field(field: &str, message: impl Into<String>) -> Self {
+        let mut errors = FieldErrors::new();
+        errors.add(field, message);
+        ApiError::Invalid { errors }
+    }
+}
+
+/// "1 minute", "3 minutes".
+fn minutes(n: u64) -> String {
+    if n <= 1 {
+        format!("{n} minute")
+    } else {
+        format!("{n} minutes")
+    }
+}
+
+impl From<FieldErrors> for ApiError {
+    fn from(errors: FieldErrors) -> Self {
+        ApiError::Invalid { errors }
+    }
+}
