@@ -175,7 +175,8 @@ async function send(op) {
       method: METHODS[op.kind],
       credentials: 'same-origin',
       headers: { 'content-type': 'application/json', 'x-conum-owner': op.owner },
-      body: op.body ? JSON.stringify(op.body) : undefined,
+      // A delete's body (the record it takes away) only serves the figures on the phone.
+      body: op.body && op.kind !== 'delete' ? JSON.stringify(op.body) : undefined,
       signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
     });
   } catch {

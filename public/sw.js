@@ -3,9 +3,9 @@
 // - Install: precaches the pages the app opens on and every file they need, listed with the
 //   deployment's version by the server in /precache-manifest.js (so a new bundle is a new
 //   worker, and the page offers to reload).
-// - Navigations: network first, given ~3 s, then the cached page. Logged-in pages are all
-//   rendered alike by the server (the profile loads in the browser), so the cached "/" stands
-//   in for any of them.
+// - Navigations: network first, given ~3 s, then the cached page of the same route. The
+//   server renders each logged-in page's frame before the profile is known (the same for
+//   every conseiller; what is personal loads in the browser).
 // - Files: cache first. /api/ is never cached.
 // - Background Sync: sends the outbox when the connection returns, page open or not.
 import { VERSION, PAGES, FILES } from '/precache-manifest.js';
@@ -64,11 +64,18 @@ async function navigation(request, url) {
     if (response.ok && PAGES.includes(url.pathname)) cache.put(url.pathname, response.clone());
     return response;
   } catch {
-    const shellPage = url.pathname.startsWith('/connexion') || url.pathname.startsWith('/inscription')
-      ? url.pathname
-      : '/';
-    return (await cache.match(url.pathname)) ?? (await cache.match(shellPage)) ?? offlinePage();
+    return (await cache.match(url.pathname)) ?? (await cache.match(cachedPage(url.pathname))) ?? offlinePage();
   }
+}
+
+// The kept page a route opens from offline. Each page is rendered with its own frame (the
+// start page with its form), so it must be the same route's: a record's pages share the
+// one of the record "_"; anything else opens the start page.
+function cachedPage(pathname) {
+  const record = /^\/accompagnements\/[^/]+(\/modifier|\/dupliquer)?$/.exec(pathname);
+  if (record) return `/accompagnements/_${record[1] ?? ''}`;
+  if (pathname.startsWith('/connexion') || pathname.startsWith('/inscription')) return pathname;
+  return '/';
 }
 
 async function cacheFirst(request) {

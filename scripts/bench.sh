@@ -1,10 +1,38 @@
 #!/usr/bin/env bash
-# Benchmarks (bundle size, save and list latency on SQLite and Postgres) against the release
-# bundle. Prints Markdown tables; the README keeps the last figures.
+# Benchmarks (not tests) against the release bundle. Prints Markdown tables; BENCHMARKS.md
+# and the README keep the last figures, each next to its budget.
+#   scripts/bench.sh            the API, the bundle, the commune search
+#   scripts/bench.sh pages      first visit of / (bytes until interactive, repeat visit),
+#                               tap → confirmation (CPU 4× slower), Lighthouse mobile
+#   scripts/bench.sh writes     record creation under load: wrk, 32 connections, 10 s, SQLite
+#   scripts/bench.sh national   the national statistics over ~2 million records (the first
+#                               run fills a database per engine with `conum demo`: allow
+#                               15 minutes on 2 cores; later runs reuse them)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 scripts/build.sh >/dev/null
 scripts/postgres.sh >/dev/null
 psql -h 127.0.0.1 -p "${CONUM_PG_PORT:-55432}" -U postgres -qc 'DROP DATABASE IF EXISTS conum_bench' -c 'CREATE DATABASE conum_bench' postgres
-node benches/api.mjs
-node benches/communes.mjs
+case "${1:-}" in
+  national) node benches/national.mjs ;;
+  pages) node benches/pages.mjs ;;
+  writes)
+    command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
+    dir=$(mktemp -d)
+    trap 'kill $server 2>/dev/null; rm -rf "$dir"' EXIT
+    DATABASE_URL="sqlite://$dir/conum.db?mode=rwc" PORT=18181 RUST_LOG=warn dist/server >/dev/null &
+    server=$!
+    sleep 2
+    echo "server RSS at rest: $(($(awk '/VmRSS/ {print $2}' /proc/$server/status) / 1024)) MB"
+    cookie=$(curl -s -i -H 'content-type: application/json' http://127.0.0.1:18181/api/compte \
+      -d '{"email":"bench@exemple.fr","password":"une phrase de passe solide","prenom":"B","nom":"B","structure":"S","commune":{"insee":"69123","nom":"Lyon","code_postal":"69001"},"departement":"69"}' \
+      | grep -io 'conum_session=[0-9a-f]*')
+    COOKIE=$cookie wrk -t2 -c32 -d10s -s benches/writes.lua http://127.0.0.1:18181 | grep creates
+    echo "server RSS after the load: $(($(awk '/VmRSS/ {print $2}' /proc/$server/status) / 1024)) MB"
+    wrk -t1 -c1 -d3s http://127.0.0.1:18181/manifest.webmanifest | grep 'Requests/sec' | sed 's/^/static file, one kept-alive connection: /'
+    ;;
+  *)
+    node benches/api.mjs
+    node benches/communes.mjs
+    ;;
+esac

@@ -10,3 +10,5 @@ echo "==> building the release bundle (dx bundle)"
 # dx copies every file of its public/ staging folder: clear the previous builds' hashed assets.
 rm -rf dist "${CARGO_TARGET_DIR:-target}/dx/conum/release/web/public"
 dx bundle --platform web --release --out-dir dist
+# Brotli 11 and gzip 9 copies of every text and wasm file, served as they are (server::assets).
+node scripts/precompress.mjs dist/public

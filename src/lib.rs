@@ -13,12 +13,20 @@ pub mod offline;
 pub mod server;
 pub mod ui;
 
-/// Starts the server (with `server`) or the browser app (with `web`).
+/// Starts the server (with `server`) or the browser app (with `web`). The server binary
+/// also fills a database with demonstration data: `conum demo --help`.
 pub fn launch() {
     #[cfg(feature = "server")]
-    if let Err(error) = server::run(ui::App) {
-        eprintln!("Conum n'a pas pu démarrer : {error:#}");
-        std::process::exit(1);
+    {
+        let args: Vec<String> = std::env::args().skip(1).collect();
+        let result = match args.first().map(String::as_str) {
+            Some("demo") => server::demo::run(&args[1..]),
+            _ => server::run(ui::App),
+        };
+        if let Err(error) = result {
+            eprintln!("Conum n'a pas pu démarrer : {error:#}");
+            std::process::exit(1);
+        }
     }
 
     #[cfg(not(feature = "server"))]

@@ -5,8 +5,36 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::accompagnement::FIRST_DATE;
-use crate::domain::stats::Periode;
+use crate::domain::stats::{Periode, Stats};
+use crate::domain::territoire::Territoire;
 use crate::domain::{Accompagnement, FieldErrors, PageRequest};
+
+/// `?territoire=region-84&du=AAAA-MM-JJ&au=AAAA-MM-JJ` (no territory: France entière).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NationalQuery {
+    pub territoire: Option<String>,
+    pub du: Option<NaiveDate>,
+    pub au: Option<NaiveDate>,
+}
+
+impl NationalQuery {
+    pub fn territoire(&self) -> Result<Territoire, ApiError> {
+        Ok(Territoire::parse(
+            self.territoire.as_deref().unwrap_or_default(),
+        )?)
+    }
+}
+
+/// The pooled statistics of a territory.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NationalStats {
+    /// The territory as it goes in an address (`region-84`).
+    pub territoire: String,
+    /// Its name ("Auvergne-Rhône-Alpes").
+    pub libelle: String,
+    pub stats: Stats,
+}
 
 /// The account a request is made for, named by the phone: the server refuses the request
 /// (401 `wrong_account`) when the session cookie belongs to another conseiller, so that a
@@ -100,6 +128,13 @@ pub enum ApiError {
     /// 403: a state-changing request sent by another site (cross-site request forgery).
     #[error("Requête refusée : elle vient d'un autre site que Conum.")]
     CrossSite,
+    /// 403: national figures of a territory and period where too few conseillers recorded
+    /// anything to keep them anonymous.
+    #[error(
+        "Données insuffisantes pour garantir l'anonymat (moins de {} conseillers).",
+        crate::domain::territoire::MIN_CONSEILLERS
+    )]
+    TooFewContributors,
     /// 409: sign-up with an email that already has an account.
     #[error("Un compte existe déjà avec cette adresse e-mail : connectez-vous.")]
     EmailTaken,
@@ -135,7 +170,7 @@ impl ApiError {
             ApiError::Invalid { .. } | ApiError::Malformed { .. } => 400,
             ApiError::Unauthorized | ApiError::WrongAccount | ApiError::BadCredentials => 401,
             ApiError::NotFound => 404,
-            ApiError::CrossSite => 403,
+            ApiError::CrossSite | ApiError::TooFewContributors => 403,
             ApiError::EmailTaken | ApiError::IdTaken => 409,
             ApiError::TooLarge { .. } => 413,
             ApiError::TooManyAttempts { .. } => 429,

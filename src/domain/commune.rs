@@ -98,7 +98,12 @@ impl TryFrom<CommuneInput> for Commune {
 
 /// `69` for `69123`, `2A` for `2A004`, `974` for `97411`.
 pub fn departement_of_insee(insee: &str) -> &str {
-    let len = if insee.starts_with("97") { 3 } else { 2 };
+    // Overseas (97x, 98x): three characters.
+    let len = if insee.starts_with("97") || insee.starts_with("98") {
+        3
+    } else {
+        2
+    };
     insee.get(..len).unwrap_or(insee)
 }
 
@@ -110,19 +115,6 @@ fn is_insee_code(code: &str) -> bool {
             || code.starts_with("2B")
             || bytes[..2].iter().all(u8::is_ascii_digit))
         && bytes[2..].iter().all(u8::is_ascii_digit)
-}
-
-/// Département codes: metropolitan 01–95 (20 split into 2A/2B) and overseas 971–976.
-pub fn is_departement_code(code: &str) -> bool {
-    match code {
-        "2A" | "2B" | "971" | "972" | "973" | "974" | "976" => true,
-        "20" => false,
-        _ => {
-            code.len() == 2
-                && code.bytes().all(|b| b.is_ascii_digit())
-                && (1..=95).contains(&code.parse::<u8>().unwrap_or(0))
-        }
-    }
 }
 
 #[cfg(test)]
@@ -159,16 +151,6 @@ mod tests {
         ] {
             let errors = Commune::try_from(input(insee, nom, cp)).unwrap_err();
             assert!(errors.get("commune").is_some(), "{insee} {nom} {cp}");
-        }
-    }
-
-    #[test]
-    fn departement_codes_follow_the_official_numbering() {
-        for ok in ["01", "13", "2A", "2B", "95", "971", "976"] {
-            assert!(is_departement_code(ok), "{ok}");
-        }
-        for ko in ["00", "20", "96", "975", "1", "", "ab"] {
-            assert!(!is_departement_code(ko), "{ko}");
         }
     }
 }

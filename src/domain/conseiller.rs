@@ -2,8 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::commune::{is_departement_code, Commune, CommuneInput};
+use super::commune::{Commune, CommuneInput};
 use super::errors::FieldErrors;
+use super::territoire;
 
 pub const PASSWORD_MIN_CHARS: usize = 12;
 /// Far above any real passphrase; bounds the hashing work one request can ask for.
@@ -185,11 +186,27 @@ impl ProfilDetails {
         );
         let commune = Commune::parse(input.commune, "commune", errors);
         let departement = input.departement.trim().to_ascii_uppercase();
-        if !is_departement_code(&departement) {
-            errors.add(
+        // The département gives the région the conseiller's records count in: it is the
+        // commune de rattachement's. (A commune of no département is not in the official
+        // list: the server says so about the commune.)
+        match &commune {
+            _ if territoire::departement(&departement).is_none() => errors.add(
                 "departement",
                 "Indiquez le numéro de votre département (par exemple 69, 2A ou 974).",
-            );
+            ),
+            Some(c)
+                if territoire::departement(c.departement()).is_some()
+                    && c.departement() != departement =>
+            {
+                errors.add(
+                    "departement",
+                    format!(
+                        "Le département doit être celui de la commune de rattachement ({}).",
+                        c.departement()
+                    ),
+                )
+            }
+            _ => {}
         }
         Some(ProfilDetails {
             prenom,
@@ -428,6 +445,32 @@ mod tests {
         for field in ["prenom", "nom", "structure", "commune", "departement"] {
             assert!(errors.get(field).is_some(), "{field}");
         }
+    }
+
+    #[test]
+    fn the_departement_is_the_commune_de_rattachement_s_overseas_included() {
+        let with = |insee: &str, nom: &str, cp: &str, departement: &str| ProfilInput {
+            commune: CommuneInput {
+                insee: insee.into(),
+                nom: nom.into(),
+                code_postal: cp.into(),
+            },
+            departement: departement.into(),
+            ..valid().profil()
+        };
+        assert!(ProfilDetails::parse(with("97502", "Saint-Pierre", "97500", "975")).is_ok());
+        assert!(ProfilDetails::parse(with("98735", "Papeete", "98714", "987")).is_ok());
+        assert!(ProfilDetails::parse(with("2A004", "Ajaccio", "20000", "2a")).is_ok());
+        let errors = ProfilDetails::parse(with("69123", "Lyon", "69001", "38")).unwrap_err();
+        assert_eq!(
+            errors.get("departement"),
+            Some("Le département doit être celui de la commune de rattachement (69).")
+        );
+        let errors = ProfilDetails::parse(with("69123", "Lyon", "69001", "20")).unwrap_err();
+        assert!(errors
+            .get("departement")
+            .unwrap()
+            .contains("numéro de votre département"));
     }
 
     #[test]

@@ -189,12 +189,17 @@ fn write_records(
 /// The statistics: the key figures, then each section of the page (`sections`) with the same
 /// title, a heading row (label, what the values count, share or running total), its rows.
 pub fn stats_csv(stats: &Stats) -> String {
+    stats_csv_of(stats, "Statistiques")
+}
+
+/// The same for the statistics of `whose` ("Statistiques nationales, Bretagne,").
+pub fn stats_csv_of(stats: &Stats, whose: &str) -> String {
     let mut w = writer();
     let p = &stats.periode;
     write_row(
         &mut w,
         [
-            format!("Statistiques du {} au {}", date(p.du), date(p.au)),
+            format!("{whose} du {} au {}", date(p.du), date(p.au)),
             String::new(),
             String::new(),
         ],
@@ -265,6 +270,7 @@ mod tests {
         }
         // The évolution carries its running total.
         assert!(csv.contains("Mois;Accompagnements;Cumul"));
+        assert!(csv.contains("Mois;Comptes rendus;Cumul"));
         assert!(csv.contains("févr. 2026;0;0"));
     }
 

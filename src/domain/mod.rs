@@ -6,6 +6,7 @@
 pub mod accompagnement;
 pub mod commune;
 pub mod conseiller;
+pub mod counters;
 pub mod errors;
 pub mod export;
 pub mod fixtures;
@@ -13,6 +14,7 @@ pub mod page;
 pub mod referentiel;
 pub mod sections;
 pub mod stats;
+pub mod territoire;
 pub mod vocabulary;
 
 pub use accompagnement::{Accompagnement, AccompagnementInput};

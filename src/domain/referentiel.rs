@@ -35,6 +35,11 @@ impl CommuneOfficielle {
     pub fn departement(&self) -> &str {
         super::commune::departement_of_insee(&self.insee)
     }
+
+    /// Digits of the population (a size class).
+    pub fn taille(&self) -> u8 {
+        self.taille
+    }
 }
 
 /// A search result: a commune and the postal code to record with it.
@@ -49,6 +54,9 @@ impl Trouvee<'_> {
         self.commune.with_code_postal(self.code_postal)
     }
 }
+
+/// Digits of a whole postal code.
+const CODE_POSTAL_LEN: usize = 5;
 
 #[derive(Clone, Debug, Default)]
 pub struct Referentiel {
@@ -94,6 +102,11 @@ impl Referentiel {
         self.communes.is_empty()
     }
 
+    /// The `i`-th commune, by INSEE code.
+    pub fn nth(&self, i: usize) -> Option<&CommuneOfficielle> {
+        self.communes.get(i)
+    }
+
     pub fn get(&self, insee: &str) -> Option<&CommuneOfficielle> {
         self.communes
             .binary_search_by(|c| c.insee.as_str().cmp(insee))
@@ -112,28 +125,64 @@ impl Referentiel {
             .then(|| found.with_code_postal(commune.code_postal()))
     }
 
-    /// Communes matching what was typed: a postal code (or its start), or a name where case,
-    /// accents, hyphens and "saint"/"st" do not matter. Best matches first, at most `limit`.
+    /// Communes matching what was typed: a postal code (or its start), a name where case,
+    /// accents, hyphens and "saint"/"st" do not matter, or both in either order ("76560
+    /// etalleville", "etalleville 76560"). Best matches first, at most `limit` — except for a
+    /// whole postal code alone, which shows every commune that has it (76560 has 25), then
+    /// the commune whose INSEE code it is, if any (76560 is Saint-Aubin-Épinay's, 76160).
     pub fn search(&self, query: &str, limit: usize) -> Vec<Trouvee<'_>> {
-        let query = query.trim();
-        if query.is_empty() || limit == 0 {
+        let (digits, words): (Vec<&str>, Vec<&str>) = query
+            .split_whitespace()
+            .partition(|word| word.bytes().all(|b| b.is_ascii_digit()));
+        if limit == 0 || digits.len() > 1 {
             return Vec::new();
         }
-        if query.bytes().all(|b| b.is_ascii_digit()) {
-            return self.search_postal_code(query, limit);
+        let code = digits.first().copied();
+        if words.is_empty() {
+            return match code {
+                Some(code) if code.len() == CODE_POSTAL_LEN => {
+                    let mut found = self.search_postal_code(code, usize::MAX);
+                    if let Some(c) = self.get(code) {
+                        if !found.iter().any(|t| t.commune.insee == c.insee) {
+                            found.push(Trouvee {
+                                commune: c,
+                                code_postal: &c.codes_postaux[0],
+                            });
+                        }
+                    }
+                    found
+                }
+                Some(prefix) => self.search_postal_code(prefix, limit),
+                None => Vec::new(),
+            };
         }
-        let key = search_key(query);
+        let key = search_key(&words.join(" "));
         if key.is_empty() {
             return Vec::new();
         }
         let word_start = format!(" {key}");
-        let mut found: Vec<(u8, &CommuneOfficielle)> = self
+        // The postal code to show: the one typed (or the first starting with it), else the
+        // commune's main one.
+        let mut found: Vec<(u8, Trouvee<'_>)> = self
             .communes
             .iter()
-            .filter_map(|c| match_rank(&c.key, &key, &word_start).map(|rank| (rank, c)))
+            .filter_map(|c| {
+                let code_postal = match code {
+                    Some(prefix) => c.codes_postaux.iter().find(|cp| cp.starts_with(prefix))?,
+                    None => &c.codes_postaux[0],
+                };
+                let rank = match_rank(&c.key, &key, &word_start)?;
+                Some((
+                    rank,
+                    Trouvee {
+                        commune: c,
+                        code_postal,
+                    },
+                ))
+            })
             .collect();
-        let best_first = |(ra, a): &(u8, &CommuneOfficielle),
-                          (rb, b): &(u8, &CommuneOfficielle)| {
+        let best_first = |(ra, a): &(u8, Trouvee<'_>), (rb, b): &(u8, Trouvee<'_>)| {
+            let (a, b) = (a.commune, b.commune);
             ra.cmp(rb)
                 .then(b.taille.cmp(&a.taille))
                 .then(a.key.len().cmp(&b.key.len()))
@@ -145,14 +194,7 @@ impl Referentiel {
             found.truncate(limit);
         }
         found.sort_by(best_first);
-        found
-            .into_iter()
-            .take(limit)
-            .map(|(_, c)| Trouvee {
-                commune: c,
-                code_postal: &c.codes_postaux[0],
-            })
-            .collect()
+        found.into_iter().map(|(_, t)| t).collect()
     }
 
     fn search_postal_code(&self, prefix: &str, limit: usize) -> Vec<Trouvee<'_>> {
@@ -169,6 +211,7 @@ impl Referentiel {
                     })
             })
             .collect();
+        // Typed whole, the code shows every commune that has it; its start shows the first ones.
         found.sort_by(|a, b| {
             a.code_postal
                 .cmp(b.code_postal)
@@ -321,5 +364,38 @@ mod tests {
         assert!(list.communes.windows(2).all(|w| w[0].insee < w[1].insee));
         assert_eq!(list.get("75111").unwrap().nom, "Paris 11e Arrondissement");
         assert_eq!(list.search("saint etienne", 1)[0].commune.insee, "42218");
+    }
+
+    #[test]
+    fn a_whole_postal_code_shows_all_its_communes_however_many() {
+        let list = Referentiel::parse(include_str!("../../assets/communes.tsv"));
+        let found = list.search("76560", 20);
+        assert_eq!(found.len(), 26);
+        assert!(found[..25].iter().all(|t| t.code_postal == "76560"));
+        assert!(names(&found).contains(&"Étalleville 76560".to_owned()));
+        // Then the commune whose INSEE code it is.
+        assert_eq!(names(&found[25..]), ["Saint-Aubin-Épinay 76160"]);
+        // Its start still shows the first ones only.
+        assert_eq!(list.search("7656", 20).len(), 20);
+    }
+
+    #[test]
+    fn a_postal_code_and_a_name_together_find_the_commune_in_either_order() {
+        let list = Referentiel::parse(include_str!("../../assets/communes.tsv"));
+        for typed in [
+            "76560 etalleville",
+            "etalleville 76560",
+            "  Étalleville   76560 ",
+            "765 etall",
+        ] {
+            assert_eq!(
+                names(&list.search(typed, 20)),
+                ["Étalleville 76560"],
+                "{typed}"
+            );
+        }
+        // The code shown is the one typed, for a commune that has several.
+        assert_eq!(names(&list.search("lyon 69003", 20))[0], "Lyon 69003");
+        assert!(list.search("etalleville 75011", 20).is_empty());
     }
 }

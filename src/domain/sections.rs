@@ -17,11 +17,14 @@ pub enum Shape {
     Evolution,
 }
 
-/// What the numbers of a section count.
+/// What the numbers of a section count (`docs/domain.md` §3 names each measure).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Unit {
-    /// Records ("comptes rendus").
+    /// Records: one compte rendu per accompaniment, whatever the number of people.
+    ComptesRendus,
+    /// Σ participants: every person accompanied, once per record.
     Accompagnements,
+    /// People (of an age band, a statut, sent to a structure).
     Personnes,
     Minutes,
 }
@@ -29,6 +32,7 @@ pub enum Unit {
 impl Unit {
     pub fn label(self) -> &'static str {
         match self {
+            Unit::ComptesRendus => "Comptes rendus",
             Unit::Accompagnements => "Accompagnements",
             Unit::Personnes => "Personnes",
             Unit::Minutes => "Minutes",
@@ -110,6 +114,7 @@ pub fn key_figures(s: &Stats) -> Vec<KeyFigure> {
     let suivi = s.suivi.total();
     vec![
         KeyFigure::count("Accompagnements", s.accompagnements),
+        KeyFigure::count("Comptes rendus", s.records),
         KeyFigure::count("Nouveaux usagers", s.nouveaux_usagers()),
         KeyFigure {
             parts: vec![KeyFigure::count(
@@ -150,6 +155,19 @@ fn shares(counts: Vec<(String, u64)>) -> Vec<Row> {
         .collect()
 }
 
+/// Months in order, each with its running total.
+fn by_month(months: Vec<(String, u64, u64)>) -> Vec<Row> {
+    months
+        .into_iter()
+        .map(|(month, value, cumul)| Row {
+            label: mois_court(&month),
+            value,
+            percent: None,
+            cumul: Some(cumul),
+        })
+        .collect()
+}
+
 /// Non-zero rows, biggest first (themes and structures are many).
 fn biggest_first(mut counts: Vec<(String, u64)>) -> Vec<(String, u64)> {
     counts.retain(|(_, n)| *n > 0);
@@ -172,7 +190,7 @@ pub fn sections(s: &Stats) -> Vec<Section> {
             "thematiques",
             "Thématiques",
             "Thématique",
-            Unit::Accompagnements,
+            Unit::ComptesRendus,
             Shape::HorizontalBars,
             shares(biggest_first(labelled(&s.thematiques, Thematique::label))),
         ),
@@ -182,21 +200,21 @@ pub fn sections(s: &Stats) -> Vec<Section> {
             "Mois",
             Unit::Accompagnements,
             Shape::Evolution,
-            s.evolution_cumulee()
-                .into_iter()
-                .map(|(month, value, cumul)| Row {
-                    label: mois_court(&month),
-                    value,
-                    percent: None,
-                    cumul: Some(cumul),
-                })
-                .collect(),
+            by_month(s.evolution_accompagnements_cumulee()),
+        ),
+        section(
+            "evolution-comptes-rendus",
+            "Évolution des comptes rendus",
+            "Mois",
+            Unit::ComptesRendus,
+            Shape::Evolution,
+            by_month(s.evolution_cumulee()),
         ),
         section(
             "canaux",
             "Lieux des accompagnements",
             "Lieu",
-            Unit::Accompagnements,
+            Unit::ComptesRendus,
             Shape::Donut,
             shares(labelled(&s.canaux, Canal::label)),
         ),
@@ -204,7 +222,7 @@ pub fn sections(s: &Stats) -> Vec<Section> {
             "durees",
             "Durées",
             "Durée",
-            Unit::Accompagnements,
+            Unit::ComptesRendus,
             Shape::Columns,
             shares(labelled(&s.durees, TrancheDuree::label)),
         ),
@@ -290,6 +308,7 @@ mod tests {
             [
                 "thematiques",
                 "evolution",
+                "evolution-comptes-rendus",
                 "canaux",
                 "durees",
                 "ages",
@@ -299,12 +318,14 @@ mod tests {
             ]
         );
         let evolution = &all[1];
+        assert_eq!(evolution.unit, Unit::Accompagnements);
+        assert_eq!(all[2].unit, Unit::ComptesRendus);
         assert_eq!(evolution.rows.len(), 3);
         assert_eq!(evolution.rows[0].label, "janv. 2026");
         assert_eq!(evolution.third_header(), "Cumul");
         // Themes and structures list only what occurs; fixed vocabularies list every value.
         assert!(all[0].rows.is_empty());
-        assert_eq!(all[2].rows.len(), Canal::ALL.len());
+        assert_eq!(all[3].rows.len(), Canal::ALL.len());
         assert!(all.iter().all(|s| s.total() == 0));
     }
 

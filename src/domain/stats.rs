@@ -11,7 +11,9 @@ use serde::{Deserialize, Serialize};
 
 use super::accompagnement::{Accompagnement, FIRST_DATE};
 use super::errors::FieldErrors;
-use super::vocabulary::{Activite, Canal, Statut, Thematique, TrancheAge, TrancheDuree};
+use super::vocabulary::{
+    Activite, Canal, Statut, StructureRedirection, Thematique, TrancheAge, TrancheDuree,
+};
 
 /// A period, both ends included.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -126,10 +128,32 @@ pub struct Stats {
     pub reorientations: BTreeMap<String, u64>,
     /// Records per month (`AAAA-MM`), every month of the period.
     pub evolution: BTreeMap<String, u64>,
+    /// Σ participants per month (`AAAA-MM`), every month of the period.
+    pub evolution_accompagnements: BTreeMap<String, u64>,
 }
 
 fn zeros<K: Ord + Copy>(all: &[K]) -> BTreeMap<K, u64> {
     all.iter().map(|k| (*k, 0)).collect()
+}
+
+/// Whether a record is counted in or taken out.
+#[derive(Clone, Copy)]
+enum Direction {
+    Add,
+    Remove,
+}
+
+impl Direction {
+    fn apply(self, total: &mut u64, n: u64) {
+        match self {
+            Direction::Add => *total += n,
+            Direction::Remove => *total = total.saturating_sub(n),
+        }
+    }
+
+    fn apply_in<K: Ord>(self, totals: &mut BTreeMap<K, u64>, key: K, n: u64) {
+        self.apply(totals.entry(key).or_default(), n);
+    }
 }
 
 impl Stats {
@@ -151,6 +175,7 @@ impl Stats {
             thematiques: zeros(Thematique::ALL),
             reorientations: BTreeMap::new(),
             evolution: periode.months().into_iter().map(|m| (m, 0)).collect(),
+            evolution_accompagnements: periode.months().into_iter().map(|m| (m, 0)).collect(),
         }
     }
 
@@ -168,43 +193,87 @@ impl Stats {
 
     /// Counts one more record, if it is dated within the period.
     pub fn add(&mut self, a: &Accompagnement) {
+        self.change_by(a, Direction::Add);
+    }
+
+    /// Takes away a record counted before (its deletion waits on the phone).
+    pub fn remove(&mut self, a: &Accompagnement) {
+        self.change_by(a, Direction::Remove);
+    }
+
+    fn change_by(&mut self, a: &Accompagnement, direction: Direction) {
         if !self.periode.contains(a.date()) {
             return;
         }
+        let d = direction;
         let participants = u64::from(a.participants());
-        self.records += 1;
-        self.accompagnements += participants;
-        self.deja_accompagnes += u64::from(a.deja_accompagnes().unwrap_or(0));
-        *self.par_activite.entry(a.activite()).or_default() += 1;
+        d.apply(&mut self.records, 1);
+        d.apply(&mut self.accompagnements, participants);
+        d.apply(
+            &mut self.deja_accompagnes,
+            u64::from(a.deja_accompagnes().unwrap_or(0)),
+        );
+        d.apply_in(&mut self.par_activite, a.activite(), 1);
         if a.activite() == Activite::Collectif {
-            self.participants_ateliers += participants;
+            d.apply(&mut self.participants_ateliers, participants);
         }
         let suivi = a.suivi();
-        self.suivi.individuel += u64::from(suivi.individuel);
-        self.suivi.atelier += u64::from(suivi.atelier);
-        self.suivi.redirection += u64::from(suivi.redirection);
-        *self.temps_par_activite.entry(a.activite()).or_default() += u64::from(a.duree_minutes());
-        *self.canaux.entry(a.canal()).or_default() += 1;
-        *self
-            .durees
-            .entry(TrancheDuree::of_minutes(a.duree_minutes()))
-            .or_default() += 1;
+        d.apply(&mut self.suivi.individuel, u64::from(suivi.individuel));
+        d.apply(&mut self.suivi.atelier, u64::from(suivi.atelier));
+        d.apply(&mut self.suivi.redirection, u64::from(suivi.redirection));
+        d.apply_in(
+            &mut self.temps_par_activite,
+            a.activite(),
+            u64::from(a.duree_minutes()),
+        );
+        d.apply_in(&mut self.canaux, a.canal(), 1);
+        d.apply_in(
+            &mut self.durees,
+            TrancheDuree::of_minutes(a.duree_minutes()),
+            1,
+        );
         for (age, n) in a.ages() {
-            *self.ages.entry(*age).or_default() += u64::from(*n);
+            d.apply_in(&mut self.ages, *age, u64::from(*n));
         }
         for (statut, n) in a.statuts() {
-            *self.statuts.entry(*statut).or_default() += u64::from(*n);
+            d.apply_in(&mut self.statuts, *statut, u64::from(*n));
         }
         for theme in a.thematiques() {
-            *self.thematiques.entry(*theme).or_default() += 1;
+            d.apply_in(&mut self.thematiques, *theme, 1);
         }
         for r in a.redirections() {
-            *self.reorientations.entry(r.label().to_owned()).or_default() += u64::from(r.personnes);
+            d.apply_in(
+                &mut self.reorientations,
+                r.label().to_owned(),
+                u64::from(r.personnes),
+            );
         }
-        *self
-            .evolution
-            .entry(a.date().format("%Y-%m").to_string())
-            .or_default() += 1;
+        // A structure nobody was sent to is not listed; the enums and months always are.
+        self.reorientations.retain(|_, n| *n > 0);
+        let month = a.date().format("%Y-%m").to_string();
+        d.apply_in(
+            &mut self.evolution_accompagnements,
+            month.clone(),
+            participants,
+        );
+        d.apply_in(&mut self.evolution, month, 1);
+    }
+
+    /// The same statistics with every free-text structure counted as "Autre", as the national
+    /// figures give them (free text can name people).
+    pub fn pooled(mut self) -> Stats {
+        let autre = StructureRedirection::Autre.label();
+        let mut pooled: BTreeMap<String, u64> = BTreeMap::new();
+        for (label, n) in std::mem::take(&mut self.reorientations) {
+            let known = StructureRedirection::ALL
+                .iter()
+                .any(|s| *s != StructureRedirection::Autre && s.label() == label);
+            *pooled
+                .entry(if known { label } else { autre.to_owned() })
+                .or_default() += n;
+        }
+        self.reorientations = pooled;
+        self
     }
 
     pub fn ateliers(&self) -> u64 {
@@ -241,15 +310,24 @@ impl Stats {
 
     /// Records per month with the running total, in month order.
     pub fn evolution_cumulee(&self) -> Vec<(String, u64, u64)> {
-        let mut total = 0;
-        self.evolution
-            .iter()
-            .map(|(month, n)| {
-                total += n;
-                (month.clone(), *n, total)
-            })
-            .collect()
+        cumulative(&self.evolution)
     }
+
+    /// Accompagnements (Σ participants) per month with the running total, in month order.
+    pub fn evolution_accompagnements_cumulee(&self) -> Vec<(String, u64, u64)> {
+        cumulative(&self.evolution_accompagnements)
+    }
+}
+
+fn cumulative(per_month: &BTreeMap<String, u64>) -> Vec<(String, u64, u64)> {
+    let mut total = 0;
+    per_month
+        .iter()
+        .map(|(month, n)| {
+            total += n;
+            (month.clone(), *n, total)
+        })
+        .collect()
 }
 
 /// `part` as a percentage of `total` with one decimal (0 when the total is 0).

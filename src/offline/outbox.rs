@@ -75,6 +75,18 @@ pub struct PendingChange {
 impl PendingChange {
     /// The record as it will be once sent (none for a delete).
     pub fn record(&self) -> Option<Accompagnement> {
+        if self.kind == Change::Delete {
+            return None;
+        }
+        Accompagnement::from_stored(self.body.clone()?).ok()
+    }
+
+    /// The record a delete takes away, when the page that deleted it knew it (the body of a
+    /// delete is kept on the phone, never sent).
+    pub fn deleted_record(&self) -> Option<Accompagnement> {
+        if self.kind != Change::Delete {
+            return None;
+        }
         Accompagnement::from_stored(self.body.clone()?).ok()
     }
 
@@ -190,6 +202,21 @@ pub fn unsent_records(changes: &[PendingChange]) -> Vec<Accompagnement> {
                     .any(|c| c.id == latest.id && c.kind == Change::Create)
         })
         .filter_map(PendingChange::record)
+        .collect()
+}
+
+/// Records the server holds whose deletion waits on the phone: figures from the server still
+/// count them.
+pub fn deleted_records(changes: &[PendingChange]) -> Vec<Accompagnement> {
+    by_record(changes)
+        .iter()
+        .filter(|latest| {
+            latest.error.is_none()
+                && !changes
+                    .iter()
+                    .any(|c| c.id == latest.id && c.kind == Change::Create)
+        })
+        .filter_map(PendingChange::deleted_record)
         .collect()
 }
 

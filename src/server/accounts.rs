@@ -5,7 +5,7 @@ use uuid::Uuid;
 
 use super::db::AnyQuery;
 use super::guard::ClientIp;
-use super::{communes, errors, passwords, sessions, AppState, SessionHandle};
+use super::{communes, counters, errors, passwords, records, sessions, AppState, SessionHandle};
 use crate::api::wire::ApiError;
 use crate::clock;
 use crate::domain::conseiller::normalize_email;
@@ -108,13 +108,22 @@ pub async fn update_profil(
 ) -> Result<Profil, ApiError> {
     let mut d = ProfilDetails::parse(input)?;
     d.commune = communes::official(&d.commune, "commune")?;
+    let mut tx = app.db.write().await?;
+    let before = counters::lock_departement(&mut tx, id).await?;
     let update = sqlx::query(
         "UPDATE conseillers SET prenom = $2, nom = $3, structure = $4, commune_insee = $5,
              commune_nom = $6, commune_code_postal = $7, departement = $8
          WHERE id = $1",
     )
     .bind(id);
-    bind_details(update, &d).execute(&app.db.pool).await?;
+    bind_details(update, &d).execute(&mut *tx).await?;
+    if before != d.departement {
+        // Their records now count in the new département's national figures.
+        let records = records::all_of(&mut tx, id).await?;
+        counters::moved(&mut tx, &records, &before, &d.departement).await?;
+        tracing::info!(conseiller = %id, from = %before, to = %d.departement, "conseiller moved");
+    }
+    tx.commit().await?;
     load_profil(app, id).await
 }
 
@@ -264,7 +273,7 @@ pub async fn reset_password(app: &AppState, input: PasswordReset) -> Result<(), 
     .await?;
     let id = id.ok_or_else(expired)?;
     let password_hash = passwords::hash(input.nouveau).await?;
-    let mut tx = app.db.pool.begin().await?;
+    let mut tx = app.db.write().await?;
     let used = sqlx::query(
         "UPDATE password_resets SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL",
     )
@@ -312,7 +321,10 @@ pub async fn delete_account(
             "Le mot de passe est incorrect : le compte n'est pas supprimé.",
         ));
     }
-    let mut tx = app.db.pool.begin().await?;
+    let mut tx = app.db.write().await?;
+    let departement = counters::lock_departement(&mut tx, id).await?;
+    let records = records::all_of(&mut tx, id).await?;
+    counters::withdrawn(&mut tx, id, &records, &departement).await?;
     for sql in [
         "DELETE FROM accompagnement_thematiques WHERE accompagnement_id IN (SELECT id FROM accompagnements WHERE conseiller_id = $1)",
         "DELETE FROM accompagnement_publics WHERE accompagnement_id IN (SELECT id FROM accompagnements WHERE conseiller_id = $1)",

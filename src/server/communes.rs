@@ -3,7 +3,7 @@
 
 use std::sync::LazyLock;
 
-use crate::domain::referentiel::Referentiel;
+use crate::domain::referentiel::{CommuneOfficielle, Referentiel};
 use crate::domain::{Commune, FieldErrors};
 
 static OFFICIAL: LazyLock<Referentiel> =
@@ -21,7 +21,36 @@ pub fn official(commune: &Commune, field: &str) -> Result<Commune, FieldErrors> 
     })
 }
 
+/// The communes of a département, from the official list.
+pub fn of_departement(code: &str) -> Vec<&'static CommuneOfficielle> {
+    (0..OFFICIAL.len())
+        .filter_map(|i| OFFICIAL.nth(i))
+        .filter(|c| c.departement() == code)
+        .collect()
+}
+
 /// Parses the list ahead of the first request.
 pub fn warm_up() {
     LazyLock::force(&OFFICIAL);
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::domain::referentiel::Referentiel;
+    use crate::domain::territoire;
+
+    #[test]
+    fn every_departement_with_communes_in_the_list_is_a_departement_of_the_list() {
+        let list = Referentiel::parse(include_str!("../../assets/communes.tsv"));
+        let mut missing: Vec<String> = (0..list.len())
+            .filter_map(|i| list.nth(i))
+            .map(|c| c.departement().to_owned())
+            .filter(|d| territoire::departement(d).is_none())
+            .collect();
+        missing.dedup();
+        assert!(
+            missing.is_empty(),
+            "départements unknown to territoires.tsv: {missing:?}"
+        );
+    }
 }

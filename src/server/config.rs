@@ -31,6 +31,8 @@ pub struct Config {
     pub mail_from: String,
     /// Where mails are written as `.eml` files when there is no SMTP server.
     pub mail_dir: PathBuf,
+    /// `PUBLIC_STATISTICS=1`: the national statistics (page and API) open without login.
+    pub public_statistics: bool,
 }
 
 impl Config {
@@ -64,6 +66,8 @@ impl Config {
             mail_dir: var("MAIL_DIR")
                 .unwrap_or_else(|| DEFAULT_MAIL_DIR.to_owned())
                 .into(),
+            public_statistics: var("PUBLIC_STATISTICS")
+                .is_some_and(|v| matches!(v.as_str(), "1" | "true" | "yes")),
         })
     }
 

@@ -7,8 +7,8 @@ use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 
-use super::{accounts, errors, records, stats, AppState, SessionHandle};
-use crate::api::wire::{ApiError, StatsQuery, StoredAccompagnement};
+use super::{accounts, errors, national, records, stats, AppState, SessionHandle};
+use crate::api::wire::{ApiError, NationalQuery, StatsQuery, StoredAccompagnement};
 use crate::clock;
 use crate::domain::accompagnement::FIRST_DATE;
 use crate::domain::export;
@@ -44,7 +44,7 @@ pub async fn records_csv(
     let result = async {
         let owner = session.conseiller_id()?;
         let periode = stats::periode(&app, owner, query.du, query.au).await?;
-        let stored = records::in_period(&app, owner, periode).await?;
+        let stored = records::in_period(&mut *app.db.pool.acquire().await?, owner, periode).await?;
         let rows: Vec<_> = stored
             .into_iter()
             .map(|s| (s.accompagnement, s.created_at, s.updated_at))
@@ -92,7 +92,7 @@ async fn personal_data(
         du: FIRST_DATE,
         au: Periode::last_day(today),
     };
-    let stored = records::in_period(app, owner, everything).await?;
+    let stored = records::in_period(&mut *app.db.pool.acquire().await?, owner, everything).await?;
     Ok((profil, stored))
 }
 
@@ -133,6 +133,32 @@ pub async fn personal_data_csv(
             "conum_mes_donnees.csv",
             "text/csv; charset=utf-8",
             export::personal_data_csv(&profil, &rows),
+        ))
+    }
+    .await;
+    result.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// `GET /api/exports/nationales.csv?territoire&du&au`: the national statistics of a
+/// territory (no records: they would give each conseiller's work away).
+pub async fn national_csv(
+    Extension(app): Extension<AppState>,
+    Extension(session): Extension<SessionHandle>,
+    Query(query): Query<NationalQuery>,
+) -> Response {
+    let result = async {
+        let national = national::for_query(&app, &session, &query).await?;
+        let periode = national.stats.periode;
+        Ok::<_, ApiError>(download(
+            &format!(
+                "conum_statistiques_{}_{}_{}.csv",
+                national.territoire, periode.du, periode.au
+            ),
+            "text/csv; charset=utf-8",
+            export::stats_csv_of(
+                &national.stats,
+                &format!("Statistiques nationales, {},", national.libelle),
+            ),
         ))
     }
     .await;

@@ -1,5 +1,7 @@
 //! The HTTP side: router, middleware, logging, listening socket.
 
+use std::net::SocketAddr;
+
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
@@ -7,6 +9,7 @@ use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use axum::serve::{ListenerExt, TapIo};
 use axum::Router;
 use dioxus::server::{DioxusRouterExt, ServeConfig};
 use tower_http::compression::CompressionLayer;
@@ -14,7 +17,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
-use super::{communes, exports, guard, headers, passwords, precache, sessions, AppState};
+use super::{assets, communes, exports, guard, headers, passwords, precache, sessions, AppState};
 use crate::api::wire::ApiError;
 
 /// The largest body a request may have.
@@ -56,15 +59,19 @@ pub fn router(state: AppState, ui: fn() -> dioxus::prelude::Element) -> Router {
             get(exports::records_csv),
         )
         .route("/api/exports/statistiques.csv", get(exports::stats_csv))
+        .route("/api/exports/nationales.csv", get(exports::national_csv))
         .route("/api/moi/donnees.json", get(exports::personal_data_json))
         .route("/api/moi/donnees.csv", get(exports::personal_data_csv));
-    let app = if public.is_some() {
-        pages.serve_dioxus_application(ServeConfig::new(), ui)
-    } else {
-        // A server built without the web bundle (the API tests): pages render without scripts.
-        tracing::warn!("no public/ folder next to the binary: serving the API and bare pages");
-        pages.serve_api_application(ServeConfig::new(), ui)
-    };
+    let app = match &public {
+        Some(public) => pages.merge(assets::routes(public)),
+        None => {
+            // A server built without the web bundle (the API tests): pages render without
+            // scripts.
+            tracing::warn!("no public/ folder next to the binary: serving the API and bare pages");
+            pages
+        }
+    }
+    .serve_api_application(ServeConfig::new(), ui);
     app.layer(middleware::from_fn_with_state(
         state.clone(),
         sessions::layer,
@@ -78,7 +85,8 @@ pub fn router(state: AppState, ui: fn() -> dioxus::prelude::Element) -> Router {
         headers::layer,
     ))
     .layer(axum::Extension(state))
-    // The wasm bundle and the communes list shrink to about a third on the wire.
+    // Pages and API answers, compressed as they are made (the files of public/ were
+    // compressed at build time).
     .layer(CompressionLayer::new())
     .layer(
         TraceLayer::new_for_http()
@@ -94,6 +102,17 @@ pub async fn bind(config: &super::Config) -> anyhow::Result<tokio::net::TcpListe
     tokio::net::TcpListener::bind(&address)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {address}: {e}"))
+}
+
+/// Accepted connections, with Nagle's algorithm off: a response written in two parts
+/// (headers, then body) would otherwise wait for the client's delayed ACK, about 40 ms per
+/// request on a kept-alive connection.
+type NoDelayListener = TapIo<tokio::net::TcpListener, fn(&mut tokio::net::TcpStream)>;
+
+fn no_delay(stream: &mut tokio::net::TcpStream) {
+    if let Err(error) = stream.set_nodelay(true) {
+        tracing::warn!(%error, "cannot set TCP_NODELAY");
+    }
 }
 
 pub async fn serve(
@@ -119,7 +138,8 @@ pub async fn serve(
     };
     guard::sweep(state.limits.clone());
     // The client's address counts login attempts.
-    let app = router(state, ui).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let app = router(state, ui).into_make_service_with_connect_info::<SocketAddr>();
+    let listener: NoDelayListener = listener.tap_io(no_delay);
     let server = axum::serve(listener, app).with_graceful_shutdown(asked(stopping.clone()));
     // A client that never finishes its request must not keep the server from stopping.
     let deadline = async {

@@ -2,15 +2,20 @@
 //! Compiled only with the `server` feature.
 
 pub mod accounts;
+pub mod assets;
+pub mod bulk;
 pub mod communes;
 pub mod config;
+pub mod counters;
 pub mod db;
+pub mod demo;
 pub mod errors;
 pub mod exports;
 pub mod guard;
 pub mod headers;
 pub mod http;
 pub mod mail;
+pub mod national;
 pub mod passwords;
 pub mod precache;
 pub mod records;
@@ -53,6 +58,10 @@ pub fn run(app: fn() -> dioxus::prelude::Element) -> anyhow::Result<()> {
         .build()?
         .block_on(async move {
             let db = Db::connect(&config.database_url).await?;
+            // Not fatal: a read-only database still serves what it holds.
+            if let Err(error) = counters::rebuild_if_out_of_step(&db).await {
+                tracing::error!(%error, "the statistics counters could not be rebuilt");
+            }
             let listener = http::bind(&config).await?;
             let origin = match &config.public_url {
                 Some(url) => url.clone(),

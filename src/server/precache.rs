@@ -6,9 +6,19 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-/// The pages the app opens on. Every logged-in page is rendered alike by the server, so
-/// these also stand in, offline, for the others.
-pub const PAGES: [&str; 5] = ["/", "/historique", "/statistiques", "/profil", "/connexion"];
+/// The pages the app opens on, as the server renders them before the profile is known (the
+/// same for every conseiller). A record's pages are the same for every record: the one of
+/// `_` stands in, offline, for all (`public/sw.js`).
+pub const PAGES: [&str; 8] = [
+    "/",
+    "/historique",
+    "/statistiques",
+    "/profil",
+    "/connexion",
+    "/accompagnements/_",
+    "/accompagnements/_/modifier",
+    "/accompagnements/_/dupliquer",
+];
 
 /// The JavaScript module the service worker imports.
 pub fn manifest_script(public: Option<&Path>) -> String {
@@ -31,30 +41,9 @@ pub fn manifest_script(public: Option<&Path>) -> String {
 
 /// Every file of the public folder the app may need offline, as (URL, path), sorted.
 fn precached_files(public: &Path) -> Vec<(String, PathBuf)> {
-    let mut files = Vec::new();
-    collect(public, public, &mut files);
-    files.sort();
+    let mut files = super::assets::files(public);
+    files.retain(|(url, _)| wanted_offline(url));
     files
-}
-
-fn collect(root: &Path, folder: &Path, files: &mut Vec<(String, PathBuf)>) {
-    let Ok(entries) = std::fs::read_dir(folder) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            collect(root, &path, files);
-            continue;
-        }
-        let Ok(relative) = path.strip_prefix(root) else {
-            continue;
-        };
-        let url = format!("/{}", relative.to_string_lossy().replace('\\', "/"));
-        if wanted_offline(&url) {
-            files.push((url, path));
-        }
-    }
 }
 
 /// Not the worker itself, not the raw index (pages are precached as rendered), not the font

@@ -4,20 +4,48 @@
 use std::collections::HashMap;
 
 use sqlx::any::AnyRow;
-use sqlx::{Any, Row, Transaction};
+use sqlx::{AnyConnection, Row};
 use uuid::Uuid;
 
 use super::db::AnyQuery;
-use super::{communes, errors, AppState};
+use super::{communes, counters, errors, AppState};
 use crate::api::wire::{ApiError, Deleted, Page, StoredAccompagnement};
 use crate::clock;
-use crate::domain::accompagnement::{RedirectionInput, SuiviInput};
+use crate::domain::accompagnement::{RedirectionInput, SuiviInput, FIRST_DATE};
 use crate::domain::stats::Periode;
 use crate::domain::{Accompagnement, AccompagnementInput, CommuneInput, ConseillerId, PageRequest};
 
-const COLUMNS: &str = "id, date, activite, participants, deja_accompagnes, commune_insee, commune_nom, \
-     commune_code_postal, canal, duree_minutes, suivi_individuel, suivi_atelier, suivi_redirection, \
-     annotation, created_at, updated_at";
+/// The record's own columns (not its id, its owner, its timestamps), in the order
+/// [`bind_fields`] binds them.
+macro_rules! fields {
+    () => {
+        "date, activite, participants, deja_accompagnes, commune_insee, commune_nom, \
+         commune_code_postal, canal, duree_minutes, suivi_individuel, suivi_atelier, \
+         suivi_redirection, annotation"
+    };
+}
+const FIELDS: &str = fields!();
+
+/// Every column read back.
+const COLUMNS: &str = concat!("id, ", fields!(), ", created_at, updated_at");
+
+/// Binds the record's own columns, in the order of [`FIELDS`].
+fn bind_fields<'q>(query: AnyQuery<'q>, record: &'q Accompagnement) -> AnyQuery<'q> {
+    query
+        .bind(record.date().to_string())
+        .bind(record.activite().code())
+        .bind(i64::from(record.participants()))
+        .bind(record.deja_accompagnes().map(i64::from))
+        .bind(record.commune().insee())
+        .bind(record.commune().nom())
+        .bind(record.commune().code_postal())
+        .bind(record.canal().code())
+        .bind(i64::from(record.duree_minutes()))
+        .bind(i64::from(record.suivi().individuel))
+        .bind(i64::from(record.suivi().atelier))
+        .bind(i64::from(record.suivi().redirection))
+        .bind(record.annotation())
+}
 
 /// Newest first; the id breaks ties so that pages never overlap.
 const NEWEST_FIRST: &str = "ORDER BY date DESC, created_at DESC, id DESC";
@@ -29,42 +57,30 @@ pub async fn create(
 ) -> Result<StoredAccompagnement, ApiError> {
     let record = checked(input)?;
     let now = clock::to_db(clock::now());
-    let mut tx = app.db.pool.begin().await?;
+    let mut tx = app.db.write().await?;
     // The insert comes first so that the transaction takes the write lock at once (SQLite) or
     // waits on the id's unique index (Postgres): two sends of one id cannot both insert.
-    let inserted = sqlx::query(&format!(
-        "INSERT INTO accompagnements (conseiller_id, {COLUMNS})
+    let sql = format!(
+        "INSERT INTO accompagnements (conseiller_id, id, {FIELDS}, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
          ON CONFLICT (id) DO NOTHING"
-    ))
-    .bind(owner)
-    .bind(record.id().to_string())
-    .bind(record.date().to_string())
-    .bind(record.activite().code())
-    .bind(i64::from(record.participants()))
-    .bind(record.deja_accompagnes().map(i64::from))
-    .bind(record.commune().insee())
-    .bind(record.commune().nom())
-    .bind(record.commune().code_postal())
-    .bind(record.canal().code())
-    .bind(i64::from(record.duree_minutes()))
-    .bind(i64::from(record.suivi().individuel))
-    .bind(i64::from(record.suivi().atelier))
-    .bind(i64::from(record.suivi().redirection))
-    .bind(record.annotation())
-    .bind(&now)
-    .bind(&now)
-    .execute(&mut *tx)
-    .await?;
+    );
+    let insert = sqlx::query(&sql).bind(owner).bind(record.id().to_string());
+    let inserted = bind_fields(insert, &record)
+        .bind(&now)
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
     if inserted.rows_affected() == 1 {
         insert_children(&mut tx, &record).await?;
+        counters::record_changed(&mut tx, owner, None, Some(&record)).await?;
         tx.commit().await?;
         tracing::info!(conseiller = %owner, id = %record.id(), "record created");
     } else {
         tx.rollback().await?;
     }
     // Either just stored or sent before (a retry): answer with what is stored.
-    match fetch_one(app, owner, record.id()).await? {
+    match fetch_one(&mut *app.db.pool.acquire().await?, owner, record.id()).await? {
         Some(stored) => Ok(stored),
         None => Err(ApiError::IdTaken),
     }
@@ -89,7 +105,7 @@ pub async fn last(
     .fetch_optional(&app.db.pool)
     .await?;
     match id {
-        Some(id) => fetch_one(app, owner, record_id(&id)?).await,
+        Some(id) => fetch_one(&mut *app.db.pool.acquire().await?, owner, record_id(&id)?).await,
         None => Ok(None),
     }
 }
@@ -100,7 +116,9 @@ pub async fn get(
     id: String,
 ) -> Result<StoredAccompagnement, ApiError> {
     let id = record_id(&id)?;
-    fetch_one(app, owner, id).await?.ok_or(ApiError::NotFound)
+    fetch_one(&mut *app.db.pool.acquire().await?, owner, id)
+        .await?
+        .ok_or(ApiError::NotFound)
 }
 
 pub async fn update(
@@ -112,52 +130,54 @@ pub async fn update(
     let id = record_id(&id)?;
     input.id = id.to_string();
     let record = checked(input)?;
-    let mut tx = app.db.pool.begin().await?;
-    let updated = sqlx::query(
-        "UPDATE accompagnements SET date = $3, activite = $4, participants = $5, deja_accompagnes = $6,
-             commune_insee = $7, commune_nom = $8, commune_code_postal = $9, canal = $10,
-             duree_minutes = $11, suivi_individuel = $12, suivi_atelier = $13,
-             suivi_redirection = $14, annotation = $15, updated_at = $16
-         WHERE id = $1 AND conseiller_id = $2",
+    let mut tx = app.db.write().await?;
+    let before = lock(&mut tx, owner, id).await?;
+    let sql = format!(
+        "UPDATE accompagnements SET ({FIELDS}, updated_at)
+             = ($3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+         WHERE id = $1 AND conseiller_id = $2"
+    );
+    let update = sqlx::query(&sql).bind(id.to_string()).bind(owner);
+    bind_fields(update, &record)
+        .bind(clock::to_db(clock::now()))
+        .execute(&mut *tx)
+        .await?;
+    delete_children(&mut tx, id).await?;
+    insert_children(&mut tx, &record).await?;
+    counters::record_changed(&mut tx, owner, Some(&before), Some(&record)).await?;
+    let stored = fetch_one(&mut tx, owner, id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    tx.commit().await?;
+    Ok(stored)
+}
+
+/// Takes the record for this transaction (a write first: SQLite's write lock at once,
+/// Postgres's row lock) and reads it as it is before the change; 404 if not the owner's.
+async fn lock(
+    tx: &mut AnyConnection,
+    owner: &ConseillerId,
+    id: Uuid,
+) -> Result<Accompagnement, ApiError> {
+    let locked = sqlx::query(
+        "UPDATE accompagnements SET updated_at = updated_at WHERE id = $1 AND conseiller_id = $2",
     )
     .bind(id.to_string())
     .bind(owner)
-    .bind(record.date().to_string())
-    .bind(record.activite().code())
-    .bind(i64::from(record.participants()))
-    .bind(record.deja_accompagnes().map(i64::from))
-    .bind(record.commune().insee())
-    .bind(record.commune().nom())
-    .bind(record.commune().code_postal())
-    .bind(record.canal().code())
-    .bind(i64::from(record.duree_minutes()))
-    .bind(i64::from(record.suivi().individuel))
-    .bind(i64::from(record.suivi().atelier))
-    .bind(i64::from(record.suivi().redirection))
-    .bind(record.annotation())
-    .bind(clock::to_db(clock::now()))
     .execute(&mut *tx)
     .await?;
-    if updated.rows_affected() == 0 {
+    if locked.rows_affected() == 0 {
         return Err(ApiError::NotFound);
     }
-    delete_children(&mut tx, id).await?;
-    insert_children(&mut tx, &record).await?;
-    tx.commit().await?;
-    fetch_one(app, owner, id).await?.ok_or(ApiError::NotFound)
+    let stored = fetch_one(tx, owner, id).await?.ok_or(ApiError::NotFound)?;
+    Ok(stored.accompagnement)
 }
 
 pub async fn delete(app: &AppState, owner: &ConseillerId, id: String) -> Result<Deleted, ApiError> {
     let id = record_id(&id)?;
-    let mut tx = app.db.pool.begin().await?;
-    let owned = sqlx::query("SELECT id FROM accompagnements WHERE id = $1 AND conseiller_id = $2")
-        .bind(id.to_string())
-        .bind(owner)
-        .fetch_optional(&mut *tx)
-        .await?;
-    if owned.is_none() {
-        return Err(ApiError::NotFound);
-    }
+    let mut tx = app.db.write().await?;
+    let before = lock(&mut tx, owner, id).await?;
+    counters::record_changed(&mut tx, owner, Some(&before), None).await?;
     delete_children(&mut tx, id).await?;
     sqlx::query("DELETE FROM accompagnements WHERE id = $1 AND conseiller_id = $2")
         .bind(id.to_string())
@@ -199,7 +219,7 @@ pub async fn list(
     .bind(offset)
     .fetch_all(&app.db.pool)
     .await?;
-    let children = Children::load(app, &page_ids, |q| {
+    let children = Children::load(&mut *app.db.pool.acquire().await?, &page_ids, |q| {
         q.bind(owner.to_owned())
             .bind(du.clone())
             .bind(au.clone())
@@ -219,6 +239,23 @@ pub async fn list(
     })
 }
 
+/// Every record of a conseiller (a move to another département, a deleted account).
+pub async fn all_of(
+    conn: &mut AnyConnection,
+    owner: &ConseillerId,
+) -> Result<Vec<Accompagnement>, ApiError> {
+    // Dates compare as AAAA-MM-JJ text: both ends must be four-digit years.
+    let everything = Periode {
+        du: FIRST_DATE,
+        au: chrono::NaiveDate::from_ymd_opt(9999, 12, 31).expect("a date"),
+    };
+    Ok(in_period(conn, owner, everything)
+        .await?
+        .into_iter()
+        .map(|stored| stored.accompagnement)
+        .collect())
+}
+
 /// An id in a path that is not even a UUID names no record: 404, like any unknown id.
 fn record_id(id: &str) -> Result<Uuid, ApiError> {
     Uuid::parse_str(id).map_err(|_| ApiError::NotFound)
@@ -226,7 +263,7 @@ fn record_id(id: &str) -> Result<Uuid, ApiError> {
 
 /// Every record of the period, oldest first (for exports).
 pub async fn in_period(
-    app: &AppState,
+    conn: &mut AnyConnection,
     owner: &ConseillerId,
     periode: Periode,
 ) -> Result<Vec<StoredAccompagnement>, ApiError> {
@@ -239,9 +276,9 @@ pub async fn in_period(
     .bind(owner)
     .bind(&du)
     .bind(&au)
-    .fetch_all(&app.db.pool)
+    .fetch_all(&mut *conn)
     .await?;
-    let children = Children::load(app, ids, |q| {
+    let children = Children::load(conn, ids, |q| {
         q.bind(owner.to_owned()).bind(du.clone()).bind(au.clone())
     })
     .await?;
@@ -249,7 +286,7 @@ pub async fn in_period(
 }
 
 async fn fetch_one(
-    app: &AppState,
+    conn: &mut AnyConnection,
     owner: &ConseillerId,
     id: Uuid,
 ) -> Result<Option<StoredAccompagnement>, ApiError> {
@@ -258,19 +295,16 @@ async fn fetch_one(
     ))
     .bind(id.to_string())
     .bind(owner)
-    .fetch_optional(&app.db.pool)
+    .fetch_optional(&mut *conn)
     .await?;
     let Some(row) = row else {
         return Ok(None);
     };
-    let children = Children::load(app, "SELECT $1", |q| q.bind(id.to_string())).await?;
+    let children = Children::load(conn, "SELECT $1", |q| q.bind(id.to_string())).await?;
     children.assemble(&row).map(Some)
 }
 
-async fn insert_children(
-    tx: &mut Transaction<'_, Any>,
-    record: &Accompagnement,
-) -> Result<(), ApiError> {
+async fn insert_children(tx: &mut AnyConnection, record: &Accompagnement) -> Result<(), ApiError> {
     let id = record.id().to_string();
     for theme in record.thematiques() {
         sqlx::query(
@@ -278,7 +312,7 @@ async fn insert_children(
         )
         .bind(&id)
         .bind(theme.code())
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     }
     let ages = record.ages().iter().map(|(k, n)| ("age", k.code(), *n));
@@ -294,7 +328,7 @@ async fn insert_children(
         .bind(dimension)
         .bind(code)
         .bind(i64::from(personnes))
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     }
     for (rang, redirection) in record.redirections().iter().enumerate() {
@@ -306,13 +340,13 @@ async fn insert_children(
         .bind(redirection.structure.code())
         .bind(redirection.precision.as_deref())
         .bind(i64::from(redirection.personnes))
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     }
     Ok(())
 }
 
-async fn delete_children(tx: &mut Transaction<'_, Any>, id: Uuid) -> Result<(), ApiError> {
+async fn delete_children(tx: &mut AnyConnection, id: Uuid) -> Result<(), ApiError> {
     for table in [
         "accompagnement_thematiques",
         "accompagnement_publics",
@@ -320,7 +354,7 @@ async fn delete_children(tx: &mut Transaction<'_, Any>, id: Uuid) -> Result<(), 
     ] {
         sqlx::query(&format!("DELETE FROM {table} WHERE accompagnement_id = $1"))
             .bind(id.to_string())
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await?;
     }
     Ok(())
@@ -338,16 +372,12 @@ struct Children {
 impl Children {
     /// `ids_sql` selects the record ids; `bind` binds its parameters.
     async fn load(
-        app: &AppState,
+        conn: &mut AnyConnection,
         ids_sql: &str,
         bind: impl for<'q> Fn(AnyQuery<'q>) -> AnyQuery<'q>,
     ) -> Result<Children, ApiError> {
         let mut children = Children::default();
-        let pool = &app.db.pool;
-        let fetch = |sql: String| {
-            let bind = &bind;
-            async move { bind(sqlx::query(&sql)).fetch_all(pool).await }
-        };
+        let mut fetch = async |sql: String| bind(sqlx::query(&sql)).fetch_all(&mut *conn).await;
         for row in fetch(format!(
             "SELECT accompagnement_id, thematique FROM accompagnement_thematiques WHERE accompagnement_id IN ({ids_sql})"
         ))

@@ -15,32 +15,49 @@ static COMMUNES_TSV: Asset = asset!("/assets/communes.tsv");
 const RECENT_MAX: usize = 5;
 const RESULTS_MAX: usize = 20;
 
+/// The official list once loaded (none: not yet, or not asked for yet), and whether a
+/// load was asked for.
 #[derive(Clone, Default)]
-pub struct Communes(pub Option<Rc<Referentiel>>);
+pub struct Communes(pub Option<Rc<Referentiel>>, bool);
 
 impl PartialEq for Communes {
     fn eq(&self, other: &Self) -> bool {
-        match (&self.0, &other.0) {
-            (Some(a), Some(b)) => Rc::ptr_eq(a, b),
-            (None, None) => true,
-            _ => false,
-        }
+        self.1 == other.1
+            && match (&self.0, &other.0) {
+                (Some(a), Some(b)) => Rc::ptr_eq(a, b),
+                (None, None) => true,
+                _ => false,
+            }
     }
 }
 
-/// Starts loading the list (once per app) and shares it with every picker.
+/// Shares the list with every picker of the pages below. Nothing is fetched until a picker
+/// shows: most records keep the profile's commune, and the list (about 280 KB on the wire)
+/// would otherwise compete with the app itself on the first visit.
 pub fn use_communes_loader() {
-    let mut communes = use_context_provider(|| Signal::new(Communes::default()));
-    use_effect(move || {
-        spawn(async move {
-            // Kept by the service worker; the first visit downloads it, within a minute.
-            let url = COMMUNES_TSV.to_string();
-            match deadline(Duration::from_secs(60), browser::fetch_text(&url)).await {
-                Some(Ok(text)) => communes.set(Communes(Some(Rc::new(Referentiel::parse(&text))))),
-                Some(Err(error)) => tracing::warn!("communes not loaded: {error}"),
-                None => tracing::warn!("communes not loaded in time"),
+    use_context_provider(|| Signal::new(Communes::default()));
+}
+
+/// Loads the list, once per app, the first time a picker asks for it.
+fn load_communes(mut communes: Signal<Communes>) {
+    if communes.peek().1 {
+        return;
+    }
+    communes.write().1 = true;
+    spawn(async move {
+        // Kept by the service worker; the first visit downloads it, within a minute.
+        let url = COMMUNES_TSV.to_string();
+        match deadline(Duration::from_secs(60), browser::fetch_text(&url)).await {
+            Some(Ok(text)) => communes.write().0 = Some(Rc::new(Referentiel::parse(&text))),
+            Some(Err(error)) => {
+                tracing::warn!("communes not loaded: {error}");
+                communes.write().1 = false;
             }
-        });
+            None => {
+                tracing::warn!("communes not loaded in time");
+                communes.write().1 = false;
+            }
+        }
     });
 }
 
@@ -67,6 +84,7 @@ pub fn CommunePicker(
     on_cancel: Option<EventHandler<()>>,
 ) -> Element {
     let communes = use_context::<Signal<Communes>>();
+    use_effect(move || load_communes(communes));
     let mut query = use_signal(String::new);
     let mut recent = use_signal(Vec::<Commune>::new);
     use_effect(move || {
@@ -109,7 +127,7 @@ pub fn CommunePicker(
             div { class: "fr-input-group",
                 label { class: "fr-label", r#for: "{input_id}",
                     "Rechercher une commune"
-                    span { class: "fr-hint-text", "Nom ou code postal, par exemple « saint etienne » ou « 75011 »" }
+                    span { class: "fr-hint-text", "Nom, code postal ou les deux, par exemple « saint etienne », « 75011 » ou « 76560 etalleville »" }
                 }
                 input {
                     class: "fr-input",

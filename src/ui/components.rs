@@ -9,6 +9,30 @@ use crate::offline::network::{self, RETRY};
 use crate::offline::outbox::{self, refused_for_good};
 use crate::offline::{browser, phone, PendingChange};
 
+/// "Are you sure?" before something that cannot be undone: what will happen, then the
+/// action and "Garder".
+#[component]
+pub fn Confirmation(
+    id: &'static str,
+    title: &'static str,
+    text: String,
+    confirm: &'static str,
+    onconfirm: EventHandler<()>,
+    onkeep: EventHandler<()>,
+) -> Element {
+    rsx! {
+        div { class: "fr-alert fr-alert--warning confirmation", role: "alertdialog", "aria-labelledby": id,
+            h2 { class: "fr-alert__title", id, "{title}" }
+            p { "{text}" }
+            div { class: "actions",
+                button { r#type: "button", class: "fr-btn", onclick: move |_| onconfirm.call(()), "{confirm}" }
+                button { r#type: "button", class: "fr-btn fr-btn--secondary",
+                    onclick: move |_| onkeep.call(()), "Garder" }
+            }
+        }
+    }
+}
+
 /// The id of the element that shows a field's error, for `aria-describedby`.
 pub fn error_id(field: &str) -> String {
     format!("erreur-{field}")

@@ -2,11 +2,11 @@
 
 use dioxus::prelude::*;
 
-use super::components::{ShownRecord, WaitingNotice, WithRecord};
+use super::components::{Confirmation, ShownRecord, WaitingNotice, WithRecord};
 use super::format;
 use super::session::current_profil;
 use super::Route;
-use crate::domain::Accompagnement;
+use crate::domain::{Accompagnement, AccompagnementInput};
 use crate::offline::outbox::{self, Change};
 
 #[component]
@@ -26,10 +26,11 @@ fn Actions(shown: ShownRecord) -> Element {
     let id = a.id().to_string();
     let delete = {
         let id = id.clone();
+        let deleted = AccompagnementInput::from(a.clone());
         move |_| {
-            let (id, owner) = (id.clone(), owner.clone());
+            let (id, owner, deleted) = (id.clone(), owner.clone(), deleted.clone());
             async move {
-                match outbox::queue(Change::Delete, &id, None, &owner).await {
+                match outbox::queue(Change::Delete, &id, Some(&deleted), &owner).await {
                     Ok(()) => {
                         outbox::flush_soon();
                         navigator().replace(Route::Historique {});
@@ -56,14 +57,13 @@ fn Actions(shown: ShownRecord) -> Element {
                 onclick: move |_| confirming.set(true), "Supprimer" }
         }
         if confirming() {
-            div { class: "fr-alert fr-alert--warning confirmation", role: "alertdialog", "aria-labelledby": "titre-suppression",
-                h2 { class: "fr-alert__title", id: "titre-suppression", "Supprimer cet accompagnement ?" }
-                p { "Il disparaîtra de votre historique et de vos statistiques." }
-                div { class: "actions",
-                    button { r#type: "button", class: "fr-btn", onclick: delete, "Confirmer la suppression" }
-                    button { r#type: "button", class: "fr-btn fr-btn--secondary",
-                        onclick: move |_| confirming.set(false), "Garder" }
-                }
+            Confirmation {
+                id: "titre-suppression",
+                title: "Supprimer cet accompagnement ?",
+                text: "Il disparaîtra de votre historique et de vos statistiques.",
+                confirm: "Confirmer la suppression",
+                onconfirm: delete,
+                onkeep: move |_| confirming.set(false),
             }
         }
         if let Some(message) = problem() {

@@ -24,7 +24,7 @@ use mot_de_passe::{MotDePasseOublie, NouveauMotDePasse};
 use profil::MonProfil;
 use saisie::{Dupliquer, Modifier, Saisie};
 use shell::Shell;
-use statistiques::Statistiques;
+use statistiques::{Statistiques, StatistiquesNationales};
 
 #[derive(Routable, Clone, PartialEq, Debug)]
 #[rustfmt::skip]
@@ -37,6 +37,8 @@ pub enum Route {
     MotDePasseOublie {},
     #[route("/mot-de-passe/nouveau?:jeton")]
     NouveauMotDePasse { jeton: String },
+    #[route("/statistiques/nationales?:territoire&:du&:au")]
+    StatistiquesNationales { territoire: String, du: String, au: String },
     #[layout(Shell)]
         #[route("/")]
         Saisie {},
@@ -52,6 +54,23 @@ pub enum Route {
         Statistiques { du: String, au: String },
         #[route("/profil")]
         MonProfil {},
+    #[end_layout]
+    #[route("/:..segments")]
+    PageIntrouvable { segments: Vec<String> },
+}
+
+/// Any other address: a French page with a way back, not the router's debug text.
+#[component]
+fn PageIntrouvable(segments: Vec<String>) -> Element {
+    let _ = segments;
+    rsx! {
+        main { class: "page etroite",
+            p { class: "marque-accueil", "Conum" }
+            h1 { "Page introuvable" }
+            p { "Cette adresse ne correspond à aucune page de Conum." }
+            Link { class: "fr-btn", to: Route::Saisie {}, "Revenir à l'accueil" }
+        }
+    }
 }
 
 /// The root component: document head, stylesheets, router.

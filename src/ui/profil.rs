@@ -51,7 +51,7 @@ fn DetailsForm(details: ProfilDetails) -> Element {
     let prenom = use_signal(|| details.prenom.clone());
     let nom = use_signal(|| details.nom.clone());
     let structure = use_signal(|| details.structure.clone());
-    let departement = use_signal(|| details.departement.clone());
+    let mut departement = use_signal(|| details.departement.clone());
     let mut commune = use_signal(|| details.commune.clone());
     let mut picking = use_signal(|| false);
     let mut errors = use_signal(FieldErrors::new);
@@ -100,7 +100,12 @@ fn DetailsForm(details: ProfilDetails) -> Element {
                     CommunePicker {
                         id: "profil-commune",
                         suggestions: vec![],
-                        on_pick: move |c: Commune| { commune.set(c); picking.set(false); },
+                        on_pick: move |c: Commune| {
+                            // The département follows the commune de rattachement.
+                            departement.set(c.departement().to_owned());
+                            commune.set(c);
+                            picking.set(false);
+                        },
                         on_cancel: move |_| picking.set(false),
                     }
                 } else {

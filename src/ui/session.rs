@@ -173,6 +173,15 @@ pub fn current_profil() -> Profil {
     }
 }
 
+/// The logged-in conseiller's profile if it is loaded yet: the start page renders its form
+/// before (on the server too), and takes the profile's defaults when it comes.
+pub fn profil_if_loaded() -> Option<Profil> {
+    match use_context::<Signal<ProfilState>>()() {
+        ProfilState::Ready(profil) => Some(profil),
+        _ => None,
+    }
+}
+
 /// Replaces the profile everyone sees (after the Profil page saved it).
 pub fn set_profil(profil: Profil) {
     let owner = profil.id.clone();

@@ -21,49 +21,99 @@ pub fn Shell() -> Element {
         outbox::flush_soon();
     };
 
-    match profil() {
-        ProfilState::Loading => rsx! {
-            main { class: "page", p { class: "chargement", "Chargement…" } }
-        },
-        ProfilState::Failed(message) => rsx! {
-            main { class: "page",
-                p { class: "fr-error-text", role: "alert", "{message}" }
-                button { r#type: "button", class: "fr-btn fr-btn--secondary", onclick: retry, "Réessayer" }
-            }
-        },
-        ProfilState::Ready(profil) => rsx! {
-            header { class: "bandeau",
-                span { class: "marque", "Conum" }
+    // The frame is the same whatever the profile's state, so the server paints the real
+    // page (header, tabs, the start page's form) and the browser hydrates it as it is; what
+    // is personal arrives after, from the phone's copy or the server.
+    let route = use_route::<Route>();
+    let state = profil();
+    let ready = matches!(state, ProfilState::Ready(_));
+    let content_now = ready || (state == ProfilState::Loading && route == (Route::Saisie {}));
+    rsx! {
+        header { class: "bandeau",
+            span { class: "marque", "Conum" }
+            if let ProfilState::Ready(profil) = &state {
                 span { class: "qui", "{profil.details.prenom} {profil.details.nom}" }
             }
-            div { class: "etat", role: "status", "aria-live": "polite",
-                if update_ready() {
-                    div { class: "fr-notice fr-notice--info bandeau-etat",
-                        span { "Nouvelle version disponible" }
-                        button { r#type: "button", class: "fr-btn fr-btn--sm",
-                            onclick: move |_| worker::activate_update(), "Recharger" }
-                    }
-                }
-                if !ONLINE() {
-                    div { class: "fr-alert fr-alert--info fr-alert--sm bandeau-etat hors-connexion",
-                        p { "Hors connexion : vous voyez ce que ce téléphone a gardé. Vos saisies partiront dès le retour du réseau." }
-                        button { r#type: "button", class: "fr-btn fr-btn--secondary fr-btn--sm",
-                            onclick: retry, "Réessayer" }
-                    }
-                }
-                if outbox().pending > 0 {
-                    p { class: "en-attente",
-                        Link { to: Route::Historique {}, "{outbox().pending} en attente d'envoi" }
-                    }
+        }
+        div { class: "etat", role: "status", "aria-live": "polite",
+            if update_ready() {
+                div { class: "fr-notice fr-notice--info bandeau-etat",
+                    span { "Nouvelle version disponible" }
+                    button { r#type: "button", class: "fr-btn fr-btn--sm",
+                        onclick: move |_| worker::activate_update(), "Recharger" }
                 }
             }
-            nav { class: "navigation", "aria-label": "Navigation principale",
-                Link { to: Route::Saisie {}, active_class: "actif", "Saisir" }
-                Link { to: Route::Historique {}, active_class: "actif", "Historique" }
-                Link { to: Route::Statistiques { du: String::new(), au: String::new() }, active_class: "actif", "Statistiques" }
-                Link { to: Route::MonProfil {}, active_class: "actif", "Profil" }
+            if ready && !ONLINE() {
+                div { class: "fr-alert fr-alert--info fr-alert--sm bandeau-etat hors-connexion",
+                    p { "Hors connexion : vous voyez ce que ce téléphone a gardé. Vos saisies partiront dès le retour du réseau." }
+                    button { r#type: "button", class: "fr-btn fr-btn--secondary fr-btn--sm",
+                        onclick: retry, "Réessayer" }
+                }
             }
-            main { class: "page", id: "contenu", Outlet::<Route> {} }
-        },
+            if outbox().pending > 0 {
+                p { class: "en-attente",
+                    Link { to: Route::Historique {}, "{outbox().pending} en attente d'envoi" }
+                }
+            }
+        }
+        Navigation {}
+        main { class: "page", id: "contenu",
+            if content_now {
+                Outlet::<Route> {}
+            } else if let ProfilState::Failed(message) = &state {
+                p { class: "fr-error-text", role: "alert", "{message}" }
+                button { r#type: "button", class: "fr-btn fr-btn--secondary", onclick: retry, "Réessayer" }
+            } else {
+                h1 { "{title(&route)}" }
+                p { class: "chargement", "Chargement…" }
+            }
+        }
+    }
+}
+
+/// The title a page under the shell shows while the profile loads.
+fn title(route: &Route) -> &'static str {
+    match route {
+        Route::Historique {} => "Mes accompagnements",
+        Route::Detail { .. } => "Accompagnement",
+        Route::Modifier { .. } => "Modifier l'accompagnement",
+        Route::Dupliquer { .. } => "Dupliquer l'accompagnement",
+        Route::Statistiques { .. } => "Mes statistiques",
+        Route::MonProfil {} => "Mon profil",
+        _ => "Nouvel accompagnement",
+    }
+}
+
+/// The bottom navigation (at the top on wide screens). A tab is current for every page of
+/// its room: the statistics of any period, a record opened from the history.
+#[component]
+pub fn Navigation() -> Element {
+    let route = use_route::<Route>();
+    let tab = |to: Route, label: &'static str| {
+        let current = room(&to) == room(&route);
+        rsx! {
+            Link { to, class: if current { "actif" }, "aria-current": if current { "page" }, "{label}" }
+        }
+    };
+    rsx! {
+        nav { class: "navigation", "aria-label": "Navigation principale",
+            {tab(Route::Saisie {}, "Saisir")}
+            {tab(Route::Historique {}, "Historique")}
+            {tab(Route::Statistiques { du: String::new(), au: String::new() }, "Statistiques")}
+            {tab(Route::StatistiquesNationales { territoire: String::new(), du: String::new(), au: String::new() }, "National")}
+            {tab(Route::MonProfil {}, "Profil")}
+        }
+    }
+}
+
+/// The tab a page belongs to.
+fn room(route: &Route) -> u8 {
+    match route {
+        Route::Saisie {} | Route::Dupliquer { .. } => 0,
+        Route::Historique {} | Route::Detail { .. } | Route::Modifier { .. } => 1,
+        Route::Statistiques { .. } => 2,
+        Route::StatistiquesNationales { .. } => 3,
+        Route::MonProfil {} => 4,
+        _ => u8::MAX,
     }
 }

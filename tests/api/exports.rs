@@ -88,10 +88,18 @@ on_both_databases! {
         assert_eq!(find("Usagers avec suivi")[1..], ["6".to_string(), "66,0".to_string()]);
         assert_eq!(find("30 min à 1 h")[1..], ["1".to_string(), "50,0".to_string()]);
         assert_eq!(find("Moins de 12 ans")[1..], ["3".to_string(), "33,3".to_string()]);
-        // The évolution with its running total, and the page's own section titles.
-        assert_eq!(find("janv. 2026")[1..], ["2".to_string(), "2".to_string()]);
-        assert_eq!(find("févr. 2026")[1..], ["0".to_string(), "2".to_string()]);
-        for title in ["Thématiques", "Évolution des accompagnements", "Lieux des accompagnements", "Durées", "Tranches d'âge", "Statuts", "Réorientations", "Temps par activité"] {
+        // Both évolutions with their running totals (people, then records), and the page's
+        // own section titles.
+        let in_section = |title: &str, label: &str| {
+            let start = table.iter().position(|r| r[0] == title).unwrap_or_else(|| panic!("no section {title}"));
+            table[start..].iter().find(|r| r[0] == label).unwrap_or_else(|| panic!("no row {label} in {title}")).clone()
+        };
+        assert_eq!(find("Comptes rendus")[1], "2");
+        assert_eq!(in_section("Évolution des accompagnements", "janv. 2026")[1..], ["9".to_string(), "9".to_string()]);
+        assert_eq!(in_section("Évolution des accompagnements", "févr. 2026")[1..], ["0".to_string(), "9".to_string()]);
+        assert_eq!(in_section("Évolution des comptes rendus", "janv. 2026")[1..], ["2".to_string(), "2".to_string()]);
+        assert_eq!(in_section("Évolution des comptes rendus", "févr. 2026")[1..], ["0".to_string(), "2".to_string()]);
+        for title in ["Thématiques", "Évolution des accompagnements", "Évolution des comptes rendus", "Lieux des accompagnements", "Durées", "Tranches d'âge", "Statuts", "Réorientations", "Temps par activité"] {
             assert!(table.iter().any(|r| r[0] == title), "no section {title}");
         }
         assert_eq!(find("Mois")[1..], ["Accompagnements".to_string(), "Cumul".to_string()]);

@@ -7,6 +7,7 @@ mod accounts;
 mod exports;
 mod faults;
 mod isolation;
+mod national;
 mod security;
 mod statistiques;
 mod validation;

@@ -45,7 +45,7 @@ fn first_day() -> NaiveDate {
     NaiveDate::from_ymd_opt(2025, 10, 1).unwrap()
 }
 
-fn random_date(rng: &mut StdRng) -> NaiveDate {
+pub(crate) fn random_date(rng: &mut StdRng) -> NaiveDate {
     first_day() + Days::new(rng.gen_range(0..=400))
 }
 
@@ -63,7 +63,7 @@ fn split(rng: &mut StdRng, total: i64, buckets: &[&str]) -> Value {
     Value::Object(counts)
 }
 
-fn random_record(rng: &mut StdRng) -> Value {
+pub(crate) fn random_record(rng: &mut StdRng) -> Value {
     let activite = ["individuel", "collectif", "ponctuel"].choose(rng).unwrap();
     let participants: i64 = if *activite == "collectif" {
         rng.gen_range(1..=20)
@@ -122,7 +122,7 @@ fn random_record(rng: &mut StdRng) -> Value {
     })
 }
 
-async fn stats_of(device: &Device, periode: Periode) -> reqwest::Response {
+pub(crate) async fn stats_of(device: &Device, periode: Periode) -> reqwest::Response {
     device
         .http
         .get(format!(

@@ -116,6 +116,17 @@ test('communes are found by postal code, by name without accents or "saint", and
   await results.getByRole('button', { name: 'Paris 11e Arrondissement 75011' }).waitFor();
   await results.getByRole('button', { name: 'Paris 75011' }).waitFor();
 
+  // A whole postal code shows every commune that has it, however many; with a name, in
+  // either order, the one meant.
+  await search.fill('76560');
+  await results.getByRole('button', { name: 'Étalleville 76560' }).waitFor();
+  assert.equal(await results.getByRole('button', { name: /76560$/ }).count(), 25);
+  for (const typed of ['76560 etalleville', 'etalleville 76560']) {
+    await search.fill(typed);
+    await results.getByRole('button', { name: 'Étalleville 76560' }).waitFor();
+    assert.equal(await results.getByRole('button').count(), 1, typed);
+  }
+
   const start = Date.now();
   await search.fill('saint etienne');
   await results.getByRole('button', { name: 'Saint-Étienne 42000' }).waitFor();

@@ -34,7 +34,7 @@ async function statisticsOf(du, au) {
   await open(page, `${shared.server.url}/statistiques?du=${du}&au=${au}`);
   const day = (iso) => iso.split('-').reverse().join('/');
   await page.getByText(`Du ${day(du)} au ${day(au)}`).waitFor();
-  await page.waitForFunction(() => document.querySelectorAll('.graphique__dessin canvas').length === 8);
+  await page.waitForFunction(() => document.querySelectorAll('.graphique__dessin canvas').length === 9);
   return { context, page };
 }
 
@@ -69,7 +69,7 @@ test('the page shows the figures of known records, for the period in the URL', a
 
   // Every chart is drawn.
   const charts = page.locator('.graphique__dessin');
-  assert.equal(await charts.count(), 8);
+  assert.equal(await charts.count(), 9);
   await page.waitForFunction(() => [...document.querySelectorAll('.graphique__dessin')]
     .every((box) => {
       const canvas = box.querySelector('canvas');
@@ -85,9 +85,14 @@ test('the page shows the figures of known records, for the period in the URL', a
   const row = themes.getByRole('row', { name: /Naviguer sur Internet/ });
   await row.waitFor();
   assert.deepEqual((await row.innerText()).split('\t').map((c) => c.trim()), ['Naviguer sur Internet', '1', '20,0 %']);
-  const months = page.locator('figure').filter({ has: page.getByRole('heading', { name: 'Évolution des accompagnements' }) });
+  // Two évolutions: people accompanied (8 + 1, then 1) and records (2, then 1).
+  const people = page.locator('figure').filter({ has: page.getByRole('heading', { name: 'Évolution des accompagnements' }) });
+  await people.getByText('Voir les données').tap();
+  assert.deepEqual((await people.getByRole('row', { name: /févr. 2026/ }).innerText()).split('\t').map((c) => c.trim()), ['févr. 2026', '1', '10']);
+  const months = page.locator('figure').filter({ has: page.getByRole('heading', { name: 'Évolution des comptes rendus' }) });
   await months.getByText('Voir les données').tap();
   assert.deepEqual((await months.getByRole('row', { name: /févr. 2026/ }).innerText()).split('\t').map((c) => c.trim()), ['févr. 2026', '1', '3']);
+  assert.equal(await tile(page, 'Comptes rendus'), '3');
   await context.close();
 });
 
@@ -172,6 +177,7 @@ test('the PDF report holds the period and every figure, on at most two A4 pages'
       // Every section's data, shares included.
       'Moins de 12 ans', '33,3 %', 'Cumul',
       'Usagers avec suivi', '6 (60 %)', '2 h 30', 'Thématiques', 'Évolution des accompagnements',
+      '3 Comptes rendus', 'Évolution des comptes rendus',
       'Tranches d\'âge', 'Statuts', 'Réorientations', 'Temps par activité', 'Durées']) {
       assert.ok(text.includes(expected), `the PDF says "${expected}"\n${text}`);
     }

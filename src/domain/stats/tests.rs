@@ -215,3 +215,14 @@ fn a_period_is_bounded_by_2020_and_a_year_from_today() {
     let absurd = Periode::parse(NaiveDate::MIN, NaiveDate::MAX, today).unwrap_err();
     assert!(absurd.get("du").is_some() && absurd.get("au").is_some());
 }
+
+#[test]
+fn removing_a_record_gives_the_figures_without_it() {
+    let records = sample();
+    let mut stats = Stats::from_records(november(), &records);
+
+    stats.remove(&records[1]);
+
+    let without = [records[0].clone(), records[2].clone()];
+    assert_eq!(stats, Stats::from_records(november(), &without));
+}

@@ -47,12 +47,14 @@ pub enum FormMode {
 }
 
 /// A new record with the profile's defaults: today, the commune de rattachement, on site,
-/// one participant.
-pub fn blank_record(profil: &Profil) -> AccompagnementInput {
+/// one participant (no commune until the profile is known).
+pub fn blank_record(profil: Option<&Profil>) -> AccompagnementInput {
     AccompagnementInput {
         date: today_in_paris().to_string(),
         participants: 1,
-        commune: profil.details.commune.clone().into(),
+        commune: profil
+            .map(|p| p.details.commune.clone().into())
+            .unwrap_or_default(),
         canal: Canal::Rattachement.code().into(),
         ..AccompagnementInput::default()
     }
@@ -69,7 +71,8 @@ pub fn copy_for_today(record: &Accompagnement) -> AccompagnementInput {
 
 #[component]
 pub fn RecordForm(
-    profil: Profil,
+    /// None while it loads: nothing is saved until it is known (whose record it is).
+    profil: Option<Profil>,
     initial: AccompagnementInput,
     mode: FormMode,
     /// The conseiller's last record, for "Comme la dernière fois" (new records only).
@@ -84,6 +87,15 @@ pub fn RecordForm(
     let mut other_duration = use_signal(|| {
         initial.duree_minutes > 0 && !QUICK_DURATIONS.contains(&initial.duree_minutes)
     });
+    // The profile came after the form showed: its commune, unless one was chosen already.
+    let home = profil.as_ref().map(|p| p.details.commune.clone());
+    use_effect(use_reactive!(|home| {
+        if let Some(home) = home {
+            if record.peek().commune.insee.is_empty() {
+                record.write().commune = home.into();
+            }
+        }
+    }));
 
     let save = {
         let profil = profil.clone();
@@ -102,7 +114,12 @@ pub fn RecordForm(
                     return;
                 }
             };
-            let profil = profil.clone();
+            let Some(profil) = profil.clone() else {
+                problem.set(Some(
+                    "Votre profil se charge encore : réessayez dans un instant.".into(),
+                ));
+                return;
+            };
             let mode = mode.clone();
             spawn(async move {
                 saving.set(true);
@@ -123,7 +140,7 @@ pub fn RecordForm(
                 errors.set(FieldErrors::new());
                 problem.set(None);
                 if mode == FormMode::Nouveau {
-                    record.set(blank_record(&profil));
+                    record.set(blank_record(Some(&profil)));
                     other_duration.set(false);
                 }
                 on_saved.call(Saved { record: valid });
@@ -142,7 +159,7 @@ pub fn RecordForm(
                 LastTimeButton { record, other_duration, previous }
             }
             ActivityAndPeople { record, errors }
-            CommuneField { record, errors, home: profil.details.commune.clone() }
+            CommuneField { record, errors, home: profil.as_ref().map(|p| p.details.commune.clone()) }
             CanalField { record, errors }
             PeopleFields { record, errors }
             ThemeChoices { record, errors }

@@ -10,13 +10,13 @@ use uuid::Uuid;
 pub use form::{blank_record, copy_for_today, FormMode, RecordForm, Saved};
 
 use crate::api;
-use crate::domain::Accompagnement;
+use crate::domain::{Accompagnement, AccompagnementInput, ConseillerId};
 use crate::offline::network;
 use crate::offline::outbox::{self, Change, Delivery};
 use crate::offline::{browser, phone};
 use crate::ui::components::{ShownRecord, WithRecord};
 use crate::ui::historique::keep_first_page;
-use crate::ui::session::{self, current_profil};
+use crate::ui::session::{self, current_profil, profil_if_loaded};
 use crate::ui::Route;
 
 /// How long "Annuler" stays offered after a save.
@@ -27,42 +27,43 @@ const UNDO_SECONDS: u64 = 10;
 /// "Annuler" for ten seconds.
 #[component]
 pub fn Saisie() -> Element {
-    let profil = current_profil();
-    let owner = profil.id.clone();
+    // None while the profile loads (the server renders the form so): the form shows at
+    // once and takes the profile's defaults when they come.
+    let profil = profil_if_loaded();
+    let owner = profil.as_ref().map(|p| p.id.clone());
     // The last record saved here, and what the outbox did with it (none: being sent).
     let mut saved = use_signal(|| None::<(Uuid, Option<Delivery>)>);
     let mut undo_open = use_signal(|| false);
     let mut notice = use_signal(|| None::<String>);
     let mut last = use_signal(|| None::<Accompagnement>);
-    let reload_last = {
-        let owner = owner.clone();
-        move || {
-            let owner = owner.clone();
-            spawn(async move {
-                let found = match session::ask(network::QUICK, api::last_accompagnement()).await {
-                    Ok(found) => {
-                        let found = found.map(|stored| stored.accompagnement);
-                        phone::DERNIER.keep(&owner, &found).await;
-                        found
-                    }
-                    Err(_) => phone::DERNIER.load().await.flatten(),
-                };
-                last.set(found);
-            });
-        }
+    let reload_last = move |owner: ConseillerId| {
+        spawn(async move {
+            let found = match session::ask(network::QUICK, api::last_accompagnement()).await {
+                Ok(found) => {
+                    let found = found.map(|stored| stored.accompagnement);
+                    phone::DERNIER.keep(&owner, &found).await;
+                    found
+                }
+                Err(_) => phone::DERNIER.load().await.flatten(),
+            };
+            last.set(found);
+        });
     };
-    use_hook({
-        let reload_last = reload_last.clone();
-        move || reload_last()
-    });
+    // Once the conseiller is known (and again if another one logs in).
+    use_effect(use_reactive!(|owner| {
+        if let Some(owner) = owner {
+            reload_last(owner);
+        }
+    }));
     // Made from the current profile: a profile change shows in the next form at once.
-    let initial = blank_record(&profil);
+    let initial = blank_record(profil.as_ref());
 
     let on_saved = {
         let owner = owner.clone();
         move |done: Saved| {
             let id = done.record.id();
-            let owner = owner.clone();
+            // A record is only saved once the profile is known (see RecordForm).
+            let Some(owner) = owner.clone() else { return };
             last.set(Some(done.record.clone()));
             saved.set(Some((id, None)));
             undo_open.set(true);
@@ -90,18 +91,22 @@ pub fn Saisie() -> Element {
     };
     let cancel = move |_| {
         let owner = owner.clone();
-        let reload_last = reload_last.clone();
         async move {
             let Some((id, _)) = saved() else { return };
+            let Some(owner) = owner else { return };
+            // Kept with the delete: offline figures take it away until the delete is sent.
+            let deleted = last()
+                .filter(|r| r.id() == id)
+                .map(AccompagnementInput::from);
             saved.set(None);
             undo_open.set(false);
-            match outbox::queue(Change::Delete, &id.to_string(), None, &owner).await {
+            match outbox::queue(Change::Delete, &id.to_string(), deleted.as_ref(), &owner).await {
                 Ok(()) => {
                     outbox::flush_soon();
                     notice.set(Some(
                         "Saisie annulée : l'accompagnement est supprimé.".into(),
                     ));
-                    reload_last();
+                    reload_last(owner);
                 }
                 Err(error) => notice.set(Some(format!(
                     "L'annulation n'a pas pu être gardée sur ce téléphone : {error}"
@@ -165,7 +170,7 @@ pub fn Modifier(id: String) -> Element {
                 rsx! {
                     h1 { id: "titre-saisie", "Modifier l'accompagnement" }
                     RecordForm {
-                        profil: profil.clone(),
+                        profil: Some(profil.clone()),
                         initial: shown.record.into(),
                         mode: FormMode::Modification,
                         last: None,
@@ -190,7 +195,7 @@ pub fn Dupliquer(id: String) -> Element {
             show: move |shown: ShownRecord| rsx! {
                 h1 { id: "titre-saisie", "Dupliquer l'accompagnement" }
                 RecordForm {
-                    profil: profil.clone(),
+                    profil: Some(profil.clone()),
                     initial: copy_for_today(&shown.record),
                     mode: FormMode::Nouveau,
                     last: None,

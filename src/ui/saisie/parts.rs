@@ -105,12 +105,13 @@ pub fn ActivityAndPeople(
 pub fn CommuneField(
     record: Signal<AccompagnementInput>,
     errors: ReadSignal<FieldErrors>,
-    /// The profile's commune, always offered first.
-    home: Commune,
+    /// The profile's commune, always offered first (none: the profile is loading).
+    home: Option<Commune>,
 ) -> Element {
     let mut picking_commune = use_signal(|| false);
     let commune = Commune::try_from(record.read().commune.clone()).ok();
-    let mut suggestions = vec![home];
+    let loading = home.is_none();
+    let mut suggestions: Vec<Commune> = home.into_iter().collect();
     if let Some(c) = &commune {
         if !suggestions.contains(c) {
             suggestions.insert(0, c.clone());
@@ -132,6 +133,7 @@ pub fn CommuneField(
                 p { class: "commune-choisie",
                     match &commune {
                         Some(c) => rsx! { strong { "{c.nom()}" } " ({c.code_postal()})" },
+                        None if loading => rsx! { "Commune du profil…" },
                         None => rsx! { "Aucune commune choisie" },
                     }
                 }

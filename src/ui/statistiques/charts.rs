@@ -1,7 +1,7 @@
 //! Draws the distributions with `charming` (ECharts, vendored in assets/echarts and loaded by
 //! this page only). Okabe–Ito colours, which colour-blind readers tell apart, plus decal
 //! patterns so that the printed report reads in black and white; every value is written on
-//! its bar.
+//! its bar, with its share when the section has shares. Long labels wrap: a phone is 360 px.
 
 use charming::component::{Aria, Axis, Decal, DecalItem, Grid, Legend};
 use charming::element::{
@@ -10,9 +10,13 @@ use charming::element::{
 use charming::series::{Bar, Line, Pie};
 use charming::{Chart, WasmRenderer};
 use dioxus::prelude::*;
+use wasm_bindgen::JsCast;
 
-use crate::domain::sections::{Section, Shape};
+use charming::datatype::DataPointItem;
+
+use crate::domain::sections::{decimal, Row, Section, Shape};
 use crate::offline::browser;
+use crate::ui::format;
 
 const PALETTE: [&str; 7] = [
     "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000",
@@ -20,10 +24,47 @@ const PALETTE: [&str; 7] = [
 
 static ECHARTS: Asset = asset!("/assets/echarts/echarts.min.js");
 
-/// Enough height for every bar to carry its label on a phone.
+/// Long labels of bars across wrap at this many characters.
+const WRAP_ACROSS: usize = 20;
+/// Labels under columns wrap at this many characters.
+const WRAP_UNDER: usize = 10;
+/// Text sizes and line heights, in pixels. The line heights are set, not measured: ECharts
+/// measures them on a Chinese character, which a phone without Chinese fonts draws tiny,
+/// and lines then overlap.
+const FONT: u32 = 11;
+const LINE: u32 = 14;
+const FONT_UNDER: u32 = 10;
+const LINE_UNDER: u32 = 13;
+/// About how wide a character of a label is, in pixels at [`FONT`].
+const CHAR_WIDTH: usize = 7;
+
+/// What a chart writes for a category: its label without a parenthesised precision (the
+/// data table keeps it), wrapped at `width` characters.
+fn category(label: &str, width: usize) -> String {
+    let short = match label.split_once(" (") {
+        Some((head, _)) if label.ends_with(')') => head,
+        _ => label,
+    };
+    wrap(short, width)
+}
+
+/// The categories of a section as its chart writes them.
+fn categories(d: &Section, width: usize) -> Vec<String> {
+    d.rows.iter().map(|r| category(&r.label, width)).collect()
+}
+
+/// Enough height for every bar to carry its label, however many lines it takes.
 fn height(section: &Section) -> usize {
     match section.shape {
-        Shape::HorizontalBars => 40 + 48 * section.rows.len().max(1),
+        Shape::HorizontalBars => {
+            let lines = categories(section, WRAP_ACROSS)
+                .iter()
+                .map(|c| c.lines().count())
+                .max()
+                .unwrap_or(1);
+            let row = (LINE as usize * lines + 16).max(32);
+            20 + row * section.rows.len().max(1)
+        }
         Shape::Donut => 300,
         Shape::Columns | Shape::Evolution => 280,
     }
@@ -35,12 +76,43 @@ pub async fn draw(sections: &[Section]) {
         tracing::warn!("ECharts not loaded: {error}");
         return;
     }
-    for d in sections {
-        browser::set_height(&format!("graphique-{}", d.id), height(d) as u32);
+    // An empty section shows a sentence, not an empty axis.
+    for d in sections.iter().filter(|d| d.total() > 0) {
+        let id = format!("graphique-{}", d.id);
+        browser::set_height(&id, height(d) as u32);
         let renderer = WasmRenderer::new_opt(None, Some(height(d) as u32));
-        if let Err(error) = renderer.render(&format!("graphique-{}", d.id), &chart(d)) {
-            tracing::warn!("chart {} not drawn: {error:?}", d.id);
+        match renderer.render(&id, &chart(d)) {
+            Ok(drawn) => set_line_heights(&drawn, d),
+            Err(error) => tracing::warn!("chart {} not drawn: {error:?}", d.id),
         }
+    }
+}
+
+/// Gives every text of the chart its line height (charming has no setter for it, nor for
+/// hiding overlapping labels), merged into the drawn chart's options.
+fn set_line_heights(drawn: &charming::Echarts, d: &Section) {
+    let across = serde_json::json!({ "lineHeight": LINE });
+    let under = serde_json::json!({ "lineHeight": LINE_UNDER });
+    let patch = match d.shape {
+        Shape::HorizontalBars => serde_json::json!({
+            "yAxis": [{ "axisLabel": across }], "series": [{ "label": across }] }),
+        Shape::Columns => serde_json::json!({
+            "xAxis": [{ "axisLabel": under }], "series": [{ "label": across }] }),
+        Shape::Donut => serde_json::json!({ "series": [{ "label": across }] }),
+        // The month's bar and the running total share a point (always the first month):
+        // of two labels that overlap, one is hidden.
+        Shape::Evolution => {
+            let series =
+                serde_json::json!({ "label": across, "labelLayout": { "hideOverlap": true } });
+            serde_json::json!({ "series": [series, series] })
+        }
+    };
+    let drawn: &wasm_bindgen::JsValue = drawn.as_ref();
+    let set_option = js_sys::Reflect::get(drawn, &"setOption".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    if let (Some(set_option), Ok(patch)) = (set_option, js_sys::JSON::parse(&patch.to_string())) {
+        let _ = set_option.call1(drawn, &patch);
     }
 }
 
@@ -82,36 +154,71 @@ fn value_label(position: LabelPosition) -> Label {
     Label::new().show(true).position(position).formatter("{c}")
 }
 
+/// The text written on a bar: its value, and its share when the section has shares. It goes
+/// as the data item's name, which the label prints (`{b}`).
+fn bar_text(row: &Row) -> String {
+    match row.percent {
+        Some(share) => format!("{} ({} %)", format::nombre(row.value), decimal(share)),
+        None => format::nombre(row.value),
+    }
+}
+
+/// The bars of a section, each named with its text.
+fn bars(d: &Section) -> Vec<DataPointItem> {
+    d.rows
+        .iter()
+        .map(|r| DataPointItem::new(r.value as i64).name(bar_text(r)))
+        .collect()
+}
+
+fn text_label(position: LabelPosition) -> Label {
+    Label::new()
+        .show(true)
+        .position(position)
+        .formatter("{b}")
+        .font_size(FONT as f64)
+}
+
 fn chart(d: &Section) -> Chart {
     let labels: Vec<String> = d.rows.iter().map(|r| r.label.clone()).collect();
     let values: Vec<i64> = d.rows.iter().map(|r| r.value as i64).collect();
     match d.shape {
-        Shape::HorizontalBars => base()
-            .grid(
-                Grid::new()
-                    .left("3%")
-                    .right("12%")
-                    .top(10)
-                    .bottom(10)
-                    .contain_label(true),
-            )
-            .x_axis(Axis::new().type_(AxisType::Value).show(false))
-            .y_axis(
-                Axis::new()
-                    .type_(AxisType::Category)
-                    .inverse(true)
-                    .data(labels.iter().map(|l| wrap(l, 22)).collect::<Vec<_>>()),
-            )
-            .series(
-                Bar::new()
-                    .data(values)
-                    .label(value_label(LabelPosition::Right)),
-            ),
+        Shape::HorizontalBars => {
+            // Room on the right for the longest text written after a bar.
+            let longest = d
+                .rows
+                .iter()
+                .map(|r| bar_text(r).chars().count())
+                .max()
+                .unwrap_or(1);
+            base()
+                .grid(
+                    Grid::new()
+                        .left(4)
+                        .right((8 + CHAR_WIDTH * longest) as i32)
+                        .top(10)
+                        .bottom(10)
+                        .contain_label(true),
+                )
+                .x_axis(Axis::new().type_(AxisType::Value).show(false))
+                .y_axis(
+                    Axis::new()
+                        .type_(AxisType::Category)
+                        .inverse(true)
+                        .axis_label(AxisLabel::new().interval(0).font_size(FONT as f64))
+                        .data(categories(d, WRAP_ACROSS)),
+                )
+                .series(
+                    Bar::new()
+                        .data(bars(d))
+                        .label(text_label(LabelPosition::Right)),
+                )
+        }
         Shape::Columns => base()
             .grid(
                 Grid::new()
-                    .left("3%")
-                    .right("3%")
+                    .left(4)
+                    .right(4)
                     .top(30)
                     .bottom(10)
                     .contain_label(true),
@@ -119,23 +226,30 @@ fn chart(d: &Section) -> Chart {
             .x_axis(
                 Axis::new()
                     .type_(AxisType::Category)
-                    .data(labels.iter().map(|l| wrap(l, 12)).collect::<Vec<_>>())
-                    .axis_label(AxisLabel::new().interval(0).font_size(11)),
+                    .data(categories(d, WRAP_UNDER))
+                    .axis_label(AxisLabel::new().interval(0).font_size(FONT_UNDER as f64)),
             )
-            .y_axis(Axis::new().type_(AxisType::Value))
+            .y_axis(Axis::new().type_(AxisType::Value).show(false))
             .series(
                 Bar::new()
-                    .data(values)
-                    .label(value_label(LabelPosition::Top)),
+                    .data(bars(d))
+                    .label(text_label(LabelPosition::Top)),
             ),
         Shape::Donut => base().legend(Legend::new().bottom(0)).series(
             Pie::new()
-                .radius(vec!["40%", "68%"])
-                .center(vec!["50%", "45%"])
-                .label(Label::new().show(true).formatter("{c}"))
+                .radius(vec!["35%", "60%"])
+                .center(vec!["50%", "42%"])
+                .label(
+                    Label::new()
+                        .show(true)
+                        .formatter("{c} ({d} %)")
+                        .font_size(FONT as f64),
+                )
+                // Empty slices would only pile "0" labels on each other.
                 .data(
                     d.rows
                         .iter()
+                        .filter(|r| r.value > 0)
                         .map(|r| (r.value as i64, r.label.as_str()))
                         .collect::<Vec<_>>(),
                 ),

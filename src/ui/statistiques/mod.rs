@@ -1,37 +1,26 @@
-//! "Mes statistiques": every figure of domain.md §3 for a period (in the URL), KPI tiles,
-//! charts with their data tables, CSV and PDF exports; offline, the last figures fetched
-//! plus the records not yet sent.
+//! The statistics pages: "Mes statistiques" (`personnelles`) and the national statistics
+//! (`nationales`), and what they share: the periods, the key figures, the sections with
+//! their charts and data tables (`domain::sections`, the one list), the printed report.
 
 #[cfg(feature = "web")]
 mod charts;
+mod nationales;
+mod personnelles;
 
 use chrono::{Datelike, Months, NaiveDate};
 use dioxus::prelude::*;
 
+pub use nationales::StatistiquesNationales;
+pub use personnelles::Statistiques;
+
 use super::format;
-use super::session::{self, current_profil};
 use super::Route;
-use crate::api::{self, ApiError, StatsQuery};
-use crate::clock::today_in_paris;
+use crate::api::ApiError;
 use crate::domain::sections::{decimal, key_figures, sections, KeyFigure, Section};
 use crate::domain::stats::Stats;
-use crate::domain::ConseillerId;
-use crate::offline::network::{self, RETRY};
-use crate::offline::outbox::{self, OutboxStatus};
-use crate::offline::{browser, phone};
 
 /// `du=debut` in the URL: since the first record.
 const SINCE_THE_START: &str = "debut";
-
-/// What the page shows, and where it comes from.
-#[derive(Clone, Debug, PartialEq)]
-struct Shown {
-    stats: Stats,
-    /// Records waiting in the outbox, added in.
-    pending_added: usize,
-    /// Shown from the copy kept on the phone (no network).
-    offline: bool,
-}
 
 fn first_of_month(d: NaiveDate) -> NaiveDate {
     d.with_day(1).expect("day 1 exists")
@@ -72,124 +61,29 @@ fn presets(today: NaiveDate) -> Vec<(&'static str, String, String)> {
     ]
 }
 
-#[component]
-pub fn Statistiques(du: String, au: String) -> Element {
-    let profil = current_profil();
-    let today = today_in_paris();
-    // Without a period in the URL: "Ce mois-ci".
-    let (du, au) = if du.is_empty() && au.is_empty() {
+/// The period of the URL; none in it: "Ce mois-ci".
+fn period_or_this_month(du: String, au: String, today: NaiveDate) -> (String, String) {
+    if du.is_empty() && au.is_empty() {
         let (_, du, au) = presets(today).remove(0);
         (du, au)
     } else {
         (du, au)
-    };
-    let query = StatsQuery {
-        du: NaiveDate::parse_from_str(&du, "%Y-%m-%d").ok(),
-        au: NaiveDate::parse_from_str(&au, "%Y-%m-%d").ok(),
-    };
-    let outbox = use_context::<Signal<OutboxStatus>>();
-    let owner = profil.id.clone();
-    let loaded = use_resource(use_reactive!(|query| {
-        let owner = owner.clone();
-        async move {
-            outbox();
-            RETRY();
-            load(query, owner).await
-        }
-    }));
-
-    #[cfg(feature = "web")]
-    use_effect(move || {
-        if let Some(Ok(shown)) = &*loaded.read() {
-            let stats = shown.stats.clone();
-            spawn(async move { charts::draw(&sections(&stats)).await });
-        }
-    });
-
-    let read = loaded.read();
-    let body = match read.as_ref() {
-        None => rsx! { p { class: "chargement", "Chargement…" } },
-        Some(Err(error)) => rsx! { p { class: "fr-error-text", role: "alert", "{error}" } },
-        Some(Ok(shown)) => rsx! { Figures { shown: shown.clone() } },
-    };
-    let shown_period = match read.as_ref() {
-        Some(Ok(shown)) => Some(shown.stats.periode),
-        _ => None,
-    };
-    let print = move |_| {
-        if let Some(p) = shown_period {
-            // Chrome and Firefox name the PDF after the document's title.
-            browser::print_as(&format!("conum_statistiques_{}_{}", p.du, p.au));
-        }
-    };
-    let exported_at = format::date_courte(today);
-
-    rsx! {
-        div { class: "entete-impression",
-            p { class: "marque-accueil", "Conum — statistiques d'activité" }
-            p { "{profil.details.prenom} {profil.details.nom} — {profil.details.structure}" }
-            p { "Export du {exported_at}" }
-        }
-        h1 { "Mes statistiques" }
-        if let Some(p) = shown_period {
-            p { class: "periode-affichee", "Du {format::date_courte(p.du)} au {format::date_courte(p.au)}" }
-        }
-        nav { class: "periodes", "aria-label": "Période",
-            for (label, preset_du, preset_au) in presets(today) {
-                Link {
-                    class: if preset_du == du && preset_au == au { "fr-tag actif" } else { "fr-tag" },
-                    "aria-current": if preset_du == du && preset_au == au { "page" },
-                    to: Route::Statistiques { du: preset_du.clone(), au: preset_au.clone() },
-                    "{label}"
-                }
-            }
-        }
-        PeriodForm { du: du.clone(), au: au.clone() }
-        {body}
-        if let Some(p) = shown_period {
-            section { class: "exports", "aria-labelledby": "titre-exports",
-                h2 { id: "titre-exports", "Exporter" }
-                a { class: "fr-btn fr-btn--secondary", download: "conum_accompagnements_{p.du}_{p.au}.csv",
-                    href: "/api/exports/accompagnements.csv?du={p.du}&au={p.au}", "Accompagnements (CSV)" }
-                a { class: "fr-btn fr-btn--secondary", download: "conum_statistiques_{p.du}_{p.au}.csv",
-                    href: "/api/exports/statistiques.csv?du={p.du}&au={p.au}", "Statistiques (CSV)" }
-                button { r#type: "button", class: "fr-btn fr-btn--secondary", onclick: print, "Rapport (PDF)" }
-            }
-        }
     }
 }
 
-/// The period's statistics from the server; offline, the last ones kept on the phone.
-/// Either way, records still waiting in the outbox are added in.
-async fn load(query: StatsQuery, owner: ConseillerId) -> Result<Shown, ApiError> {
-    let (mut stats, offline) = match session::ask(network::READ, api::statistiques(query)).await {
-        Ok(stats) => {
-            phone::STATISTIQUES.keep(&owner, &stats).await;
-            (stats, false)
-        }
-        Err(ApiError::Unreachable) => match phone::STATISTIQUES.load().await {
-            Some(stats) => (stats, true),
-            None => return Err(ApiError::Unreachable),
-        },
-        Err(error) => return Err(error),
-    };
-    let mut pending_added = 0;
-    for record in outbox::unsent_records(&outbox::pending().await) {
-        if stats.periode.contains(record.date()) {
-            stats.add(&record);
-            pending_added += 1;
-        }
-    }
-    Ok(Shown {
-        stats,
-        pending_added,
-        offline,
-    })
+/// A date of the URL (`debut` and anything else: none).
+fn date_of(text: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
 }
 
-/// Any period: two dates, then "Afficher".
+/// The presets and a form for any period; `to` makes the page's address for a period.
 #[component]
-fn PeriodForm(du: String, au: String) -> Element {
+fn Periodes(
+    du: String,
+    au: String,
+    to: Callback<(String, String), Route>,
+    today: NaiveDate,
+) -> Element {
     let mut from = use_signal(|| {
         if du == SINCE_THE_START {
             String::new()
@@ -197,12 +91,22 @@ fn PeriodForm(du: String, au: String) -> Element {
             du.clone()
         }
     });
-    let mut to = use_signal(|| au.clone());
+    let mut until = use_signal(|| au.clone());
     rsx! {
+        nav { class: "periodes", "aria-label": "Période",
+            for (label, preset_du, preset_au) in presets(today) {
+                Link {
+                    class: if preset_du == du && preset_au == au { "fr-tag actif" } else { "fr-tag" },
+                    "aria-current": if preset_du == du && preset_au == au { "page" },
+                    to: to.call((preset_du.clone(), preset_au.clone())),
+                    "{label}"
+                }
+            }
+        }
         form { class: "periode",
             onsubmit: move |e: FormEvent| {
                 e.prevent_default();
-                navigator().push(Route::Statistiques { du: from(), au: to() });
+                navigator().push(to.call((from(), until())));
             },
             div { class: "fr-input-group",
                 label { class: "fr-label", r#for: "stats-du", "Du" }
@@ -211,32 +115,66 @@ fn PeriodForm(du: String, au: String) -> Element {
             }
             div { class: "fr-input-group",
                 label { class: "fr-label", r#for: "stats-au", "Au" }
-                input { class: "fr-input", id: "stats-au", r#type: "date", value: "{to}",
-                    oninput: move |e| to.set(e.value()) }
+                input { class: "fr-input", id: "stats-au", r#type: "date", value: "{until}",
+                    oninput: move |e| until.set(e.value()) }
             }
             button { class: "fr-btn fr-btn--secondary", r#type: "submit", "Afficher" }
         }
     }
 }
 
+/// The statistics a page loaded (none while loading or refused), their charts drawn once
+/// they show.
+fn use_loaded_stats<T: 'static>(
+    loaded: Resource<Result<T, ApiError>>,
+    stats_of: fn(&T) -> &Stats,
+) -> Memo<Option<Stats>> {
+    let shown = use_memo(move || {
+        loaded
+            .read()
+            .as_ref()
+            .and_then(|r| r.as_ref().ok())
+            .map(|loaded| stats_of(loaded).clone())
+    });
+    use_charts(shown);
+    shown
+}
+
+/// Draws the charts of `stats` once they are shown (the browser only).
+fn use_charts(stats: Memo<Option<Stats>>) {
+    #[cfg(feature = "web")]
+    use_effect(move || {
+        if let Some(stats) = stats() {
+            spawn(async move { charts::draw(&sections(&stats)).await });
+        }
+    });
+    #[cfg(not(feature = "web"))]
+    let _ = stats;
+}
+
+/// The heading of the printed report.
 #[component]
-fn Figures(shown: Shown) -> Element {
-    let figures = key_figures(&shown.stats);
+fn PrintHeader(title: String, who: String, today: NaiveDate) -> Element {
     rsx! {
-        if shown.offline {
-            div { class: "fr-alert fr-alert--info fr-alert--sm", role: "status",
-                p { "Hors connexion : derniers chiffres chargés sur ce téléphone." }
-            }
+        div { class: "entete-impression",
+            p { class: "marque-accueil", "{title}" }
+            p { "{who}" }
+            p { "Export du {format::date_courte(today)}" }
         }
-        if shown.pending_added > 0 {
-            p { class: "fr-badge fr-badge--info", role: "status",
-                if shown.pending_added == 1 {
-                    "inclut 1 accompagnement pas encore envoyé"
-                } else {
-                    "inclut {shown.pending_added} accompagnements pas encore envoyés"
-                }
-            }
-        }
+    }
+}
+
+/// Prints the page as a PDF named after `name` and the period.
+fn print_report(name: &str, periode: crate::domain::stats::Periode) {
+    // Chrome and Firefox name the PDF after the document's title.
+    crate::offline::browser::print_as(&format!("{name}_{}_{}", periode.du, periode.au));
+}
+
+/// The key figures, then every section with its chart and its data.
+#[component]
+pub fn Figures(stats: Stats) -> Element {
+    let figures = key_figures(&stats);
+    rsx! {
         section { class: "chiffres", "aria-labelledby": "titre-chiffres",
             h2 { class: "fr-sr-only", id: "titre-chiffres", "Chiffres clés" }
             ul { class: "tuiles",
@@ -245,7 +183,7 @@ fn Figures(shown: Shown) -> Element {
                 }
             }
         }
-        for d in sections(&shown.stats) {
+        for d in sections(&stats) {
             ChartFigure { key: "{d.id}", d }
         }
     }
@@ -285,13 +223,14 @@ fn ChartFigure(d: Section) -> Element {
     rsx! {
         figure { class: "graphique", "aria-labelledby": "titre-{d.id}",
             h2 { id: "titre-{d.id}", class: "graphique__titre", "{d.title}" }
-            if d.rows.is_empty() || total == 0 {
+            if total == 0 {
                 p { class: "fr-hint-text", "Aucune donnée sur cette période." }
+            } else {
+                // Its height is set by `charts::draw` (a style attribute would need the
+                // Content-Security-Policy to allow inline styles).
+                div { id: "graphique-{d.id}", class: "graphique__dessin",
+                    role: "img", "aria-label": "{d.title} : graphique, détail dans « Voir les données »" }
             }
-            // Its height is set by `charts::draw` (a style attribute would need the
-            // Content-Security-Policy to allow inline styles).
-            div { id: "graphique-{d.id}", class: "graphique__dessin",
-                role: "img", "aria-label": "{d.title} : graphique, détail dans « Voir les données »" }
             details { class: "donnees",
                 summary { "Voir les données" }
                 table { class: "fr-table",

@@ -1,0 +1,140 @@
+// Benchmark (not a test): what a first visit costs on a phone, logged in.
+// - Lighthouse 12.2.3, its default mobile profile (slow 4G, CPU 4× slower), on /, /historique
+//   and /statistiques: performance score, LCP, TBT, accessibility and best practices, bytes.
+// - The first visit of / in Chromium: every byte on the wire until the page answers taps
+//   (html[data-pret]), file by file; then a repeat visit (service worker) and its bytes.
+// - Tap on "Enregistrer" → "Accompagnement enregistré", CPU 4× slower, online and offline.
+// Lighthouse is installed on first use into target/lighthouse (npm; it needs Node 18+).
+// Run with scripts/bench.sh pages.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startServer, launchBrowser, newPhone, open, signUp, root } from '../tests/browser/support.mjs';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const TAPS = Number(process.env.BENCH_TAPS ?? 10);
+const LIGHTHOUSE_DIR = join(root, 'target', 'lighthouse');
+const LIGHTHOUSE = join(LIGHTHOUSE_DIR, 'node_modules', '.bin', 'lighthouse');
+
+function lighthouseInstalled() {
+  if (existsSync(LIGHTHOUSE)) return;
+  mkdirSync(LIGHTHOUSE_DIR, { recursive: true });
+  console.error('installing lighthouse@12.2.3 into target/lighthouse');
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefix', LIGHTHOUSE_DIR, 'lighthouse@12.2.3'], { stdio: 'inherit' });
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+function lighthouse(url, cookie) {
+  const out = execFileSync(LIGHTHOUSE, [
+    url, '--quiet', '--output=json', '--only-categories=performance,accessibility,best-practices',
+    '--chrome-flags=--headless=new --no-sandbox --disable-gpu',
+    `--extra-headers=${JSON.stringify({ Cookie: cookie })}`,
+  ], { env: { ...process.env, CHROME_PATH: process.env.CHROMIUM ?? '/usr/bin/chromium' }, maxBuffer: 64 << 20 });
+  const report = JSON.parse(out.toString());
+  const audit = (id) => report.audits[id].numericValue;
+  return {
+    performance: report.categories.performance.score,
+    accessibility: report.categories.accessibility.score,
+    practices: report.categories['best-practices'].score,
+    lcp: audit('largest-contentful-paint'),
+    tbt: audit('total-blocking-time'),
+    fcp: audit('first-contentful-paint'),
+    bytes: audit('total-byte-weight'),
+  };
+}
+
+/** Bytes on the wire (response headers + encoded body) of every request until interactive. */
+async function firstVisit(browser, server) {
+  const context = await newPhone(browser);
+  const page = await context.newPage();
+  await signUp(page, server);
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  const sizes = new Map();
+  const urls = new Map();
+  cdp.on('Network.requestWillBeSent', (e) => urls.set(e.requestId, e.request.url));
+  cdp.on('Network.loadingFinished', (e) => sizes.set(e.requestId, e.encodedDataLength));
+  await open(page, `${server.url}/`);
+  const interactive = new Map([...sizes].map(([id, bytes]) => [urls.get(id), bytes]));
+  // Repeat visit, once the service worker has everything.
+  await page.waitForFunction(() => navigator.serviceWorker?.controller, null, { timeout: 60_000 }).catch(() => {});
+  await page.waitForTimeout(3000);
+  sizes.clear();
+  await open(page, `${server.url}/`);
+  const repeat = [...sizes.values()].reduce((a, b) => a + b, 0);
+  await context.close();
+  return { interactive, repeat };
+}
+
+/** Tap → confirmation on the form, CPU 4× slower, `TAPS` times (a fresh form each time). */
+async function tapToConfirmation(browser, server, offline) {
+  const context = await newPhone(browser);
+  const page = await context.newPage();
+  await signUp(page, server);
+  const samples = [];
+  for (let i = 0; i < TAPS; i += 1) {
+    await context.setOffline(false);
+    await open(page, `${server.url}/`);
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+    if (offline) await context.setOffline(true);
+    for (const name of ['Accompagnement individuel', 'Plus de 60 ans', 'Retraité(e)', 'Courriels', '30 min']) {
+      await page.getByRole('button', { name, exact: true }).tap();
+    }
+    const ms = await page.evaluate(() => new Promise((resolve) => {
+      const start = performance.now();
+      const shown = () => [...document.querySelectorAll('.confirmation p')]
+        .some((p) => p.textContent === 'Accompagnement enregistré');
+      const seen = new MutationObserver(() => {
+        if (!shown()) return;
+        seen.disconnect();
+        // The next frame: the confirmation is painted.
+        requestAnimationFrame(() => resolve(performance.now() - start));
+      });
+      seen.observe(document.body, { childList: true, subtree: true, characterData: true });
+      document.querySelector('button.enregistrer').click();
+    }));
+    samples.push(ms);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+    await cdp.detach();
+  }
+  await context.setOffline(false);
+  await context.close();
+  return samples;
+}
+
+const server = await startServer();
+const browser = await launchBrowser();
+try {
+  const cookiePage = await (await browser.newContext()).newPage();
+  await signUp(cookiePage, server);
+  const cookie = (await cookiePage.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+
+  const visit = await firstVisit(browser, server);
+  const total = [...visit.interactive.values()].reduce((a, b) => a + b, 0);
+  console.log(`\nFirst visit of / until interactive: ${(total / 1000).toFixed(0)} KB on the wire; repeat visit: ${visit.repeat} bytes`);
+  console.log('\n| file | bytes on the wire |\n|---|---|');
+  for (const [url, bytes] of [...visit.interactive].sort((a, b) => b[1] - a[1])) {
+    console.log(`| ${new URL(url).pathname} | ${bytes} |`);
+  }
+
+  for (const offline of TAPS > 0 ? [false, true] : []) {
+    const samples = await tapToConfirmation(browser, server, offline);
+    console.log(`\nTap on "Enregistrer" → confirmation painted, CPU 4× slower, ${offline ? 'offline' : 'online'}: median ${median(samples).toFixed(0)} ms, max ${Math.max(...samples).toFixed(0)} ms (${samples.length} taps)`);
+  }
+
+  if (process.env.BENCH_LIGHTHOUSE === '0') process.exit(0);
+  lighthouseInstalled();
+  console.log(`\nLighthouse 12.2.3, mobile, logged in (median of ${RUNS} runs)\n`);
+  console.log('| page | performance | LCP | TBT | FCP | accessibility | best practices | bytes |\n|---|---|---|---|---|---|---|---|');
+  for (const path of ['/', '/historique', '/statistiques']) {
+    const runs = [];
+    for (let i = 0; i < RUNS; i += 1) runs.push(lighthouse(`${server.url}${path}`, cookie));
+    const m = (key) => median(runs.map((r) => r[key]));
+    console.log(`| \`${path}\` | ${m('performance').toFixed(2)} | ${(m('lcp') / 1000).toFixed(1)} s | ${m('tbt').toFixed(0)} ms | ${(m('fcp') / 1000).toFixed(1)} s | ${m('accessibility').toFixed(2)} | ${m('practices').toFixed(2)} | ${(m('bytes') / 1024).toFixed(0)} KiB |`);
+  }
+} finally {
+  await browser.close();
+  server.stop();
+}

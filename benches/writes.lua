@@ -1,0 +1,40 @@
+-- wrk script: creates records as fast as the server takes them, each with a new UUID v7,
+-- as a phone does. Usage (scripts/bench.sh sets it up):
+--   COOKIE=conum_session=… wrk -t2 -c32 -d10s -s benches/writes.lua http://127.0.0.1:8080
+local counter = 0
+local thread_id = 0
+local threads = {}
+
+function setup(thread)
+  thread:set("thread_id", #threads + 1)
+  table.insert(threads, thread)
+end
+
+local function uuid_v7()
+  counter = counter + 1
+  local ms = math.floor(os.time() * 1000)
+  local hex_ms = string.format("%012x", ms)
+  local rand_a = string.format("%03x", (thread_id * 997 + counter) % 4096)
+  local rand_b = string.format("%04x", 0x8000 + (counter % 0x3fff))
+  local node = string.format("%04x%08x", thread_id, counter)
+  return hex_ms:sub(1, 8) .. "-" .. hex_ms:sub(9, 12) .. "-7" .. rand_a .. "-" .. rand_b .. "-" .. node
+end
+
+local today = os.getenv("TODAY") or os.date("%Y-%m-%d")
+local cookie = os.getenv("COOKIE")
+
+function request()
+  local body = '{"id":"' .. uuid_v7() .. '","date":"' .. today .. '","activite":"individuel",' ..
+    '"participants":1,"commune":{"insee":"69123","nom":"Lyon","code_postal":"69001"},' ..
+    '"canal":"rattachement","ages":{"plus_60":1},"statuts":{"retraite":1},' ..
+    '"thematiques":["courriel"],"duree_minutes":30}'
+  return wrk.format("POST", "/api/accompagnements",
+    { ["content-type"] = "application/json", ["cookie"] = cookie }, body)
+end
+
+function done(summary, latency, requests)
+  io.write(string.format("creates: %d, errors: %d (status %d), %.0f/s, p50 %.1f ms, p99 %.1f ms\n",
+    summary.requests, summary.errors.status, summary.errors.status,
+    summary.requests / (summary.duration / 1e6),
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000))
+end

@@ -1,0 +1,223 @@
+//! "Mes statistiques": every figure of `docs/domain.md` §3 for a period (in the URL), CSV and
+//! PDF exports, "Annuler la dernière saisie"; offline, the last figures fetched plus the
+//! records not yet sent.
+
+use dioxus::prelude::*;
+
+use super::{
+    date_of, period_or_this_month, print_report, use_loaded_stats, Figures, Periodes, PrintHeader,
+};
+use crate::api::{self, ApiError, StatsQuery};
+use crate::clock::today_in_paris;
+use crate::domain::stats::Stats;
+use crate::domain::{Accompagnement, AccompagnementInput, ConseillerId};
+use crate::offline::network::{self, RETRY};
+use crate::offline::outbox::{self, Change, OutboxStatus};
+use crate::offline::phone;
+use crate::ui::components::Confirmation;
+use crate::ui::format;
+use crate::ui::session::{self, current_profil};
+use crate::ui::Route;
+
+/// What the page shows, and where it comes from.
+#[derive(Clone, Debug, PartialEq)]
+struct Shown {
+    stats: Stats,
+    /// Records waiting in the outbox, added in.
+    pending_added: usize,
+    /// Shown from the copy kept on the phone (no network).
+    offline: bool,
+}
+
+#[component]
+pub fn Statistiques(du: String, au: String) -> Element {
+    let profil = current_profil();
+    let today = today_in_paris();
+    let (du, au) = period_or_this_month(du, au, today);
+    let query = StatsQuery {
+        du: date_of(&du),
+        au: date_of(&au),
+    };
+    let outbox = use_context::<Signal<OutboxStatus>>();
+    let owner = profil.id.clone();
+    let loaded = use_resource(use_reactive!(|query| {
+        let owner = owner.clone();
+        async move {
+            outbox();
+            RETRY();
+            load(query, owner).await
+        }
+    }));
+    let shown_stats = use_loaded_stats(loaded, |shown| &shown.stats);
+    let shown_period = shown_stats.read().as_ref().map(|s| s.periode);
+    let read = loaded.read();
+    rsx! {
+        PrintHeader {
+            title: "Conum — statistiques d'activité",
+            who: "{profil.details.prenom} {profil.details.nom} — {profil.details.structure}",
+            today,
+        }
+        h1 { "Mes statistiques" }
+        if let Some(p) = shown_period {
+            p { class: "periode-affichee", "Du {format::date_courte(p.du)} au {format::date_courte(p.au)}" }
+        }
+        p { class: "lien-nationales",
+            Link { to: Route::StatistiquesNationales { territoire: String::new(), du: du.clone(), au: au.clone() },
+                "Voir les statistiques nationales" }
+        }
+        Periodes { du: du.clone(), au: au.clone(), today,
+            to: move |(du, au)| Route::Statistiques { du, au } }
+        match read.as_ref() {
+            None => rsx! { p { class: "chargement", "Chargement…" } },
+            Some(Err(error)) => rsx! { p { class: "fr-error-text", role: "alert", "{error}" } },
+            Some(Ok(shown)) => rsx! {
+                if shown.offline {
+                    div { class: "fr-alert fr-alert--info fr-alert--sm", role: "status",
+                        p { "Hors connexion : derniers chiffres chargés sur ce téléphone." }
+                    }
+                }
+                if shown.pending_added > 0 {
+                    p { class: "fr-badge fr-badge--info", role: "status",
+                        if shown.pending_added == 1 {
+                            "inclut 1 accompagnement pas encore envoyé"
+                        } else {
+                            "inclut {shown.pending_added} accompagnements pas encore envoyés"
+                        }
+                    }
+                }
+                Figures { stats: shown.stats.clone() }
+            },
+        }
+        UndoLast { owner: profil.id.clone() }
+        if let Some(p) = shown_period {
+            section { class: "exports", "aria-labelledby": "titre-exports",
+                h2 { id: "titre-exports", "Exporter" }
+                a { class: "fr-btn fr-btn--secondary", download: "conum_accompagnements_{p.du}_{p.au}.csv",
+                    href: "/api/exports/accompagnements.csv?du={p.du}&au={p.au}", "Accompagnements (CSV)" }
+                a { class: "fr-btn fr-btn--secondary", download: "conum_statistiques_{p.du}_{p.au}.csv",
+                    href: "/api/exports/statistiques.csv?du={p.du}&au={p.au}", "Statistiques (CSV)" }
+                button { r#type: "button", class: "fr-btn fr-btn--secondary",
+                    onclick: move |_| print_report("conum_statistiques", p), "Rapport (PDF)" }
+            }
+        }
+    }
+}
+
+/// The period's statistics from the server; offline, the last ones kept on the phone.
+/// Either way, records still waiting in the outbox are added in.
+async fn load(query: StatsQuery, owner: ConseillerId) -> Result<Shown, ApiError> {
+    let (mut stats, offline) = match session::ask(network::READ, api::statistiques(query)).await {
+        Ok(stats) => {
+            phone::STATISTIQUES.keep(&owner, &stats).await;
+            (stats, false)
+        }
+        Err(ApiError::Unreachable) => match phone::STATISTIQUES.load().await {
+            Some(stats) => (stats, true),
+            None => return Err(ApiError::Unreachable),
+        },
+        Err(error) => return Err(error),
+    };
+    let changes = outbox::pending().await;
+    let mut pending_added = 0;
+    for record in outbox::unsent_records(&changes) {
+        if stats.periode.contains(record.date()) {
+            stats.add(&record);
+            pending_added += 1;
+        }
+    }
+    for record in outbox::deleted_records(&changes) {
+        stats.remove(&record);
+    }
+    Ok(Shown {
+        stats,
+        pending_added,
+        offline,
+    })
+}
+
+/// The conseiller's last record: the server's, else the phone's copy; none while its
+/// deletion waits to be sent (the one before is not known until then).
+async fn last_record() -> Option<Accompagnement> {
+    let last = match session::ask(network::QUICK, api::last_accompagnement()).await {
+        Ok(found) => found.map(|stored| stored.accompagnement),
+        Err(_) => phone::DERNIER.load().await.flatten(),
+    }?;
+    match outbox::pending_for(&last.id().to_string()).await {
+        Some(change) if change.kind == Change::Delete => None,
+        _ => Some(last),
+    }
+}
+
+/// "Annuler la dernière saisie": deletes the conseiller's last record, once confirmed (the
+/// confirmation names it); through the outbox, so offline too. The figures follow.
+#[component]
+fn UndoLast(owner: ConseillerId) -> Element {
+    let outbox = use_context::<Signal<OutboxStatus>>();
+    let last = use_resource(move || async move {
+        outbox();
+        last_record().await
+    });
+    let mut confirming = use_signal(|| false);
+    let mut message = use_signal(|| None::<String>);
+    let Some(Some(record)) = last() else {
+        return rsx! {
+            if let Some(text) = message() {
+                p { class: "fr-alert fr-alert--success fr-alert--sm", role: "status", "{text}" }
+            }
+        };
+    };
+    let participants = if record.participants() == 1 {
+        "1 participant".to_owned()
+    } else {
+        format!("{} participants", record.participants())
+    };
+    let named = format!(
+        "{} du {}, {}",
+        record.activite().label(),
+        format::date_courte(record.date()),
+        participants
+    );
+    let undo = {
+        let (owner, id, named) = (owner.clone(), record.id().to_string(), named.clone());
+        let deleted = AccompagnementInput::from(record.clone());
+        move |_| {
+            let (owner, id, named, deleted) =
+                (owner.clone(), id.clone(), named.clone(), deleted.clone());
+            async move {
+                confirming.set(false);
+                match outbox::queue(Change::Delete, &id, Some(&deleted), &owner).await {
+                    Ok(()) => {
+                        outbox::flush_soon();
+                        phone::DERNIER.keep(&owner, &None).await;
+                        message.set(Some(format!("Saisie annulée : {named}.")));
+                    }
+                    Err(error) => message.set(Some(format!(
+                        "L'annulation n'a pas pu être gardée sur ce téléphone : {error}"
+                    ))),
+                }
+            }
+        }
+    };
+    rsx! {
+        section { class: "annuler-derniere", "aria-labelledby": "titre-annuler",
+            h2 { id: "titre-annuler", class: "fr-sr-only", "Dernière saisie" }
+            if let Some(text) = message() {
+                p { class: "fr-alert fr-alert--success fr-alert--sm", role: "status", "{text}" }
+            }
+            if confirming() {
+                Confirmation {
+                    id: "titre-confirmer-annulation",
+                    title: "Annuler la dernière saisie ?",
+                    text: "{named} sera supprimé de votre historique et de vos statistiques.",
+                    confirm: "Confirmer l'annulation",
+                    onconfirm: undo,
+                    onkeep: move |_| confirming.set(false),
+                }
+            } else {
+                button { r#type: "button", class: "fr-btn fr-btn--tertiary",
+                    onclick: move |_| { message.set(None); confirming.set(true) },
+                    "Annuler la dernière saisie" }
+            }
+        }
+    }
+}

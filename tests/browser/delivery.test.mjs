@@ -1,0 +1,64 @@
+// How the release server delivers the app: no Nagle wait on kept-alive connections, files
+// compressed at build time and sent as they are, with the headers caches need.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { Agent, request } from 'node:http';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { startServer, root } from './support.mjs';
+
+let server;
+before(async () => { server = await startServer(); });
+after(() => server?.stop());
+
+/** GET `path` on `agent`: status, headers and the body's size as sent. */
+function get(path, { agent, headers = {} } = {}) {
+  return new Promise((resolve, reject) => {
+    const req = request(`${server.url}${path}`, { agent, headers }, (res) => {
+      let bytes = 0;
+      res.on('data', (chunk) => { bytes += chunk.length; });
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, bytes }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+test('fifty requests in a row on one kept-alive connection take well under a second', async () => {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  await get('/manifest.webmanifest', { agent });
+  const start = performance.now();
+  for (let i = 0; i < 50; i += 1) {
+    const answer = await get('/manifest.webmanifest', { agent });
+    assert.equal(answer.status, 200);
+  }
+  const elapsed = performance.now() - start;
+  agent.destroy();
+  // With Nagle's algorithm on, each answer waits ~40 ms for a delayed ACK: 2 s in all.
+  assert.ok(elapsed < 1000, `50 requests took ${Math.round(elapsed)} ms`);
+});
+
+test('the wasm goes out as compressed at build time, brotli or gzip as the browser accepts', async () => {
+  const assets = join(root, 'dist', 'public', 'assets');
+  const wasm = readdirSync(assets).find((name) => name.endsWith('.wasm'));
+  const size = (name) => statSync(join(assets, name)).size;
+
+  const br = await get(`/assets/${wasm}`, { headers: { 'accept-encoding': 'gzip, deflate, br' } });
+  assert.equal(br.status, 200);
+  assert.equal(br.headers['content-encoding'], 'br');
+  assert.equal(br.headers['content-type'], 'application/wasm');
+  assert.match(br.headers.vary, /accept-encoding/i);
+  assert.match(br.headers['cache-control'], /immutable/);
+  assert.equal(br.bytes, size(`${wasm}.br`));
+
+  const gzip = await get(`/assets/${wasm}`, { headers: { 'accept-encoding': 'gzip' } });
+  assert.equal(gzip.headers['content-encoding'], 'gzip');
+  assert.equal(gzip.bytes, size(`${wasm}.gz`));
+
+  const plain = await get(`/assets/${wasm}`, { headers: { 'accept-encoding': 'identity' } });
+  assert.equal(plain.headers['content-encoding'], undefined);
+  assert.equal(plain.bytes, size(wasm));
+
+  // The compressed copies are not files of their own (the address is an unknown page).
+  assert.match((await get(`/assets/${wasm}.br`)).headers['content-type'], /text\/html/);
+});

@@ -1,0 +1,288 @@
+// Issue 11's proofs in the browser: the national page (territory filter, charts, the
+// anonymity message), "Annuler la dernière saisie" online and offline, and the pages read on a
+// 360 px phone (no sideways scrolling, chart labels that neither overlap nor run off the chart,
+// a French "Page introuvable").
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  serverAndBrowser, withOwnServer, newPhone, open, signUp, createRecord, axeViolations,
+  serverRecords, eventually,
+} from './support.mjs';
+
+const shared = serverAndBrowser();
+const screenshots = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'screenshots');
+
+const RENNES = { insee: '35238', nom: 'Rennes', code_postal: '35000' };
+const LYON = { insee: '69123', nom: 'Lyon', code_postal: '69001' };
+
+/** A conseiller of `commune` with the given records, on a phone of their own. */
+async function conseillerWith(commune, records) {
+  const context = await newPhone(shared.browser);
+  const page = await context.newPage();
+  await signUp(page, shared.server, commune);
+  for (const fields of records) await createRecord(page, shared.server, { commune, ...fields });
+  return { context, page };
+}
+
+async function tile(page, label) {
+  const item = page.locator('.tuile-chiffre').filter({ has: page.locator('.tuile-chiffre__libelle', { hasText: new RegExp(`^${label}$`) }) });
+  return (await item.locator('.tuile-chiffre__valeur').innerText()).trim();
+}
+
+/** Every chart of the page drawn (a canvas with something on it). */
+async function chartsDrawn(page) {
+  await page.waitForFunction(() => {
+    const boxes = [...document.querySelectorAll('.graphique__dessin')];
+    return boxes.length > 0 && boxes.every((box) => {
+      const canvas = box.querySelector('canvas');
+      if (!canvas || canvas.width === 0) return false;
+      const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+      for (let i = 3; i < pixels.length; i += 4) if (pixels[i] !== 0) return true;
+      return false;
+    });
+  }, null, { timeout: 20_000 });
+}
+
+test('the national page pools every conseiller, filters by territory and withholds small ones', async () => {
+  // Five conseillers in Lyon (a workshop of 6 and four individuals), two in Rennes.
+  const lyon = [];
+  lyon.push(await conseillerWith(LYON, [{
+    date: '2026-01-12', activite: 'collectif', participants: 6, ages: { de_18_a_35: 6 }, statuts: { en_emploi: 6 },
+    thematiques: ['securite'], duree_minutes: 120,
+    suivi: { individuel: 0, atelier: 0, redirection: 1 },
+    redirections: [{ structure: 'autre', precision: 'Madame Dupont, voisine', personnes: 1 }],
+  }]));
+  for (let n = 0; n < 4; n += 1) lyon.push(await conseillerWith(LYON, [{ date: '2026-01-20' }]));
+  const rennes = [await conseillerWith(RENNES, [{ date: '2026-01-05' }]), await conseillerWith(RENNES, [{ date: '2026-01-06' }])];
+
+  const { page } = lyon[1];
+  await open(page, `${shared.server.url}/statistiques?du=2026-01-01&au=2026-01-31`);
+  await page.getByRole('link', { name: 'Voir les statistiques nationales' }).tap();
+  await page.getByRole('heading', { name: 'Statistiques nationales' }).waitFor();
+  assert.match(page.url(), /\/statistiques\/nationales\?.*du=2026-01-01&au=2026-01-31/);
+  await page.getByText('France entière — du 01/01/2026 au 31/01/2026').waitFor();
+  assert.equal(await tile(page, 'Accompagnements'), '12');
+  assert.equal(await tile(page, 'Comptes rendus'), '7');
+  assert.equal(await tile(page, 'Ateliers'), '1');
+  await chartsDrawn(page);
+  // The page says where a record counts, and free text names no one.
+  await page.getByText("tel qu'il figure aujourd'hui dans son profil").waitFor();
+  const reorientations = page.locator('figure').filter({ has: page.getByRole('heading', { name: 'Réorientations' }) });
+  await reorientations.getByText('Voir les données').tap();
+  assert.deepEqual((await reorientations.getByRole('row', { name: /Autre/ }).innerText()).split('\t').map((c) => c.trim()), ['Autre', '1', '100,0 %']);
+  assert.ok(!(await page.content()).includes('Dupont'));
+
+  // A région with two conseillers: no figure, the reason said.
+  await page.locator('#territoire').selectOption('region-53');
+  await page.getByText("Données insuffisantes pour garantir l'anonymat (moins de 5 conseillers).").waitFor();
+  assert.match(page.url(), /territoire=region-53/);
+  assert.equal(await page.locator('.tuile-chiffre').count(), 0);
+  assert.equal(await page.locator('.graphique').count(), 0);
+
+  // The Rhône: its five conseillers only; the address is bookmarkable.
+  await page.locator('#territoire').selectOption('departement-69');
+  await page.getByText('Rhône (69) — du 01/01/2026 au 31/01/2026').waitFor();
+  assert.equal(await tile(page, 'Accompagnements'), '10');
+  await chartsDrawn(page);
+  const address = page.url();
+  await open(page, address);
+  await page.getByText('Rhône (69) — du 01/01/2026 au 31/01/2026').waitFor();
+  assert.equal(await page.locator('#territoire').inputValue(), 'departement-69');
+
+  // Its CSV: the territory and period named, no record, no one named.
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Statistiques (CSV)' }).tap(),
+  ]);
+  assert.equal(download.suggestedFilename(), 'conum_statistiques_departement-69_2026-01-01_2026-01-31.csv');
+  const csv = readFileSync(await download.path(), 'utf8');
+  assert.ok(csv.includes('Statistiques nationales, Rhône (69), du 01/01/2026 au 31/01/2026'), csv);
+  assert.ok(!csv.includes('Dupont'));
+
+  // The navigation leads there too.
+  await open(page, `${shared.server.url}/`);
+  await page.getByRole('link', { name: 'National' }).tap();
+  await page.getByRole('heading', { name: 'Statistiques nationales' }).waitFor();
+  await page.getByRole('link', { name: 'Depuis le début' }).tap();
+  await page.getByText('France entière — du 05/01/2026 au').waitFor();
+  await chartsDrawn(page);
+  assert.deepEqual(await axeViolations(page), []);
+
+  for (const c of [...lyon, ...rennes]) await c.context.close();
+});
+
+test('the national page needs a login unless the statistics are public', async () => {
+  const context = await newPhone(shared.browser);
+  const page = await context.newPage();
+  await page.goto(`${shared.server.url}/statistiques/nationales`);
+  await page.locator('html[data-pret="1"]').waitFor({ timeout: 30_000 });
+  await page.waitForURL(/\/connexion$/);
+  await context.close();
+});
+
+test('"Annuler la dernière saisie" names the record, deletes it once confirmed, and the figures follow', async () => {
+  const context = await newPhone(shared.browser);
+  const page = await context.newPage();
+  await signUp(page, shared.server);
+  await createRecord(page, shared.server, { date: '2026-02-02' });
+  const last = await createRecord(page, shared.server, { date: '2026-02-10', activite: 'collectif', participants: 4, ages: { plus_60: 4 }, statuts: { retraite: 4 } });
+
+  await open(page, `${shared.server.url}/statistiques?du=2026-02-01&au=2026-02-28`);
+  await page.getByText('Du 01/02/2026 au 28/02/2026').waitFor();
+  assert.equal(await tile(page, 'Accompagnements'), '5');
+  await page.getByRole('button', { name: 'Annuler la dernière saisie' }).tap();
+  const dialog = page.getByRole('alertdialog');
+  await dialog.getByText('Atelier collectif du 10/02/2026, 4 participants sera supprimé').waitFor();
+  // "Garder" changes nothing.
+  await dialog.getByRole('button', { name: 'Garder' }).tap();
+  assert.equal((await serverRecords(page, shared.server)).length, 2);
+
+  await page.getByRole('button', { name: 'Annuler la dernière saisie' }).tap();
+  await page.getByRole('button', { name: "Confirmer l'annulation" }).tap();
+  await page.getByText('Saisie annulée : Atelier collectif du 10/02/2026, 4 participants.').waitFor();
+  await eventually(async () => (await tile(page, 'Accompagnements')) === '1', 10_000, 'the figures without it');
+  await eventually(async () => (await serverRecords(page, shared.server)).every((r) => r.id !== last.id), 10_000, 'deleted on the server');
+  assert.equal((await serverRecords(page, shared.server)).length, 1);
+  await context.close();
+});
+
+test('offline, "Annuler la dernière saisie" waits in the outbox and the figures follow at once', async () => {
+  await withOwnServer(async ({ own, page }) => {
+    await createRecord(page, own.server, { date: '2026-02-02' });
+    await createRecord(page, own.server, { date: '2026-02-03', participants: 1 });
+    await open(page, `${own.server.url}/statistiques?du=2026-02-01&au=2026-02-28`);
+    await page.getByText('Du 01/02/2026 au 28/02/2026').waitFor();
+    assert.equal(await tile(page, 'Comptes rendus'), '2');
+
+    await own.server.halt();
+    await page.getByRole('button', { name: 'Annuler la dernière saisie' }).tap();
+    await page.getByText('Accompagnement individuel du 03/02/2026, 1 participant sera supprimé').waitFor();
+    await page.getByRole('button', { name: "Confirmer l'annulation" }).tap();
+    await page.getByText('Saisie annulée').waitFor();
+    await eventually(async () => (await tile(page, 'Comptes rendus')) === '1', 10_000, 'offline figures without it');
+
+    own.server = await own.server.restart();
+    await eventually(async () => (await serverRecords(page, own.server)).length === 1, 30_000, 'the delete sent on return');
+  });
+});
+
+/** Nothing on the page is wider than the phone (no sideways scrolling). */
+async function noSidewaysScroll(page, what) {
+  const { scroll, client, widest } = await page.evaluate(() => {
+    const root = document.documentElement;
+    let widest = null;
+    for (const el of document.querySelectorAll('body *')) {
+      const box = el.getBoundingClientRect();
+      if (box.width > 0 && box.right > root.clientWidth + 1 && getComputedStyle(el).position !== 'fixed') {
+        widest = `${el.tagName.toLowerCase()}#${el.id}.${el.className} right=${Math.round(box.right)}`;
+        break;
+      }
+    }
+    return { scroll: root.scrollWidth, client: root.clientWidth, widest };
+  });
+  assert.ok(scroll <= client && widest === null, `${what}: ${scroll} px wide for ${client} (${widest})`);
+}
+
+/** The text boxes ECharts drew for each chart: none overlaps another or leaves the chart. */
+async function labelProblems(page) {
+  return page.evaluate(() => {
+    const problems = [];
+    for (const box of document.querySelectorAll('.graphique__dessin')) {
+      const chart = window.echarts?.getInstanceByDom(box);
+      if (!chart) { problems.push(`${box.id}: no chart`); continue; }
+      const width = chart.getWidth();
+      const texts = [];
+      // ECharts draws each line of a text as a "tspan".
+      chart.getZr().storage.getDisplayList(true).forEach((el) => {
+        const label = el.type === 'tspan' || el.type === 'text' ? el : null;
+        if (!label || label.invisible || label.ignore || !label.style?.text) return;
+        const r = label.getBoundingRect().clone();
+        r.applyTransform(label.getComputedTransform());
+        texts.push({ text: label.style.text, r });
+      });
+      for (const t of texts) {
+        if (t.r.x < -1 || t.r.x + t.r.width > width + 1) problems.push(`${box.id}: "${t.text}" leaves the chart`);
+      }
+      for (let i = 0; i < texts.length; i += 1) {
+        for (let j = i + 1; j < texts.length; j += 1) {
+          const a = texts[i].r; const b = texts[j].r;
+          const overlap = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x) > 1
+            && Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y) > 1;
+          if (overlap) problems.push(`${box.id}: "${texts[i].text}" overlaps "${texts[j].text}"`);
+        }
+      }
+    }
+    return problems;
+  });
+}
+
+/** The lines of text a chart drew. */
+async function chartTexts(page, id) {
+  return page.evaluate((id) => {
+    const chart = window.echarts.getInstanceByDom(document.getElementById(`graphique-${id}`));
+    const texts = [];
+    chart.getZr().storage.getDisplayList(true).forEach((el) => {
+      if ((el.type === 'tspan' || el.type === 'text') && el.style?.text) texts.push(el.style.text);
+    });
+    return texts;
+  }, id);
+}
+
+test('on a 360×640 phone: charts readable with shares on the bars, no sideways scroll, a French 404', async () => {
+  const context = await newPhone(shared.browser, { width: 360, height: 640 });
+  const page = await context.newPage();
+  await signUp(page, shared.server);
+  // The long labels seen overlapping, and an empty distribution (no réorientation).
+  await createRecord(page, shared.server, {
+    date: '2026-03-03', activite: 'collectif', participants: 9, canal: 'autre_lieu',
+    ages: { moins_12: 2, de_12_a_18: 3, de_18_a_35: 2, de_35_a_60: 1, plus_60: 1 },
+    statuts: { scolarise: 4, sans_emploi: 2, en_emploi: 1, retraite: 1, non_renseigne: 1 },
+    thematiques: ['securite', 'equipement', 'demarche', 'fraude', 'internet', 'courriel'], duree_minutes: 150,
+  });
+  const individual = await createRecord(page, shared.server, { date: '2026-03-05', annotation: 'Revenir pour la suite.' });
+
+  await open(page, `${shared.server.url}/statistiques?du=2026-03-01&au=2026-03-31`);
+  await page.getByText('Du 01/03/2026 au 31/03/2026').waitFor();
+  await chartsDrawn(page);
+  await noSidewaysScroll(page, 'Mes statistiques');
+  assert.deepEqual(await labelProblems(page), []);
+  // An empty distribution: a sentence, no empty axis.
+  const reorientations = page.locator('figure').filter({ has: page.getByRole('heading', { name: 'Réorientations' }) });
+  await reorientations.getByText('Aucune donnée sur cette période.').waitFor();
+  assert.equal(await reorientations.locator('.graphique__dessin').count(), 0);
+  // Shares beside counts on the bars (âges: 2 of 10 = 20,0 %).
+  const agesLabels = await chartTexts(page, 'ages');
+  assert.ok(agesLabels.includes('2 (20,0 %)'), agesLabels.join(' | '));
+  // Long labels wrap instead of running into each other.
+  const themeLabels = await chartTexts(page, 'thematiques');
+  assert.ok(themeLabels.includes('Sécuriser un') && themeLabels.includes('équipement, protéger'), themeLabels.join(' | '));
+  if (process.env.UPDATE_SCREENSHOTS) {
+    mkdirSync(screenshots, { recursive: true });
+    await page.screenshot({ path: join(screenshots, 'statistiques-360.png'), fullPage: true });
+  }
+
+  // Every page of the app at 360 px, the annotation open on "Modifier".
+  for (const [path, what] of [['/', 'Saisir'], ['/historique', 'Historique'], ['/profil', 'Profil'],
+    [`/accompagnements/${individual.id}`, 'Détail'], [`/accompagnements/${individual.id}/modifier`, 'Modifier'],
+    ['/statistiques/nationales', 'Statistiques nationales']]) {
+    await open(page, `${shared.server.url}${path}`);
+    if (what === 'Modifier') {
+      await page.locator('#annotation').waitFor();
+      assert.equal(await page.locator('#annotation').inputValue(), 'Revenir pour la suite.');
+    }
+    await page.waitForTimeout(300);
+    await noSidewaysScroll(page, what);
+  }
+
+  // An unknown address: French, with a way back, no router debug text.
+  await open(page, `${shared.server.url}/nimporte`);
+  await page.getByRole('heading', { name: 'Page introuvable' }).waitFor();
+  const text = await page.locator('body').innerText();
+  assert.ok(!/Failed to parse|Attempted Matches/.test(text), text);
+  await page.getByRole('link', { name: "Revenir à l'accueil" }).tap();
+  await page.getByRole('button', { name: 'Enregistrer', exact: true }).waitFor();
+  await context.close();
+});
