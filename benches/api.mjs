@@ -95,7 +95,7 @@ async function bench(label, env) {
 
 const publicDir = join(import.meta.dirname, '..', 'dist', 'public');
 const shipped = [
-  ...readdirSync(join(publicDir, 'assets')).sort().map((name) => join('assets', name)),
+  ...readdirSync(join(publicDir, 'assets')).filter((name) => !/\.(br|gz)$/.test(name)).sort().map((name) => join('assets', name)),
   join('dsfr', 'dsfr.min.css'),
 ];
 console.log('| file | bytes | gzip | brotli |\n|---|---|---|---|');

@@ -334,6 +334,52 @@ on_both_databases! {
         assert_personal_figures_exact(&conseillers).await;
     }
 
+    async fn conum_demo_fills_an_empty_database_that_shows_full_figures(app) {
+        app.stop().await;
+        let run = |args: &[&str]| {
+            std::process::Command::new(env!("CARGO_BIN_EXE_conum"))
+                .arg("demo")
+                .args(args)
+                .env("DATABASE_URL", &app.database_url)
+                .env("RUST_LOG", "warn")
+                .output()
+                .expect("run conum demo")
+        };
+        let filled = run(&["--conseillers", "8", "--par-conseiller", "30", "--accompagnements-compte", "120"]);
+        assert!(filled.status.success(), "{}", String::from_utf8_lossy(&filled.stderr));
+        let printed = String::from_utf8(filled.stdout).unwrap();
+        let login = printed
+            .lines()
+            .find_map(|l| l.strip_prefix("Compte de démonstration : "))
+            .expect("the login printed at the end");
+        let (email, password) = login.split_once(" — mot de passe : ").unwrap();
+        // Progress is shown while it runs.
+        assert!(String::from_utf8_lossy(&filled.stderr).contains("accompagnements"));
+        // Once only: a database with conseillers is not filled again.
+        let again = run(&[]);
+        assert!(!again.status.success());
+        assert!(String::from_utf8_lossy(&again.stderr).contains("remplit une base vide"));
+
+        app.start().await;
+        let device = app.device();
+        assert_eq!(device.log_in(email, password).await.status(), StatusCode::OK);
+        let last_year = Periode {
+            du: conum::clock::today_in_paris() - chrono::Days::new(400),
+            au: conum::clock::today_in_paris(),
+        };
+        let own: Stats = stats_of(&device, last_year).await.json().await.unwrap();
+        assert_eq!(own.records, 120);
+        let response = device
+            .request(Method::GET, &format!("/api/statistiques/nationales?territoire=france&du={}&au={}", last_year.du, last_year.au))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let france: Value = response.json().await.unwrap();
+        let france: Stats = serde_json::from_value(france["stats"].clone()).unwrap();
+        assert!(france.records > 120, "{}", france.records);
+    }
+
     async fn national_figures_need_a_session(app) {
         app.conseiller("camille@exemple.fr").await;
         let (status, _) = national(&app.device(), "france").await;
