@@ -153,13 +153,16 @@ async fn last_record() -> Option<Accompagnement> {
 #[component]
 fn UndoLast(owner: ConseillerId) -> Element {
     let outbox = use_context::<Signal<OutboxStatus>>();
-    let last = use_resource(move || async move {
+    // The last record as last found: asked again whenever the outbox changes, but the button
+    // stays (and takes taps) while the new answer comes, rather than vanishing under a finger.
+    let mut last = use_signal(|| None::<Accompagnement>);
+    use_resource(move || async move {
         outbox();
-        last_record().await
+        last.set(last_record().await);
     });
     let mut confirming = use_signal(|| false);
     let mut message = use_signal(|| None::<String>);
-    let Some(Some(record)) = last() else {
+    let Some(record) = last() else {
         return rsx! {
             if let Some(text) = message() {
                 p { class: "fr-alert fr-alert--success fr-alert--sm", role: "status", "{text}" }
