@@ -9,7 +9,10 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, launchBrowser, newPhone, open, signUp, root } from '../tests/browser/support.mjs';
+import {
+  startServer, launchBrowser, newPhone, open, signUp, root, bytesUntilInteractive, totalBytes,
+  createRecord, todayInParis,
+} from '../tests/browser/support.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const TAPS = Number(process.env.BENCH_TAPS ?? 10);
@@ -33,6 +36,8 @@ function lighthouse(url, cookie) {
   ], { env: { ...process.env, CHROME_PATH: process.env.CHROMIUM ?? '/usr/bin/chromium' }, maxBuffer: 64 << 20 });
   const report = JSON.parse(out.toString());
   const audit = (id) => report.audits[id].numericValue;
+  const lcpNode = report.audits['largest-contentful-paint-element']?.details?.items?.[0]?.items?.[0]?.node;
+  console.error(`${url}: LCP element ${lcpNode?.snippet ?? '?'}`);
   return {
     performance: report.categories.performance.score,
     accessibility: report.categories.accessibility.score,
@@ -44,25 +49,16 @@ function lighthouse(url, cookie) {
   };
 }
 
-/** Bytes on the wire (response headers + encoded body) of every request until interactive. */
+/** The first visit of / until interactive (bytes by file), then a repeat visit's bytes. */
 async function firstVisit(browser, server) {
   const context = await newPhone(browser);
   const page = await context.newPage();
   await signUp(page, server);
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('Network.enable');
-  const sizes = new Map();
-  const urls = new Map();
-  cdp.on('Network.requestWillBeSent', (e) => urls.set(e.requestId, e.request.url));
-  cdp.on('Network.loadingFinished', (e) => sizes.set(e.requestId, e.encodedDataLength));
-  await open(page, `${server.url}/`);
-  const interactive = new Map([...sizes].map(([id, bytes]) => [urls.get(id), bytes]));
+  const interactive = await bytesUntilInteractive(page, `${server.url}/`);
   // Repeat visit, once the service worker has everything.
   await page.waitForFunction(() => navigator.serviceWorker?.controller, null, { timeout: 60_000 }).catch(() => {});
   await page.waitForTimeout(3000);
-  sizes.clear();
-  await open(page, `${server.url}/`);
-  const repeat = [...sizes.values()].reduce((a, b) => a + b, 0);
+  const repeat = totalBytes(await bytesUntilInteractive(page, `${server.url}/`));
   await context.close();
   return { interactive, repeat };
 }
@@ -76,23 +72,28 @@ async function tapToConfirmation(browser, server, offline) {
   for (let i = 0; i < TAPS; i += 1) {
     await context.setOffline(false);
     await open(page, `${server.url}/`);
+    // The network drops once the conseiller's page is there (their name in the header).
+    await page.locator('.bandeau .qui').waitFor();
     const cdp = await context.newCDPSession(page);
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
     if (offline) await context.setOffline(true);
     for (const name of ['Accompagnement individuel', 'Plus de 60 ans', 'Retraité(e)', 'Courriels', '30 min']) {
       await page.getByRole('button', { name, exact: true }).tap();
     }
-    const ms = await page.evaluate(() => new Promise((resolve) => {
-      const start = performance.now();
+    // Timed inside the page: from the click to the frame after the confirmation appears. A
+    // save that never confirms fails the run with what the page shows instead of hanging.
+    const ms = await page.evaluate(() => new Promise((resolve, reject) => {
       const shown = () => [...document.querySelectorAll('.confirmation p')]
         .some((p) => p.textContent === 'Accompagnement enregistré');
+      const giveUp = setTimeout(() => reject(new Error(`no confirmation: ${document.querySelector('main')?.innerText.slice(0, 400)}`)), 10_000);
       const seen = new MutationObserver(() => {
         if (!shown()) return;
         seen.disconnect();
-        // The next frame: the confirmation is painted.
+        clearTimeout(giveUp);
         requestAnimationFrame(() => resolve(performance.now() - start));
       });
       seen.observe(document.body, { childList: true, subtree: true, characterData: true });
+      const start = performance.now();
       document.querySelector('button.enregistrer').click();
     }));
     samples.push(ms);
@@ -104,15 +105,37 @@ async function tapToConfirmation(browser, server, offline) {
   return samples;
 }
 
+/**
+ * Forty varied records this month, so that the history has days to list and the statistics
+ * every chart to draw (an empty account would measure the empty pages).
+ */
+async function seedMonth(page, server) {
+  const today = todayInParis();
+  const ages = ['moins_12', 'de_12_a_18', 'de_18_a_35', 'de_35_a_60', 'plus_60'];
+  const statuts = ['scolarise', 'sans_emploi', 'en_emploi', 'retraite', 'non_renseigne'];
+  const themes = ['equipement', 'internet', 'courriel', 'smartphone', 'demarche', 'securite', 'fraude', 'budget'];
+  for (let i = 0; i < 40; i += 1) {
+    const day = String(1 + (i % Number(today.slice(8, 10)))).padStart(2, '0');
+    await createRecord(page, server, {
+      date: `${today.slice(0, 8)}${day}`,
+      ages: { [ages[i % ages.length]]: 1 },
+      statuts: { [statuts[(i * 3) % statuts.length]]: 1 },
+      thematiques: [themes[i % themes.length], themes[(i * 5 + 1) % themes.length]].filter((t, k, all) => all.indexOf(t) === k),
+      duree_minutes: [15, 30, 45, 60, 90][i % 5],
+    });
+  }
+}
+
 const server = await startServer();
 const browser = await launchBrowser();
 try {
   const cookiePage = await (await browser.newContext()).newPage();
   await signUp(cookiePage, server);
+  await seedMonth(cookiePage, server);
   const cookie = (await cookiePage.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
 
   const visit = await firstVisit(browser, server);
-  const total = [...visit.interactive.values()].reduce((a, b) => a + b, 0);
+  const total = totalBytes(visit.interactive);
   console.log(`\nFirst visit of / until interactive: ${(total / 1000).toFixed(0)} KB on the wire; repeat visit: ${visit.repeat} bytes`);
   console.log('\n| file | bytes on the wire |\n|---|---|');
   for (const [url, bytes] of [...visit.interactive].sort((a, b) => b[1] - a[1])) {

@@ -1,14 +1,28 @@
 // Vendors the parts of the French State design system (npm @gouvfr/dsfr) that Conum uses
 // into public/dsfr/: one stylesheet (core + the components below), the Marianne fonts and
 // the icons that stylesheet points to. Run: node scripts/dsfr.mjs (the output is committed).
+// The fonts are cut down to the characters French text uses (Latin-1, œ, typographic
+// punctuation): the full Marianne files carry Greek, Cyrillic and Vietnamese, and halved, the
+// three weights a page loads cost a phone 88 KB less on its first visit. A character outside
+// the set is drawn in the system font.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const PACKAGE = '@gouvfr/dsfr@1.15.3';
 const COMPONENTS = ['button', 'tag', 'form', 'input', 'checkbox', 'radio', 'alert', 'link', 'badge', 'segmented'];
+
+const SUBSET_FONT = 'subset-font@2.9.0';
+const FRENCH = [
+  [0x20, 0x7e], [0xa0, 0xff], // ASCII, Latin-1 (accents, « », no-break space, °)
+  [0x152, 0x153], [0x178, 0x178], // Œ œ Ÿ
+  [0x2010, 0x2014], [0x2018, 0x201e], [0x2022, 0x2022], [0x2026, 0x2026], // – — ‘ ’ “ ” • …
+  [0x202f, 0x202f], [0x20ac, 0x20ac], [0x2192, 0x2192], [0x2212, 0x2212], // narrow nbsp € → −
+];
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'public', 'dsfr');
@@ -39,6 +53,18 @@ try {
   }
   writeFileSync(join(out, 'dsfr.min.css'), css);
   console.log(`public/dsfr/dsfr.min.css: ${css.length} bytes`);
+
+  execFileSync('npm', ['install', '--silent', '--no-save', '--ignore-scripts', SUBSET_FONT], { cwd: work });
+  const { default: subsetFont } = await import(join(work, 'node_modules', 'subset-font', 'index.js'));
+  const text = FRENCH.flatMap(([from, to]) =>
+    Array.from({ length: to - from + 1 }, (_, i) => String.fromCodePoint(from + i))).join('');
+  const fonts = join(out, 'fonts');
+  for (const name of readdirSync(fonts).filter((f) => f.endsWith('.woff2'))) {
+    const font = join(fonts, name);
+    const subset = await subsetFont(readFileSync(font), text, { targetFormat: 'woff2' });
+    writeFileSync(font, subset);
+    console.log(`public/dsfr/fonts/${name}: ${subset.length} bytes`);
+  }
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

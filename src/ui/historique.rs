@@ -5,7 +5,7 @@ use dioxus::prelude::*;
 
 use super::components::WaitingNotice;
 use super::format;
-use super::session::{self, current_profil};
+use super::session::{self, ProfilState};
 use super::Route;
 use crate::api::{self, ApiError, ListQuery, StoredAccompagnement};
 use crate::domain::{Accompagnement, ConseillerId};
@@ -28,7 +28,9 @@ pub async fn keep_first_page(owner: ConseillerId) {
 
 #[component]
 pub fn Historique() -> Element {
-    let owner = current_profil().id;
+    // The page's frame renders before the profile is known (on the server too); the list is
+    // the conseiller's, so nothing is asked until the profile says whose it is.
+    let profil = use_context::<Signal<ProfilState>>();
     let mut du = use_signal(String::new);
     let mut au = use_signal(String::new);
     let mut items = use_signal(Vec::<StoredAccompagnement>::new);
@@ -43,39 +45,42 @@ pub fn Historique() -> Element {
     });
 
     // Reloads from the first page whenever the period changes; "Afficher plus" adds pages.
-    let _loader = use_resource(move || {
-        let owner = owner.clone();
-        async move {
-            network::RETRY();
-            let query = ListQuery {
-                du: NaiveDate::parse_from_str(&du(), "%Y-%m-%d").ok(),
-                au: NaiveDate::parse_from_str(&au(), "%Y-%m-%d").ok(),
-                page: Some(page()),
-                par_page: Some(PAR_PAGE),
-            };
-            let first_page = query.page == Some(1);
-            let whole_period = query.du.is_none() && query.au.is_none();
-            match session::ask(network::READ, api::list_accompagnements(query)).await {
-                Ok(found) => {
-                    problem.set(None);
-                    total.set(Some(found.total));
-                    if found.page == 1 {
-                        if whole_period {
-                            phone::HISTORIQUE.keep(&owner, &found.items).await;
-                        }
-                        items.set(found.items);
-                    } else {
-                        items.write().extend(found.items);
+    let _loader = use_resource(move || async move {
+        network::RETRY();
+        let Some(owner) = profil.read().owner() else {
+            return;
+        };
+        let query = ListQuery {
+            du: NaiveDate::parse_from_str(&du(), "%Y-%m-%d").ok(),
+            au: NaiveDate::parse_from_str(&au(), "%Y-%m-%d").ok(),
+            page: Some(page()),
+            par_page: Some(PAR_PAGE),
+        };
+        let first_page = query.page == Some(1);
+        let whole_period = query.du.is_none() && query.au.is_none();
+        match session::ask(network::READ, api::list_accompagnements(query)).await {
+            Ok(found) => {
+                problem.set(None);
+                total.set(Some(found.total));
+                if found.page == 1 {
+                    if whole_period {
+                        phone::HISTORIQUE.keep(&owner, &found.items).await;
                     }
+                    items.set(found.items);
+                } else {
+                    items.write().extend(found.items);
                 }
-                Err(ApiError::Unreachable) if first_page => {
-                    let kept = phone::HISTORIQUE.load().await.unwrap_or_default();
-                    problem.set(Some("Hors connexion : voici les derniers accompagnements gardés sur ce téléphone.".into()));
-                    total.set(Some(kept.len() as u64));
-                    items.set(kept);
-                }
-                Err(error) => problem.set(Some(error.to_string())),
             }
+            Err(ApiError::Unreachable) if first_page => {
+                let kept = phone::HISTORIQUE.load().await.unwrap_or_default();
+                problem.set(Some(
+                    "Hors connexion : voici les derniers accompagnements gardés sur ce téléphone."
+                        .into(),
+                ));
+                total.set(Some(kept.len() as u64));
+                items.set(kept);
+            }
+            Err(error) => problem.set(Some(error.to_string())),
         }
     });
 

@@ -13,7 +13,7 @@ use dioxus::router::Navigator;
 use super::historique::keep_first_page;
 use super::Route;
 use crate::api::{self, ApiError};
-use crate::domain::{Credentials, Profil, SignupInput};
+use crate::domain::{ConseillerId, Credentials, Profil, SignupInput};
 use crate::offline::network::{self, within};
 use crate::offline::phone::SessionEnd;
 use crate::offline::{outbox, phone};
@@ -23,6 +23,16 @@ pub enum ProfilState {
     Loading,
     Ready(Profil),
     Failed(String),
+}
+
+impl ProfilState {
+    /// Whose data the pages may show: no one until the profile is loaded.
+    pub fn owner(&self) -> Option<ConseillerId> {
+        match self {
+            ProfilState::Ready(profil) => Some(profil.id.clone()),
+            _ => None,
+        }
+    }
 }
 
 /// Set when a session ended on its own (expiry, another account): the login page says so.
@@ -173,8 +183,9 @@ pub fn current_profil() -> Profil {
     }
 }
 
-/// The logged-in conseiller's profile if it is loaded yet: the start page renders its form
-/// before (on the server too), and takes the profile's defaults when it comes.
+/// The logged-in conseiller's profile if it is loaded yet: the tabs' first pages (form,
+/// history, statistics) render their frame before (on the server too), and what is personal
+/// when it comes.
 pub fn profil_if_loaded() -> Option<Profil> {
     match use_context::<Signal<ProfilState>>()() {
         ProfilState::Ready(profil) => Some(profil),

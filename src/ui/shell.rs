@@ -22,12 +22,17 @@ pub fn Shell() -> Element {
     };
 
     // The frame is the same whatever the profile's state, so the server paints the real
-    // page (header, tabs, the start page's form) and the browser hydrates it as it is; what
-    // is personal arrives after, from the phone's copy or the server.
+    // page (header, tabs, the page's own frame) and the browser hydrates it as it is; what
+    // is personal arrives after, from the phone's copy or the server. The pages that render
+    // without a profile are the tabs' first pages; the others wait for it.
     let route = use_route::<Route>();
     let state = profil();
     let ready = matches!(state, ProfilState::Ready(_));
-    let content_now = ready || (state == ProfilState::Loading && route == (Route::Saisie {}));
+    let renders_before_profile = matches!(
+        route,
+        Route::Saisie {} | Route::Historique {} | Route::Statistiques { .. }
+    );
+    let content_now = ready || (state == ProfilState::Loading && renders_before_profile);
     rsx! {
         header { class: "bandeau",
             span { class: "marque", "Conum" }

@@ -5,11 +5,21 @@ import assert from 'node:assert/strict';
 import { Agent, request } from 'node:http';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, root } from './support.mjs';
+import {
+  startServer, root, launchBrowser, newPhone, signUp, bytesUntilInteractive, totalBytes,
+} from './support.mjs';
 
 let server;
 before(async () => { server = await startServer(); });
 after(() => server?.stop());
+
+/**
+ * Ceiling of a first visit of the form, in bytes on the wire until it answers taps. Issue 12's
+ * budget is 450 KB and is not met yet (BENCHMARKS.md: 652 KB, the wasm alone 506 KB): this
+ * ceiling is today's size plus a margin, so that nothing grows unnoticed; lower it with every
+ * gain, down to the budget.
+ */
+const FIRST_VISIT_CEILING = 680_000;
 
 /** GET `path` on `agent`: status, headers and the body's size as sent. */
 function get(path, { agent, headers = {} } = {}) {
@@ -61,4 +71,22 @@ test('the wasm goes out as compressed at build time, brotli or gzip as the brows
 
   // The compressed copies are not files of their own (the address is an unknown page).
   assert.match((await get(`/assets/${wasm}.br`)).headers['content-type'], /text\/html/);
+});
+
+test('a first visit of the form stays under its byte ceiling, without charts or communes', async () => {
+  const browser = await launchBrowser();
+  try {
+    const context = await newPhone(browser);
+    const page = await context.newPage();
+    await signUp(page, server);
+    const sizes = await bytesUntilInteractive(page, `${server.url}/`);
+    const list = [...sizes].map(([url, bytes]) => `${new URL(url).pathname} ${bytes}`).join('\n');
+    assert.ok(totalBytes(sizes) <= FIRST_VISIT_CEILING,
+      `${totalBytes(sizes)} bytes before the form answers taps (ceiling ${FIRST_VISIT_CEILING}):\n${list}`);
+    // What the form does not need waits: the charts' library, the communes list.
+    const early = [...sizes.keys()].filter((url) => /echarts|communes/.test(url));
+    assert.deepEqual(early, [], list);
+  } finally {
+    await browser.close();
+  }
 });

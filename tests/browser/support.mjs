@@ -102,6 +102,25 @@ export async function open(page, url) {
   await page.locator('html[data-pret="1"]').waitFor({ timeout: 30_000 });
 }
 
+/**
+ * Opens `url` and counts the bytes on the wire (response headers + encoded body) of every
+ * request until the page answers taps: a Map of URL → bytes. Cached and service-worker
+ * answers count 0.
+ */
+export async function bytesUntilInteractive(page, url) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  const urls = new Map();
+  const sizes = new Map();
+  cdp.on('Network.requestWillBeSent', (e) => urls.set(e.requestId, e.request.url));
+  cdp.on('Network.loadingFinished', (e) => sizes.set(e.requestId, e.encodedDataLength));
+  await open(page, url);
+  await cdp.detach();
+  return new Map([...sizes].map(([id, bytes]) => [urls.get(id), bytes]));
+}
+
+export const totalBytes = (sizes) => [...sizes.values()].reduce((a, b) => a + b, 0);
+
 let accounts = 0;
 export const PASSWORD = 'une phrase de passe solide';
 

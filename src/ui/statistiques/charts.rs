@@ -70,14 +70,20 @@ fn height(section: &Section) -> usize {
     }
 }
 
-/// Loads ECharts once, then draws every chart into its container.
+/// Loads ECharts once (only when there is something to draw), then draws every chart into
+/// its container, one per task: a phone keeps answering taps while the charts come.
 pub async fn draw(sections: &[Section]) {
+    // An empty section shows a sentence, not an empty axis.
+    let drawn: Vec<&Section> = sections.iter().filter(|d| d.total() > 0).collect();
+    if drawn.is_empty() {
+        return;
+    }
     if let Err(error) = browser::load_script(&ECHARTS.to_string()).await {
         tracing::warn!("ECharts not loaded: {error}");
         return;
     }
-    // An empty section shows a sentence, not an empty axis.
-    for d in sections.iter().filter(|d| d.total() > 0) {
+    for d in drawn {
+        gloo_timers::future::TimeoutFuture::new(0).await;
         let id = format!("graphique-{}", d.id);
         browser::set_height(&id, height(d) as u32);
         let renderer = WasmRenderer::new_opt(None, Some(height(d) as u32));

@@ -16,7 +16,7 @@ use crate::offline::outbox::{self, Change, OutboxStatus};
 use crate::offline::phone;
 use crate::ui::components::Confirmation;
 use crate::ui::format;
-use crate::ui::session::{self, current_profil};
+use crate::ui::session::{self, profil_if_loaded};
 use crate::ui::Route;
 
 /// What the page shows, and where it comes from.
@@ -31,7 +31,9 @@ struct Shown {
 
 #[component]
 pub fn Statistiques(du: String, au: String) -> Element {
-    let profil = current_profil();
+    // The page's frame renders before the profile is known (on the server too); the figures
+    // are the conseiller's, so they are asked once the profile says whose they are.
+    let profil = profil_if_loaded();
     let today = today_in_paris();
     let (du, au) = period_or_this_month(du, au, today);
     let query = StatsQuery {
@@ -39,22 +41,31 @@ pub fn Statistiques(du: String, au: String) -> Element {
         au: date_of(&au),
     };
     let outbox = use_context::<Signal<OutboxStatus>>();
-    let owner = profil.id.clone();
-    let loaded = use_resource(use_reactive!(|query| {
-        let owner = owner.clone();
+    let owner = profil.as_ref().map(|p| p.id.clone());
+    let loaded = use_resource(use_reactive!(|query, owner| {
         async move {
             outbox();
             RETRY();
-            load(query, owner).await
+            match owner {
+                Some(owner) => load(query, owner).await,
+                // Stays "Chargement…" until the profile arrives (which asks again).
+                None => std::future::pending().await,
+            }
         }
     }));
+    let who = profil.as_ref().map_or(String::new(), |p| {
+        format!(
+            "{} {} — {}",
+            p.details.prenom, p.details.nom, p.details.structure
+        )
+    });
     let shown_stats = use_loaded_stats(loaded, |shown| &shown.stats);
     let shown_period = shown_stats.read().as_ref().map(|s| s.periode);
     let read = loaded.read();
     rsx! {
         PrintHeader {
             title: "Conum — statistiques d'activité",
-            who: "{profil.details.prenom} {profil.details.nom} — {profil.details.structure}",
+            who,
             today,
         }
         h1 { "Mes statistiques" }
@@ -88,7 +99,9 @@ pub fn Statistiques(du: String, au: String) -> Element {
                 Figures { stats: shown.stats.clone() }
             },
         }
-        UndoLast { owner: profil.id.clone() }
+        if let Some(profil) = &profil {
+            UndoLast { owner: profil.id.clone() }
+        }
         if let Some(p) = shown_period {
             section { class: "exports", "aria-labelledby": "titre-exports",
                 h2 { id: "titre-exports", "Exporter" }
