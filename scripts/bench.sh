@@ -4,7 +4,7 @@
 #   scripts/bench.sh            the API, the bundle, the commune search
 #   scripts/bench.sh pages      first visit of / (bytes until interactive, repeat visit),
 #                               tap → confirmation (CPU 4× slower), Lighthouse mobile
-#   scripts/bench.sh writes     record creation under load: wrk, 32 connections, 10 s, SQLite
+#   scripts/bench.sh writes     record creation under load: wrk, 32 connections, 10 s (BENCH_SECONDS), SQLite
 #   scripts/bench.sh national   the national statistics over ~2 million records (the first
 #                               run fills a database per engine with `conum demo`: allow
 #                               15 minutes on 2 cores; later runs reuse them)
@@ -27,7 +27,7 @@ case "${1:-}" in
     cookie=$(curl -s -i -H 'content-type: application/json' http://127.0.0.1:18181/api/compte \
       -d '{"email":"bench@exemple.fr","password":"une phrase de passe solide","prenom":"B","nom":"B","structure":"S","commune":{"insee":"69123","nom":"Lyon","code_postal":"69001"},"departement":"69"}' \
       | grep -io 'conum_session=[0-9a-f]*')
-    COOKIE=$cookie wrk -t2 -c32 -d10s -s benches/writes.lua http://127.0.0.1:18181 | grep creates
+    COOKIE=$cookie wrk -t2 -c32 -d"${BENCH_SECONDS:-10}s" -s benches/writes.lua http://127.0.0.1:18181 | grep creates
     echo "server RSS after the load: $(($(awk '/VmRSS/ {print $2}' /proc/$server/status) / 1024)) MB"
     wrk -t1 -c1 -d3s http://127.0.0.1:18181/manifest.webmanifest | grep 'Requests/sec' | sed 's/^/static file, one kept-alive connection: /'
     ;;
