@@ -7,6 +7,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   startServer, root, launchBrowser, newPhone, signUp, bytesUntilInteractive, totalBytes,
+  createRecord,
 } from './support.mjs';
 
 let server;
@@ -86,6 +87,27 @@ test('a first visit of the form stays under its byte ceiling, without charts or 
     // What the form does not need waits: the charts' library, the communes list.
     const early = [...sizes.keys()].filter((url) => /echarts|communes/.test(url));
     assert.deepEqual(early, [], list);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('the pages the server paints before the profile hold nothing of the conseiller', async () => {
+  // A tablet shared at a counter caches these pages: they must be the same for everyone.
+  const browser = await launchBrowser();
+  try {
+    const page = await (await newPhone(browser)).newPage();
+    await signUp(page, server, undefined, { prenom: 'Albertine', nom: 'Quenouille' });
+    await createRecord(page, server, { thematiques: ['fraude'], duree_minutes: 90 });
+    for (const path of ['/', '/historique', '/statistiques']) {
+      const html = await (await page.request.get(`${server.url}${path}`)).text();
+      assert.match(html, /<main/, `${path} is painted with its frame`);
+      for (const personal of ['Albertine', 'Quenouille', 'Médiathèque Jean Macé', '1 accompagnement']) {
+        assert.ok(!html.includes(personal), `${path} holds "${personal}"`);
+      }
+    }
+    const history = await (await page.request.get(`${server.url}/historique`)).text();
+    assert.ok(!history.includes('Prévenir les fraudes'), 'the history lists no record');
   } finally {
     await browser.close();
   }
