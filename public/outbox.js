@@ -110,7 +110,9 @@ export async function enqueue(kind, id, body, owner) {
       }
     };
   });
-  await changed();
+  // Safe once the transaction is committed: the listeners (the banner's count) hear of it
+  // after, so the page confirms without waiting for them.
+  changed().catch(() => {});
 }
 
 /** Gives up every waiting change of record `id` (after a refusal for good). */

@@ -1,6 +1,8 @@
 // Vendors the parts of the French State design system (npm @gouvfr/dsfr) that Conum uses
 // into public/dsfr/: one stylesheet (core + the components below), the Marianne fonts and
-// the icons that stylesheet points to. Run: node scripts/dsfr.mjs (the output is committed).
+// the icons that stylesheet points to. Run: node scripts/dsfr.mjs (the output is committed;
+// run it again after using a DSFR class the code did not name before: only the rules of the
+// classes named in src/ and public/ are kept).
 // The fonts are cut down to the characters French text uses (Latin-1, œ, typographic
 // punctuation): the full Marianne files carry Greek, Cyrillic and Vietnamese, and halved, the
 // three weights a page loads cost a phone 88 KB less on its first visit. A character outside
@@ -17,6 +19,7 @@ const PACKAGE = '@gouvfr/dsfr@1.15.3';
 const COMPONENTS = ['button', 'tag', 'form', 'input', 'checkbox', 'radio', 'alert', 'link', 'badge', 'segmented'];
 
 const SUBSET_FONT = 'subset-font@2.9.0';
+const PURGECSS = 'purgecss@8.0.0';
 const FRENCH = [
   [0x20, 0x7e], [0xa0, 0xff], // ASCII, Latin-1 (accents, « », no-break space, °)
   [0x152, 0x153], [0x178, 0x178], // Œ œ Ÿ
@@ -51,10 +54,31 @@ try {
         return `url(${quote}${target}${quote})`;
       }) + '\n';
   }
-  writeFileSync(join(out, 'dsfr.min.css'), css);
-  console.log(`public/dsfr/dsfr.min.css: ${css.length} bytes`);
+  execFileSync('npm', ['install', '--silent', '--no-save', '--ignore-scripts', SUBSET_FONT, PURGECSS], { cwd: work });
 
-  execFileSync('npm', ['install', '--silent', '--no-save', '--ignore-scripts', SUBSET_FONT], { cwd: work });
+  // Only the rules whose classes Conum's pages, components and scripts name: every page
+  // matches its elements against each rule the phone parsed, and 313 KB of rules cost a slow
+  // phone its first paint. A class built at run time must be written whole in the code.
+  const { PurgeCSS } = await import(join(work, 'node_modules', 'purgecss', 'lib', 'purgecss.js'));
+  const content = [...sourceFiles(join(root, 'src')), ...sourceFiles(join(root, 'public'))]
+    .filter((file) => /\.(rs|js|html)$/.test(file) && !file.includes(`${join('public', 'dsfr')}`));
+  const [purged] = await new PurgeCSS().purge({
+    content: [...content, join(root, 'index.html')],
+    css: [{ raw: css }],
+    fontFace: true,
+    keyframes: true,
+    // The DSFR's own state attributes, set by Conum's components and checked in its rules.
+    dynamicAttributes: ['aria-pressed', 'aria-current', 'aria-expanded', 'aria-invalid', 'aria-disabled', 'disabled', 'open', 'checked'],
+  });
+  const kept = `/* ${PACKAGE} (MIT): core + ${COMPONENTS.join(', ')}, only the rules Conum uses. Made by scripts/dsfr.mjs. */\n${purged.css}`;
+  writeFileSync(join(out, 'dsfr.min.css'), kept);
+  console.log(`public/dsfr/dsfr.min.css: ${kept.length} bytes (${css.length} before keeping the rules Conum uses)`);
+  // The icons the kept rules no longer point to are not shipped.
+  for (const file of sourceFiles(join(out, 'icons'))) {
+    if (!kept.includes(file.slice(out.length + 1))) rmSync(file);
+  }
+
+
   const { default: subsetFont } = await import(join(work, 'node_modules', 'subset-font', 'index.js'));
   const text = FRENCH.flatMap(([from, to]) =>
     Array.from({ length: to - from + 1 }, (_, i) => String.fromCodePoint(from + i))).join('');
@@ -67,4 +91,11 @@ try {
   }
 } finally {
   rmSync(work, { recursive: true, force: true });
+}
+
+/** Every file under `dir`. */
+function sourceFiles(dir) {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath ?? entry.path, entry.name));
 }

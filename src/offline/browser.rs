@@ -26,6 +26,20 @@ pub async fn sleep(duration: Duration) {
     }
 }
 
+/// Waits until the browser has painted what the page shows now (the next frame, then the task
+/// after it): work done after this never delays that paint. Returns at once outside the browser.
+pub async fn after_next_paint() {
+    let Some(window) = window() else { return };
+    let painted = js_sys::Promise::new(&mut |resolve, _| {
+        let timer = window.clone();
+        let after_frame = Closure::once_into_js(move || {
+            let _ = timer.set_timeout_with_callback(&resolve);
+        });
+        let _ = window.request_animation_frame(after_frame.unchecked_ref());
+    });
+    let _ = JsFuture::from(painted).await;
+}
+
 /// Tells tests (and CSS) that the page is hydrated and answers taps: `html[data-pret="1"]`.
 pub fn mark_ready() {
     if let Some(root) = document()

@@ -327,6 +327,63 @@ test('axe-core finds no violation on the form, the history and the login page', 
   await context.close();
 });
 
+/**
+ * The controls of the page that something else covers where they show on screen: the points
+ * of each control inside the visible part of its scrolling area must hit the control itself.
+ */
+async function coveredControls(page) {
+  return page.evaluate(() => {
+    const covered = [];
+    for (const control of document.querySelectorAll('main button, main a, main input, main summary, main textarea')) {
+      const box = control.getBoundingClientRect();
+      // Not drawn (a closed <details>, say): nothing to tap.
+      if (box.width === 0 || box.height === 0 || !control.checkVisibility({ visibilityProperty: true })) continue;
+      let top = Math.max(box.top, 0);
+      let bottom = Math.min(box.bottom, window.innerHeight);
+      for (let parent = control.parentElement; parent; parent = parent.parentElement) {
+        if (getComputedStyle(parent).overflowY === 'visible') continue;
+        const clip = parent.getBoundingClientRect();
+        top = Math.max(top, clip.top);
+        bottom = Math.min(bottom, clip.bottom);
+      }
+      const x = (box.left + box.right) / 2;
+      for (let y = top + 1; y < bottom - 1; y += 4) {
+        const hit = document.elementFromPoint(x, y);
+        if (hit && hit !== control && !control.contains(hit)) {
+          covered.push(`${control.textContent.trim() || control.outerHTML.slice(0, 60)} under ${hit.textContent.trim().slice(0, 30) || hit.tagName}`);
+          break;
+        }
+      }
+    }
+    return covered;
+  });
+}
+
+test('nothing covers a control of the form, whatever the screen and the scroll', async () => {
+  for (const viewport of [{ width: 412, height: 823 }, { width: 360, height: 640 }, { width: 800, height: 1000 }]) {
+    const context = await newPhone(shared.browser, viewport);
+    const page = await context.newPage();
+    await signUp(page, shared.server);
+    // A last record, for "Comme la dernière fois" above the form (Lighthouse's case).
+    await open(page, `${shared.server.url}/`);
+    for (const name of ['Accompagnement individuel', 'Plus de 60 ans', 'Retraité(e)', 'Courriels', '30 min', 'Enregistrer']) {
+      await button(page, name).tap();
+    }
+    await page.getByText('Envoyé.').waitFor();
+    await open(page, `${shared.server.url}/`);
+    await button(page, 'Comme la dernière fois').waitFor();
+    await page.mouse.move(viewport.width / 2, viewport.height / 2);
+    for (let step = 0; step < 12; step += 1) {
+      assert.deepEqual(await coveredControls(page), [], `${viewport.width}×${viewport.height}, scroll step ${step}`);
+      await page.mouse.wheel(0, viewport.height / 3);
+      await page.waitForTimeout(100);
+    }
+    const scrolled = await page.evaluate(() => Math.max(window.scrollY, document.querySelector('main').scrollTop));
+    assert.ok(scrolled > viewport.height / 2, `the page scrolled ${scrolled} px`);
+    await context.close();
+  }
+});
+
 test('screenshots of the form at 360×640 and 1280×800', { skip: !process.env.UPDATE_SCREENSHOTS }, async () => {
   mkdirSync('docs/screenshots', { recursive: true });
   for (const [width, height] of [[360, 640], [1280, 800]]) {
@@ -337,7 +394,7 @@ test('screenshots of the form at 360×640 and 1280×800', { skip: !process.env.U
     await page.getByRole('heading', { name: 'Nouvel accompagnement' }).waitFor();
     await button(page, 'Accompagnement individuel').tap();
     await button(page, 'Plus de 60 ans').tap();
-    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.evaluate(() => { window.scrollTo(0, 0); document.querySelector('main').scrollTo(0, 0); });
     await page.screenshot({ path: `docs/screenshots/saisie-${width}x${height}.png` });
     await context.close();
   }

@@ -87,6 +87,10 @@ pub fn RecordForm(
     let mut other_duration = use_signal(|| {
         initial.duree_minutes > 0 && !QUICK_DURATIONS.contains(&initial.duree_minutes)
     });
+    // The id of a new record, made at its first "Enregistrer" and kept until it is saved (a
+    // retry after a correction is the same record). Apart from `record`, whose every write
+    // redraws each field: nothing on screen shows it.
+    let mut new_id = use_signal(|| None::<String>);
     // The profile came after the form showed: its commune, unless one was chosen already.
     let home = profil.as_ref().map(|p| p.details.commune.clone());
     use_effect(use_reactive!(|home| {
@@ -104,8 +108,12 @@ pub fn RecordForm(
             let mut input = record();
             if input.id.is_empty() {
                 // Made once per record: sending it again (a retry, a fix) never duplicates it.
-                input.id = Uuid::now_v7().to_string();
-                record.write().id = input.id.clone();
+                let id = new_id
+                    .peek()
+                    .clone()
+                    .unwrap_or_else(|| Uuid::now_v7().to_string());
+                new_id.set(Some(id.clone()));
+                input.id = id;
             }
             let valid = match Accompagnement::parse(input.clone(), today_in_paris()) {
                 Ok(valid) => valid,
@@ -129,21 +137,28 @@ pub fn RecordForm(
                 };
                 // On the phone first: what the network does next changes nothing here.
                 let queued = outbox::queue(change, &input.id, Some(&input), &profil.id).await;
-                saving.set(false);
                 if let Err(error) = queued {
+                    saving.set(false);
                     problem.set(Some(format!(
                         "L'accompagnement n'a pas pu être gardé sur ce téléphone ({error}) : réessayez."
                     )));
                     return;
                 }
-                remember(valid.commune(), &profil.id);
+                // The confirmation first: the conseiller sees at once that it is kept. The
+                // blank form (every field redrawn) comes in the next frame; until then
+                // "Enregistrer" stays disabled, so a second tap cannot save the draft twice.
                 errors.set(FieldErrors::new());
                 problem.set(None);
+                let commune = valid.commune().clone();
+                on_saved.call(Saved { record: valid });
+                browser::after_next_paint().await;
+                remember(&commune, &profil.id);
                 if mode == FormMode::Nouveau {
+                    new_id.set(None);
                     record.set(blank_record(Some(&profil)));
                     other_duration.set(false);
                 }
-                on_saved.call(Saved { record: valid });
+                saving.set(false);
             });
         }
     };

@@ -70,8 +70,15 @@ pub fn Saisie() -> Element {
             notice.set(None);
             spawn({
                 let owner = owner.clone();
-                async move { phone::DERNIER.keep(&owner, &Some(done.record)).await }
+                async move {
+                    // A copy for "Comme la dernière fois" offline, once the confirmation shows.
+                    browser::after_next_paint().await;
+                    phone::DERNIER.keep(&owner, &Some(done.record)).await
+                }
             });
+            // Sent at once (not after the paint): the page must hold the outbox's lock before
+            // the service worker's Background Sync does, or on a network that never answers
+            // "Pas de connexion" would wait for both of their attempts.
             spawn(async move {
                 let delivery = outbox::deliver(&id.to_string()).await;
                 if delivery == Delivery::Sent {
