@@ -264,3 +264,24 @@ test('after a new deployment the app offers to reload, then runs the new version
     rmSync(publicCopy, { recursive: true, force: true });
   }
 });
+
+test('the network drops just as the app opens (CPU 4× slower): the conseiller\'s form, never the login page', async () => {
+  await withOwnServer(async ({ context, page }) => {
+    await page.getByRole('heading', { name: 'Nouvel accompagnement' }).waitFor();
+    await controlled(page);
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+    // From "the page was asked" to "the profile was there": each moment a request can fail.
+    for (const delay of [0, 50, 150, 400, 1000, 2000]) {
+      await context.setOffline(false);
+      await page.reload({ waitUntil: 'commit' });
+      await page.waitForTimeout(delay);
+      await context.setOffline(true);
+      await page.locator('.bandeau .qui').waitFor({ timeout: 15_000 });
+      assert.ok(!page.url().includes('/connexion'), `network lost ${delay} ms after the reload: ${page.url()}`);
+      await page.getByRole('heading', { name: 'Nouvel accompagnement' }).waitFor();
+    }
+    await context.setOffline(false);
+    await cdp.detach();
+  });
+});
