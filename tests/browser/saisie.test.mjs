@@ -327,6 +327,19 @@ test('axe-core finds no violation on the form, the history and the login page', 
   await context.close();
 });
 
+test('a phone set to another time zone still dates a new record with the day in Paris', async () => {
+  // Kiritimati is 13 hours ahead of Paris in winter (12 in summer): for half the day its date
+  // is not Paris's. The form must date the record with Paris's day whatever the phone says.
+  const context = await shared.browser.newContext({
+    viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true, locale: 'fr-FR', timezoneId: 'Pacific/Kiritimati',
+  });
+  const page = await context.newPage();
+  await signUp(page, shared.server);
+  await open(page, `${shared.server.url}/`);
+  assert.equal(await page.locator('#date').inputValue(), todayInParis());
+  await context.close();
+});
+
 /**
  * The controls of the page that something else covers where they show on screen: the points
  * of each control inside the visible part of its scrolling area must hit the control itself.
