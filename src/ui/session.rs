@@ -26,12 +26,17 @@ pub enum ProfilState {
 }
 
 impl ProfilState {
-    /// Whose data the pages may show: no one until the profile is loaded.
-    pub fn owner(&self) -> Option<ConseillerId> {
+    /// The profile, once it is loaded.
+    pub fn profil(&self) -> Option<&Profil> {
         match self {
-            ProfilState::Ready(profil) => Some(profil.id.clone()),
+            ProfilState::Ready(profil) => Some(profil),
             _ => None,
         }
+    }
+
+    /// Whose data the pages may show: no one until the profile is loaded.
+    pub fn owner(&self) -> Option<ConseillerId> {
+        self.profil().map(|profil| profil.id.clone())
     }
 }
 
@@ -177,20 +182,17 @@ pub async fn finish_logout() -> bool {
 /// The logged-in conseiller's profile, for pages rendered inside the shell (which only
 /// renders them once the profile is loaded).
 pub fn current_profil() -> Profil {
-    match use_context::<Signal<ProfilState>>()() {
-        ProfilState::Ready(profil) => profil,
-        _ => unreachable!("pages under the shell render only once the profile is loaded"),
-    }
+    profil_if_loaded().expect("pages under the shell render only once the profile is loaded")
 }
 
 /// The logged-in conseiller's profile if it is loaded yet: the tabs' first pages (form,
 /// history, statistics) render their frame before (on the server too), and what is personal
 /// when it comes.
 pub fn profil_if_loaded() -> Option<Profil> {
-    match use_context::<Signal<ProfilState>>()() {
-        ProfilState::Ready(profil) => Some(profil),
-        _ => None,
-    }
+    use_context::<Signal<ProfilState>>()
+        .read()
+        .profil()
+        .cloned()
 }
 
 /// Replaces the profile everyone sees (after the Profil page saved it).

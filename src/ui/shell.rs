@@ -27,7 +27,7 @@ pub fn Shell() -> Element {
     // without a profile are the tabs' first pages; the others wait for it.
     let route = use_route::<Route>();
     let state = profil();
-    let ready = matches!(state, ProfilState::Ready(_));
+    let ready = state.profil().is_some();
     let renders_before_profile = matches!(
         route,
         Route::Saisie {} | Route::Historique {} | Route::Statistiques { .. }
@@ -36,7 +36,7 @@ pub fn Shell() -> Element {
     rsx! {
         header { class: "bandeau",
             span { class: "marque", "Conum" }
-            if let ProfilState::Ready(profil) = &state {
+            if let Some(profil) = state.profil() {
                 span { class: "qui", "{profil.details.prenom} {profil.details.nom}" }
             }
         }

@@ -83,7 +83,7 @@ pub async fn draw(sections: &[Section]) {
         return;
     }
     for d in drawn {
-        gloo_timers::future::TimeoutFuture::new(0).await;
+        browser::sleep(std::time::Duration::ZERO).await;
         let id = format!("graphique-{}", d.id);
         browser::set_height(&id, height(d) as u32);
         let renderer = WasmRenderer::new_opt(None, Some(height(d) as u32));
