@@ -5,7 +5,8 @@
 //   (html[data-pret]), file by file; then a repeat visit (service worker) and its bytes.
 // - Tap on "Enregistrer" → "Accompagnement enregistré", CPU 4× slower, online and offline.
 // Lighthouse is installed on first use into target/lighthouse (npm; it needs Node 18+).
-// Run with scripts/bench.sh pages.
+// Run with scripts/bench.sh pages (BENCH_RUNS runs each, BENCH_TAPS taps, BENCH_PAGES=/historique
+// for some pages only, BENCH_LIGHTHOUSE=0 without Lighthouse).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -151,7 +152,8 @@ try {
   lighthouseInstalled();
   console.log(`\nLighthouse 12.2.3, mobile, logged in (median of ${RUNS} runs)\n`);
   console.log('| page | performance | LCP | TBT | FCP | accessibility | best practices | bytes |\n|---|---|---|---|---|---|---|---|');
-  for (const path of ['/', '/historique', '/statistiques']) {
+  const paths = process.env.BENCH_PAGES?.split(',') ?? ['/', '/historique', '/statistiques'];
+  for (const path of paths) {
     const runs = [];
     for (let i = 0; i < RUNS; i += 1) runs.push(lighthouse(`${server.url}${path}`, cookie));
     const m = (key) => median(runs.map((r) => r[key]));

@@ -5,7 +5,8 @@
 //   worker, and the page offers to reload).
 // - Navigations: network first, given ~3 s, then the cached page of the same route. The
 //   server renders each logged-in page's frame before the profile is known (the same for
-//   every conseiller; what is personal loads in the browser).
+//   every conseiller; what is personal loads in the browser), except the history's first
+//   page, painted for the session's conseiller into a page marked no-store, never kept here.
 // - Files: cache first. /api/ is never cached.
 // - Background Sync: sends the outbox when the connection returns, page open or not.
 import { VERSION, PAGES, FILES } from '/precache-manifest.js';
@@ -17,7 +18,11 @@ const NAVIGATION_TIMEOUT_MS = 3000;
 self.addEventListener('install', (event) => {
   event.waitUntil((async () => {
     const cache = await caches.open(CACHE);
-    await cache.addAll([...PAGES, ...FILES].map((url) => new Request(url, { cache: 'reload' })));
+    // Pages without the cookie: the server then renders the frame every conseiller shares,
+    // never a page painted with someone's records.
+    const pages = PAGES.map((url) => new Request(url, { cache: 'reload', credentials: 'omit' }));
+    const files = FILES.map((url) => new Request(url, { cache: 'reload' }));
+    await cache.addAll([...pages, ...files]);
   })());
 });
 
@@ -61,11 +66,19 @@ async function navigation(request, url) {
   const cache = await caches.open(CACHE);
   try {
     const response = await withTimeout(fetch(request), NAVIGATION_TIMEOUT_MS);
-    if (response.ok && PAGES.includes(url.pathname)) cache.put(url.pathname, response.clone());
+    if (response.ok && PAGES.includes(url.pathname) && !personal(response)) {
+      cache.put(url.pathname, response.clone());
+    }
     return response;
   } catch {
     return (await cache.match(url.pathname)) ?? (await cache.match(cachedPage(url.pathname))) ?? offlinePage();
   }
+}
+
+// A page the server painted with the conseiller's own records (the history) is marked
+// no-store: the phone may be shared, so only the frames every conseiller shares are kept.
+function personal(response) {
+  return /no-store/i.test(response.headers.get('cache-control') ?? '');
 }
 
 // The kept page a route opens from offline. Each page is rendered with its own frame (the

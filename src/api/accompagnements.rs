@@ -3,7 +3,7 @@
 use dioxus::fullstack::Json;
 use dioxus::prelude::*;
 
-use super::wire::{ApiError, Deleted, ListQuery, Page, StoredAccompagnement};
+use super::wire::{ApiError, Deleted, ListQuery, Page, PaintedHistory, StoredAccompagnement};
 use crate::domain::AccompagnementInput;
 
 #[cfg(feature = "server")]
@@ -55,4 +55,33 @@ pub async fn update_accompagnement(
 #[delete("/api/accompagnements/{id}", app: AppCtx, session: SessionCtx)]
 pub async fn delete_accompagnement(id: String) -> Result<Deleted, ApiError> {
     records::delete(&app, session.conseiller_id()?, id).await
+}
+
+/// The history's first page, painted into the page the server renders for the conseiller whose
+/// session the request carries: the list shows before the wasm arrives (on a slow connection,
+/// seconds). The page is then marked `no-store`, so that neither the browser's cache nor the
+/// service worker keeps it (a shared tablet). `None` in the browser, without a live session,
+/// and when the database does not answer: the browser then asks as it always does.
+pub async fn painted_history() -> Option<PaintedHistory> {
+    #[cfg(feature = "server")]
+    {
+        let context = dioxus::fullstack::FullstackContext::current()?;
+        let app = context.extension::<crate::server::AppState>()?;
+        let headers = context.parts_mut().headers.clone();
+        let owner = crate::server::sessions::conseiller_of(&app.db, &headers)
+            .await
+            .ok()??;
+        let opening = ListQuery::history_opening();
+        let periode = opening.periode(crate::clock::today_in_paris()).ok()?;
+        let page = records::list(&app, &owner, periode, opening.page().ok()?)
+            .await
+            .ok()?;
+        context.add_response_header(
+            axum::http::header::CACHE_CONTROL,
+            axum::http::HeaderValue::from_static("no-store"),
+        );
+        Some(PaintedHistory { owner, page })
+    }
+    #[cfg(not(feature = "server"))]
+    None
 }

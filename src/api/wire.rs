@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::accompagnement::FIRST_DATE;
 use crate::domain::stats::{Periode, Stats};
 use crate::domain::territoire::Territoire;
-use crate::domain::{Accompagnement, FieldErrors, PageRequest};
+use crate::domain::{Accompagnement, ConseillerId, FieldErrors, PageRequest};
 
 /// `?territoire=region-84&du=AAAA-MM-JJ&au=AAAA-MM-JJ` (no territory: France entière).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -61,7 +61,19 @@ pub struct ListQuery {
     pub par_page: Option<u32>,
 }
 
+/// Records per page of the history.
+pub const HISTORY_PAGE_SIZE: u32 = 30;
+
 impl ListQuery {
+    /// The history as it opens: the first page of the whole period.
+    pub fn history_opening() -> ListQuery {
+        ListQuery {
+            page: Some(1),
+            par_page: Some(HISTORY_PAGE_SIZE),
+            ..Default::default()
+        }
+    }
+
     /// The period asked for: from the first possible day to a year from `today` unless said.
     pub fn periode(&self, today: NaiveDate) -> Result<Periode, ApiError> {
         Ok(Periode::parse(
@@ -84,6 +96,14 @@ pub struct Page<T> {
     pub par_page: u32,
     /// Items in the whole period, across pages.
     pub total: u64,
+}
+
+/// The history's first page as the server paints it into the page it renders
+/// (`api::painted_history`), with whose it is: the phone uses it only for that conseiller.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaintedHistory {
+    pub owner: ConseillerId,
+    pub page: Page<StoredAccompagnement>,
 }
 
 /// What a deletion answers: the id, so that the phone knows which change the server took.

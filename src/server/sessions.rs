@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use axum::extract::{Request, State};
 use axum::http::header::{COOKIE, SET_COOKIE};
-use axum::http::HeaderValue;
+use axum::http::{HeaderMap, HeaderValue};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use cookie::{Cookie, SameSite};
@@ -125,20 +125,41 @@ struct Resolved {
     remaining: i64,
 }
 
+/// The live session of the token's hash: its conseiller, expiry and creation (unix seconds).
+async fn find(
+    db: &db::Db,
+    hash: &str,
+    now: i64,
+) -> Result<Option<(ConseillerId, i64, i64)>, ApiError> {
+    Ok(sqlx::query_as(
+        "SELECT conseiller_id, expires_at, created_at FROM sessions
+         WHERE token_hash = $1 AND expires_at > $2 AND created_at > $3",
+    )
+    .bind(hash)
+    .bind(now)
+    .bind(now - ABSOLUTE_LIFETIME_SECONDS)
+    .fetch_optional(&db.pool)
+    .await?)
+}
+
+/// Whose live session the request's cookie carries, for a page the server renders. The expiry
+/// is not slid: a page cannot send the cookie back, and the page's next `/api/` call slides it.
+pub async fn conseiller_of(
+    db: &db::Db,
+    headers: &HeaderMap,
+) -> Result<Option<ConseillerId>, ApiError> {
+    let Some(token) = cookie_token(headers) else {
+        return Ok(None);
+    };
+    let found = find(db, &token_hash(&token), clock::now().timestamp()).await?;
+    Ok(found.map(|(conseiller_id, _, _)| conseiller_id))
+}
+
 /// The session named by the request's cookie, if it is still valid.
 async fn resolve(db: &db::Db, token: &str) -> Result<Option<Resolved>, ApiError> {
     let hash = token_hash(token);
     let now = clock::now().timestamp();
-    let row: Option<(ConseillerId, i64, i64)> = sqlx::query_as(
-        "SELECT conseiller_id, expires_at, created_at FROM sessions
-         WHERE token_hash = $1 AND expires_at > $2 AND created_at > $3",
-    )
-    .bind(&hash)
-    .bind(now)
-    .bind(now - ABSOLUTE_LIFETIME_SECONDS)
-    .fetch_optional(&db.pool)
-    .await?;
-    let Some((conseiller_id, expires_at, created_at)) = row else {
+    let Some((conseiller_id, expires_at, created_at)) = find(db, &hash, now).await? else {
         return Ok(None);
     };
     let slid = (now + LIFETIME_SECONDS).min(created_at + ABSOLUTE_LIFETIME_SECONDS);
@@ -168,9 +189,8 @@ fn owner_claim(request: &Request) -> Option<&str> {
     request.headers().get(OWNER_HEADER)?.to_str().ok()
 }
 
-fn cookie_token(request: &Request) -> Option<String> {
-    request
-        .headers()
+fn cookie_token(headers: &HeaderMap) -> Option<String> {
+    headers
         .get_all(COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
@@ -227,7 +247,7 @@ pub async fn layer(State(app): State<AppState>, mut request: Request, next: Next
     if !request.uri().path().starts_with("/api/") {
         return next.run(request).await;
     }
-    let token = cookie_token(&request);
+    let token = cookie_token(request.headers());
     let resolved = match &token {
         Some(token) => match resolve(&app.db, token).await {
             Ok(resolved) => resolved,

@@ -7,21 +7,15 @@ use super::components::WaitingNotice;
 use super::format;
 use super::session::{self, ProfilState};
 use super::Route;
-use crate::api::{self, ApiError, ListQuery, StoredAccompagnement};
+use crate::api::{self, ApiError, ListQuery, StoredAccompagnement, HISTORY_PAGE_SIZE};
 use crate::domain::{Accompagnement, ConseillerId};
 use crate::offline::network::{self, within};
 use crate::offline::{outbox, phone, OutboxStatus, PendingChange};
 
-const PAR_PAGE: u32 = 30;
-
 /// Keeps the first page of the history on the phone, to show it offline.
 pub async fn keep_first_page(owner: ConseillerId) {
-    let first_page = ListQuery {
-        page: Some(1),
-        par_page: Some(PAR_PAGE),
-        ..Default::default()
-    };
-    if let Ok(page) = within(network::READ, api::list_accompagnements(first_page)).await {
+    let opening = ListQuery::history_opening();
+    if let Ok(page) = within(network::READ, api::list_accompagnements(opening)).await {
         phone::HISTORIQUE.keep(&owner, &page.items).await;
     }
 }
@@ -29,12 +23,24 @@ pub async fn keep_first_page(owner: ConseillerId) {
 #[component]
 pub fn Historique() -> Element {
     // The page's frame renders before the profile is known (on the server too); the list is
-    // the conseiller's, so nothing is asked until the profile says whose it is.
+    // the conseiller's, so nothing is asked until the profile says whose it is. Opened with a
+    // session, the server has painted the first page into the page itself: the browser
+    // hydrates it as it is and, once the profile says it is theirs, keeps it without asking.
+    let painted = use_server_future(api::painted_history)?
+        .peek()
+        .clone()
+        .flatten();
+    let mut total = use_signal(|| painted.as_ref().map(|p| p.page.total));
+    let mut items = use_signal(|| {
+        painted
+            .as_ref()
+            .map(|p| p.page.items.clone())
+            .unwrap_or_default()
+    });
+    let mut painted = use_signal(|| painted);
     let profil = use_context::<Signal<ProfilState>>();
     let mut du = use_signal(String::new);
     let mut au = use_signal(String::new);
-    let mut items = use_signal(Vec::<StoredAccompagnement>::new);
-    let mut total = use_signal(|| None::<u64>);
     let mut page = use_signal(|| 1u32);
     let mut problem = use_signal(|| None::<String>);
     let outbox = use_context::<Signal<OutboxStatus>>();
@@ -54,10 +60,16 @@ pub fn Historique() -> Element {
             du: NaiveDate::parse_from_str(&du(), "%Y-%m-%d").ok(),
             au: NaiveDate::parse_from_str(&au(), "%Y-%m-%d").ok(),
             page: Some(page()),
-            par_page: Some(PAR_PAGE),
+            par_page: Some(HISTORY_PAGE_SIZE),
         };
         let first_page = query.page == Some(1);
         let whole_period = query.du.is_none() && query.au.is_none();
+        if let Some(painted) = painted.take() {
+            if painted.owner == owner && first_page && whole_period {
+                phone::HISTORIQUE.keep(&owner, &painted.page.items).await;
+                return;
+            }
+        }
         match session::ask(network::READ, api::list_accompagnements(query)).await {
             Ok(found) => {
                 problem.set(None);

@@ -72,3 +72,69 @@ on_both_databases! {
         assert_eq!(app.record_rows().await, [1, 3, 3, 2]);
     }
 }
+
+/// The history page as `device` gets it: its `Cache-Control` and its HTML.
+async fn history_page(device: &Device) -> (String, String) {
+    let response = device
+        .request(reqwest::Method::GET, "/historique")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let cache_control = response
+        .headers()
+        .get("cache-control")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    (cache_control, response.text().await.unwrap())
+}
+
+on_both_databases! {
+    async fn the_history_page_is_painted_with_its_own_conseillers_records_only(app) {
+        let camille = app.conseiller("camille@exemple.fr").await;
+        let dominique = app.conseiller("dominique@exemple.fr").await;
+        let theirs = full_record();
+        camille.create(&theirs).await;
+        let own = record_on("2026-11-02");
+        dominique.create(&own).await;
+        let link = |record: &Value| format!("/accompagnements/{}", record["id"].as_str().unwrap());
+
+        let (camille_cache, camille_page) = history_page(&camille).await;
+        let (dominique_cache, dominique_page) = history_page(&dominique).await;
+        let (anonymous_cache, anonymous_page) = history_page(&app.device()).await;
+
+        assert!(camille_page.contains(&link(&theirs)), "{camille_page}");
+        assert!(!camille_page.contains(&link(&own)));
+        assert!(dominique_page.contains(&link(&own)), "{dominique_page}");
+        assert!(!dominique_page.contains(&link(&theirs)));
+        assert!(dominique_page.contains("1 accompagnement(s)"));
+        // Painted pages are kept by no cache; the frame without a session is the same for all.
+        assert_eq!(camille_cache, "no-store");
+        assert_eq!(dominique_cache, "no-store");
+        assert!(!anonymous_page.contains(&link(&theirs)) && !anonymous_page.contains(&link(&own)));
+        assert!(anonymous_page.contains("Chargement…"));
+        assert!(!anonymous_cache.contains("no-store"));
+    }
+
+    async fn a_history_page_asked_with_an_ended_session_is_the_bare_frame(app) {
+        let camille = app.conseiller("camille@exemple.fr").await;
+        let record = full_record();
+        camille.create(&record).await;
+        let cookie = camille.cookie_header();
+        camille.log_out().await;
+
+        let page = app
+            .device()
+            .request(reqwest::Method::GET, "/historique")
+            .header("cookie", cookie)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+
+        assert!(!page.contains(record["id"].as_str().unwrap()));
+        assert!(page.contains("Chargement…"));
+    }
+}

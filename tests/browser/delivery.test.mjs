@@ -92,22 +92,32 @@ test('a first visit of the form stays under its byte ceiling, without charts or 
   }
 });
 
-test('the pages the server paints before the profile hold nothing of the conseiller', async () => {
-  // A tablet shared at a counter caches these pages: they must be the same for everyone.
+test('the pages a phone keeps hold nothing of the conseiller; the history painted with their records is kept by no cache', async () => {
+  // A tablet shared at a counter keeps these pages: they must be the same for everyone.
   const browser = await launchBrowser();
   try {
     const page = await (await newPhone(browser)).newPage();
     await signUp(page, server, undefined, { prenom: 'Albertine', nom: 'Quenouille' });
     await createRecord(page, server, { thematiques: ['fraude'], duree_minutes: 90 });
+    const personal = ['Albertine', 'Quenouille', 'Médiathèque Jean Macé', '1 accompagnement'];
+    // The theme's label is also a button of the form: it tells a record only in the history.
+    const record = 'Prévenir les fraudes';
     for (const path of ['/', '/historique', '/statistiques']) {
-      const html = await (await page.request.get(`${server.url}${path}`)).text();
-      assert.match(html, /<main/, `${path} is painted with its frame`);
-      for (const personal of ['Albertine', 'Quenouille', 'Médiathèque Jean Macé', '1 accompagnement']) {
-        assert.ok(!html.includes(personal), `${path} holds "${personal}"`);
+      // What the service worker keeps: the page asked without the cookie.
+      const kept = await (await fetch(`${server.url}${path}`)).text();
+      assert.match(kept, /<main/, `${path} is painted with its frame`);
+      for (const word of personal) assert.ok(!kept.includes(word), `${path} kept holds "${word}"`);
+      if (path === '/historique') assert.ok(!kept.includes(record), 'the kept history lists no record');
+      // With the session, only the history is painted with the records, and marked no-store.
+      const live = await page.request.get(`${server.url}${path}`);
+      const html = await live.text();
+      const painted = path === '/historique';
+      if (path !== '/') assert.equal(html.includes(record), painted, `${path} with the session`);
+      assert.equal(live.headers()['cache-control'] === 'no-store', painted, `${path}'s Cache-Control`);
+      for (const word of ['Albertine', 'Quenouille', 'Médiathèque Jean Macé']) {
+        assert.ok(!html.includes(word), `${path} holds "${word}"`);
       }
     }
-    const history = await (await page.request.get(`${server.url}/historique`)).text();
-    assert.ok(!history.includes('Prévenir les fraudes'), 'the history lists no record');
   } finally {
     await browser.close();
   }

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import {
   startServer, launchBrowser, newPhone, open, signUp, signUpElsewhere, recordsOf, logInOnThePage,
-  withOwnServer, eventually, relay, creates, blackHole, todayInParis, uuidv7,
+  withOwnServer, eventually, relay, creates, blackHole, todayInParis, uuidv7, createRecord,
 } from './support.mjs';
 
 const button = (page, name) => page.getByRole('button', { name, exact: true });
@@ -109,6 +109,47 @@ test('a shared phone: A\'s offline record never reaches B, lands in A\'s account
     const themes = (await recordsOf(own.server, emailA)).map((r) => r.thematiques[0]).sort();
     assert.deepEqual(themes, ['courriel', 'sante']);
     assert.deepEqual(await recordsOf(own.server, emailB), []);
+  });
+});
+
+test('the history comes painted by the server with the session\'s records, and no cache of the phone keeps that page', async () => {
+  await withOwnServer(async ({ own, page, context, browser }) => {
+    const record = await createRecord(page, own.server, { thematiques: ['sante'], duree_minutes: 45 });
+    const line = (p) => p.locator(`a[href="/accompagnements/${record.id}"]`);
+
+    // Before any script: the list is in the page itself.
+    const bare = await browser.newContext({ javaScriptEnabled: false, storageState: await context.storageState() });
+    const html = await bare.newPage();
+    await html.goto(`${own.server.url}/historique`);
+    await html.getByText('1 accompagnement(s)').waitFor();
+    await line(html).waitFor();
+    await bare.close();
+
+    // Through the service worker: shown, hydrated, and kept nowhere but in the phone's copy.
+    await open(page, `${own.server.url}/historique`);
+    await line(page).waitFor();
+    await page.getByRole('link', { name: 'Saisir' }).tap();
+    await page.getByRole('link', { name: 'Historique' }).tap();
+    await line(page).waitFor();
+    const pagesKept = await page.evaluate(async () => {
+      const texts = [];
+      for (const name of await caches.keys()) {
+        const cache = await caches.open(name);
+        for (const request of await cache.keys()) {
+          const response = await cache.match(request);
+          if ((response.headers.get('content-type') ?? '').includes('text/html')) texts.push(await response.text());
+        }
+      }
+      return texts;
+    });
+    assert.ok(pagesKept.some((text) => text.includes('Mes accompagnements')), 'the history\'s frame is kept');
+    assert.ok(pagesKept.every((text) => !text.includes(record.id)), 'no kept page holds a record');
+
+    // Offline, the page opens from its frame and the phone's copy.
+    await own.server.halt();
+    await page.goto(`${own.server.url}/historique`);
+    await page.getByText('Hors connexion : voici les derniers accompagnements gardés sur ce téléphone.').waitFor();
+    await line(page).waitFor();
   });
 });
 
