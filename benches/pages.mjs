@@ -46,6 +46,8 @@ function lighthouse(url, cookie) {
     lcp: audit('largest-contentful-paint'),
     tbt: audit('total-blocking-time'),
     fcp: audit('first-contentful-paint'),
+    cls: audit('cumulative-layout-shift'),
+    si: audit('speed-index'),
     bytes: audit('total-byte-weight'),
   };
 }
@@ -151,13 +153,13 @@ try {
   if (process.env.BENCH_LIGHTHOUSE === '0') process.exit(0);
   lighthouseInstalled();
   console.log(`\nLighthouse 12.2.3, mobile, logged in (median of ${RUNS} runs)\n`);
-  console.log('| page | performance | LCP | TBT | FCP | accessibility | best practices | bytes |\n|---|---|---|---|---|---|---|---|');
+  console.log('| page | performance | LCP | TBT | FCP | CLS | speed index | accessibility | best practices | bytes |\n|---|---|---|---|---|---|---|---|---|---|');
   const paths = process.env.BENCH_PAGES?.split(',') ?? ['/', '/historique', '/statistiques'];
   for (const path of paths) {
     const runs = [];
     for (let i = 0; i < RUNS; i += 1) runs.push(lighthouse(`${server.url}${path}`, cookie));
     const m = (key) => median(runs.map((r) => r[key]));
-    console.log(`| \`${path}\` | ${m('performance').toFixed(2)} | ${(m('lcp') / 1000).toFixed(1)} s | ${m('tbt').toFixed(0)} ms | ${(m('fcp') / 1000).toFixed(1)} s | ${m('accessibility').toFixed(2)} | ${m('practices').toFixed(2)} | ${(m('bytes') / 1024).toFixed(0)} KiB |`);
+    console.log(`| \`${path}\` | ${m('performance').toFixed(2)} | ${(m('lcp') / 1000).toFixed(1)} s | ${m('tbt').toFixed(0)} ms | ${(m('fcp') / 1000).toFixed(1)} s | ${m('cls').toFixed(3)} | ${(m('si') / 1000).toFixed(1)} s | ${m('accessibility').toFixed(2)} | ${m('practices').toFixed(2)} | ${(m('bytes') / 1024).toFixed(0)} KiB |`);
   }
 } finally {
   await browser.close();

@@ -3,7 +3,9 @@
 use dioxus::fullstack::Json;
 use dioxus::prelude::*;
 
-use super::wire::{ApiError, Deleted, ListQuery, Page, PaintedHistory, StoredAccompagnement};
+#[cfg(feature = "server")]
+use super::wire::PaintedHistory;
+use super::wire::{ApiError, Deleted, ListQuery, Page, StoredAccompagnement};
 use crate::domain::AccompagnementInput;
 
 #[cfg(feature = "server")]
@@ -62,7 +64,11 @@ pub async fn delete_accompagnement(id: String) -> Result<Deleted, ApiError> {
 /// seconds). The page is then marked `no-store`, so that neither the browser's cache nor the
 /// service worker keeps it (a shared tablet). `None` in the browser, without a live session,
 /// and when the database does not answer: the browser then asks as it always does.
-pub async fn painted_history() -> Option<PaintedHistory> {
+///
+/// It travels in the page as JSON text, which the browser reads with the decoder its API
+/// answers already use: decoding the record types from the hydration's own format (CBOR)
+/// would add some 19 KB of wasm to every first visit.
+pub async fn painted_history() -> Option<String> {
     #[cfg(feature = "server")]
     {
         let context = dioxus::fullstack::FullstackContext::current()?;
@@ -80,7 +86,7 @@ pub async fn painted_history() -> Option<PaintedHistory> {
             axum::http::header::CACHE_CONTROL,
             axum::http::HeaderValue::from_static("no-store"),
         );
-        Some(PaintedHistory { owner, page })
+        serde_json::to_string(&PaintedHistory { owner, page }).ok()
     }
     #[cfg(not(feature = "server"))]
     None

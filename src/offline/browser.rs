@@ -84,6 +84,59 @@ pub fn set_height(id: &str, pixels: u32) {
     }
 }
 
+/// Whether the element with this id is on the screen, above it, or less than a screen below.
+pub fn near_screen(id: &str) -> bool {
+    let (Some(window), Some(element)) =
+        (window(), document().and_then(|d| d.get_element_by_id(id)))
+    else {
+        return false;
+    };
+    let screen = window
+        .inner_height()
+        .ok()
+        .and_then(|h| h.as_f64())
+        .unwrap_or_default();
+    element.get_bounding_client_rect().top() < 2.0 * screen
+}
+
+/// Waits until something scrolls (the page or any element in it: the phone frame scrolls its
+/// `main`) or the screen changes size. Returns at once outside the browser.
+pub async fn until_scrolled() {
+    const EVENTS: [&str; 2] = ["scroll", "resize"];
+    let Some(window) = window() else { return };
+    let options = web_sys::AddEventListenerOptions::new();
+    // Scroll events do not bubble: the window hears an element's in the capture phase.
+    options.set_capture(true);
+    options.set_passive(true);
+    let mut listener = None;
+    let moved = js_sys::Promise::new(&mut |resolve, _| {
+        for event in EVENTS {
+            let _ = window.add_event_listener_with_callback_and_add_event_listener_options(
+                event, &resolve, &options,
+            );
+        }
+        listener = Some(resolve);
+    });
+    let _ = JsFuture::from(moved).await;
+    if let Some(listener) = listener {
+        for event in EVENTS {
+            let _ = window.remove_event_listener_with_callback_and_bool(event, &listener, true);
+        }
+    }
+}
+
+/// Runs `run` each time the browser is about to print the page (the button, the browser's
+/// menu), before it lays the page out for print.
+pub fn on_before_print(run: fn()) {
+    if let Some(window) = window() {
+        let listener = Closure::<dyn FnMut()>::new(run);
+        let _ = window
+            .add_event_listener_with_callback("beforeprint", listener.as_ref().unchecked_ref());
+        // Listens for the page's whole life.
+        listener.forget();
+    }
+}
+
 /// Prints the page; browsers name the PDF after the document's title, so it is `title` then.
 pub fn print_as(title: &str) {
     let (Some(window), Some(document)) = (window(), document()) else {

@@ -7,7 +7,9 @@ use super::components::WaitingNotice;
 use super::format;
 use super::session::{self, ProfilState};
 use super::Route;
-use crate::api::{self, ApiError, ListQuery, StoredAccompagnement, HISTORY_PAGE_SIZE};
+use crate::api::{
+    self, ApiError, ListQuery, PaintedHistory, StoredAccompagnement, HISTORY_PAGE_SIZE,
+};
 use crate::domain::{Accompagnement, ConseillerId};
 use crate::offline::network::{self, within};
 use crate::offline::{outbox, phone, OutboxStatus, PendingChange};
@@ -29,7 +31,8 @@ pub fn Historique() -> Element {
     let painted = use_server_future(api::painted_history)?
         .peek()
         .clone()
-        .flatten();
+        .flatten()
+        .and_then(|json| serde_json::from_str::<PaintedHistory>(&json).ok());
     let mut total = use_signal(|| painted.as_ref().map(|p| p.page.total));
     let mut items = use_signal(|| {
         painted

@@ -9,7 +9,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   serverAndBrowser, withOwnServer, newPhone, open, signUp, createRecord, axeViolations,
-  serverRecords, eventually,
+  serverRecords, eventually, everyChartDrawn,
 } from './support.mjs';
 
 const shared = serverAndBrowser();
@@ -32,19 +32,6 @@ async function tile(page, label) {
   return (await item.locator('.tuile-chiffre__valeur').innerText()).trim();
 }
 
-/** Every chart of the page drawn (a canvas with something on it). */
-async function chartsDrawn(page) {
-  await page.waitForFunction(() => {
-    const boxes = [...document.querySelectorAll('.graphique__dessin')];
-    return boxes.length > 0 && boxes.every((box) => {
-      const canvas = box.querySelector('canvas');
-      if (!canvas || canvas.width === 0) return false;
-      const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
-      for (let i = 3; i < pixels.length; i += 4) if (pixels[i] !== 0) return true;
-      return false;
-    });
-  }, null, { timeout: 20_000 });
-}
 
 test('the national page pools every conseiller, filters by territory and withholds small ones', async () => {
   // Five conseillers in Lyon (a workshop of 6 and four individuals), two in Rennes.
@@ -67,7 +54,7 @@ test('the national page pools every conseiller, filters by territory and withhol
   assert.equal(await tile(page, 'Accompagnements'), '12');
   assert.equal(await tile(page, 'Comptes rendus'), '7');
   assert.equal(await tile(page, 'Ateliers'), '1');
-  await chartsDrawn(page);
+  await everyChartDrawn(page);
   // The page says where a record counts, and free text names no one.
   await page.getByText("tel qu'il figure aujourd'hui dans son profil").waitFor();
   const reorientations = page.locator('figure').filter({ has: page.getByRole('heading', { name: 'Réorientations' }) });
@@ -86,7 +73,7 @@ test('the national page pools every conseiller, filters by territory and withhol
   await page.locator('#territoire').selectOption('departement-69');
   await page.getByText('Rhône (69) — du 01/01/2026 au 31/01/2026').waitFor();
   assert.equal(await tile(page, 'Accompagnements'), '10');
-  await chartsDrawn(page);
+  await everyChartDrawn(page);
   const address = page.url();
   await open(page, address);
   await page.getByText('Rhône (69) — du 01/01/2026 au 31/01/2026').waitFor();
@@ -108,7 +95,7 @@ test('the national page pools every conseiller, filters by territory and withhol
   await page.getByRole('heading', { name: 'Statistiques nationales' }).waitFor();
   await page.getByRole('link', { name: 'Depuis le début' }).tap();
   await page.getByText('France entière — du 05/01/2026 au').waitFor();
-  await chartsDrawn(page);
+  await everyChartDrawn(page);
   assert.deepEqual(await axeViolations(page), []);
 
   for (const c of [...lyon, ...rennes]) await c.context.close();
@@ -246,7 +233,7 @@ test('on a 360×640 phone: charts readable with shares on the bars, no sideways 
 
   await open(page, `${shared.server.url}/statistiques?du=2026-03-01&au=2026-03-31`);
   await page.getByText('Du 01/03/2026 au 31/03/2026').waitFor();
-  await chartsDrawn(page);
+  await everyChartDrawn(page);
   await noSidewaysScroll(page, 'Mes statistiques');
   assert.deepEqual(await labelProblems(page), []);
   // An empty distribution: a sentence, no empty axis.

@@ -53,6 +53,7 @@ test('every page runs under the Content-Security-Policy with no console error', 
     await page.goto(`${server.url}/statistiques?du=2026-11-01&au=2026-11-30`);
     await page.locator('html[data-pret="1"]').waitFor();
     // The charts are drawn (ECharts from the app's own origin), at the height asked for.
+    await page.locator('#graphique-thematiques').scrollIntoViewIfNeeded();
     await page.locator('#graphique-thematiques canvas').waitFor({ timeout: 20_000 });
     // One theme: one bar of 32 px and the axis; the canvas fills its container.
     const height = await page.locator('#graphique-thematiques').evaluate((e) => e.getBoundingClientRect().height);

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   serverAndBrowser, withOwnServer, newPhone, open, signUp, createRecord, axeViolations,
+  everyChartDrawn,
 } from './support.mjs';
 
 const shared = serverAndBrowser();
@@ -34,7 +35,8 @@ async function statisticsOf(du, au) {
   await open(page, `${shared.server.url}/statistiques?du=${du}&au=${au}`);
   const day = (iso) => iso.split('-').reverse().join('/');
   await page.getByText(`Du ${day(du)} au ${day(au)}`).waitFor();
-  await page.waitForFunction(() => document.querySelectorAll('.graphique__dessin canvas').length === 9);
+  await everyChartDrawn(page);
+  assert.equal(await page.locator('.graphique__dessin canvas').count(), 9);
   return { context, page };
 }
 
@@ -70,14 +72,7 @@ test('the page shows the figures of known records, for the period in the URL', a
   // Every chart is drawn.
   const charts = page.locator('.graphique__dessin');
   assert.equal(await charts.count(), 9);
-  await page.waitForFunction(() => [...document.querySelectorAll('.graphique__dessin')]
-    .every((box) => {
-      const canvas = box.querySelector('canvas');
-      if (!canvas || canvas.width === 0) return false;
-      const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
-      for (let i = 3; i < pixels.length; i += 4) if (pixels[i] !== 0) return true;
-      return false;
-    }), null, { timeout: 20_000 });
+  await everyChartDrawn(page);
 
   // "Voir les données": the numbers as a table.
   const themes = page.locator('figure').filter({ has: page.getByRole('heading', { name: 'Thématiques' }) });
@@ -115,7 +110,8 @@ test('offline, the page shows the last figures plus the records not yet sent', a
   await withOwnServer(async ({ own, page }) => {
     await knownRecords(page, own.server);
     await open(page, `${own.server.url}/statistiques?du=2026-01-01&au=2026-01-31`);
-    await page.getByText('Du 01/01/2026 au 31/01/2026').waitFor();
+    // The figures came (and were kept on the phone).
+    await page.locator('.tuile-chiffre').first().waitFor();
 
     await own.server.halt();
     // A record made offline, dated in the period.
@@ -156,6 +152,76 @@ test('the CSV export downloads the period with a BOM, ; and French values', asyn
   const titles = await page.locator('.graphique__titre').allInnerTexts();
   const csvTitles = rows.filter((r) => titles.includes(r[0])).map((r) => r[0]);
   assert.deepEqual(csvTitles, titles);
+  await context.close();
+});
+
+test('on a phone nothing on the screen moves while the statistics and the history fill in', async () => {
+  const context = await newPhone(shared.browser, { width: 412, height: 823 });
+  await context.addInitScript(() => {
+    window.layoutShift = 0;
+    new PerformanceObserver((list) => {
+      for (const shift of list.getEntries()) if (!shift.hadRecentInput) window.layoutShift += shift.value;
+    }).observe({ type: 'layout-shift', buffered: true });
+  });
+  const page = await context.newPage();
+  await signUp(page, shared.server);
+  await knownRecords(page, shared.server);
+  for (const [path, filled] of [['/statistiques?du=2026-01-01&au=2026-02-28', '.graphique__dessin canvas'], ['/historique', '.accompagnement']]) {
+    await open(page, `${shared.server.url}${path}`);
+    await page.locator(filled).first().waitFor({ timeout: 20_000 });
+    await page.waitForTimeout(1000);
+    const shift = await page.evaluate(() => window.layoutShift);
+    // Lighthouse's "good" is under 0.1.
+    assert.ok(shift < 0.1, `${path}: cumulative layout shift ${shift.toFixed(3)}`);
+  }
+  await context.close();
+});
+
+test('on a phone the charts are drawn as they come near the screen, and every one before printing', async () => {
+  const context = await newPhone(shared.browser, { width: 360, height: 640 });
+  const page = await context.newPage();
+  await signUp(page, shared.server);
+  await knownRecords(page, shared.server);
+  await open(page, `${shared.server.url}/statistiques?du=2026-01-01&au=2026-02-28`);
+  await page.locator('.graphique__dessin canvas').first().waitFor({ timeout: 20_000 });
+  await new Promise((r) => setTimeout(r, 1000));
+  const canvases = () => page.locator('.graphique__dessin canvas').count();
+  const atOpening = await canvases();
+  assert.ok(atOpening >= 1 && atOpening < 9, `${atOpening} charts drawn at the opening`);
+
+  // Scrolling down draws the next ones.
+  await page.locator('.graphique__dessin').nth(atOpening + 1).scrollIntoViewIfNeeded();
+  await page.waitForFunction((n) => document.querySelectorAll('.graphique__dessin canvas').length > n, atOpening + 1);
+  const afterScroll = await canvases();
+  assert.ok(afterScroll < 9, `${afterScroll} charts drawn after one scroll`);
+
+  // Printing from the browser's menu: every chart is drawn before the print is laid out.
+  const atPrint = await page.evaluate(() => {
+    window.dispatchEvent(new Event('beforeprint'));
+    return document.querySelectorAll('.graphique__dessin canvas').length;
+  });
+  assert.equal(atPrint, 9);
+  await context.close();
+});
+
+test('"Rapport (PDF)" prints the page with every chart drawn, named after the period', async () => {
+  const context = await newPhone(shared.browser, { width: 360, height: 640 });
+  const page = await context.newPage();
+  await signUp(page, shared.server);
+  await knownRecords(page, shared.server);
+  await open(page, `${shared.server.url}/statistiques?du=2026-01-01&au=2026-02-28`);
+  await page.locator('.graphique__dessin canvas').first().waitFor({ timeout: 20_000 });
+  // The print dialog itself is the browser's: what the page hands it is checked.
+  await page.evaluate(() => {
+    window.print = () => {
+      window.printed = { title: document.title, charts: document.querySelectorAll('.graphique__dessin canvas').length };
+    };
+  });
+
+  await page.getByRole('button', { name: 'Rapport (PDF)' }).tap();
+
+  const printed = await (await page.waitForFunction(() => window.printed)).jsonValue();
+  assert.deepEqual(printed, { title: 'conum_statistiques_2026-01-01_2026-02-28', charts: 9 });
   await context.close();
 });
 

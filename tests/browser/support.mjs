@@ -330,3 +330,23 @@ export async function eventually(check, timeoutMs, what) {
     await new Promise((r) => setTimeout(r, 500));
   }
 }
+
+/**
+ * Reads the statistics page down to its last chart, as a conseiller scrolls it (charts are
+ * drawn as they come near the screen), until every chart has something drawn on it.
+ */
+export async function everyChartDrawn(page) {
+  await page.waitForFunction(() => {
+    const drawn = (box) => {
+      const canvas = box.querySelector('canvas');
+      if (!canvas || canvas.width === 0) return false;
+      const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+      for (let i = 3; i < pixels.length; i += 4) if (pixels[i] !== 0) return true;
+      return false;
+    };
+    const boxes = [...document.querySelectorAll('.graphique__dessin')];
+    const next = boxes.find((box) => !drawn(box));
+    next?.scrollIntoView({ block: 'center' });
+    return boxes.length > 0 && !next;
+  }, null, { timeout: 20_000, polling: 100 });
+}

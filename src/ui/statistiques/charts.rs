@@ -8,9 +8,8 @@ use charming::element::{
     AxisLabel, AxisType, Color, Label, LabelPosition, Symbol, Tooltip, Trigger,
 };
 use charming::series::{Bar, Line, Pie};
-use charming::{Chart, WasmRenderer};
+use charming::Chart;
 use dioxus::prelude::*;
-use wasm_bindgen::JsCast;
 
 use charming::datatype::DataPointItem;
 
@@ -70,36 +69,139 @@ fn height(section: &Section) -> usize {
     }
 }
 
-/// Loads ECharts once (only when there is something to draw), then draws every chart into
-/// its container, one per task: a phone keeps answering taps while the charts come.
+thread_local! {
+    /// The charts of the statistics shown that are not drawn yet.
+    static WAITING: std::cell::RefCell<Vec<Section>> = Default::default();
+    /// Which statistics [`WAITING`] belongs to: a drawing loop of statistics no longer
+    /// shown (another period) stops.
+    static SHOWN: std::cell::Cell<u32> = Default::default();
+    static ECHARTS_LOADED: std::cell::Cell<bool> = Default::default();
+}
+
+static PRINT_DRAWS_ALL: std::sync::Once = std::sync::Once::new();
+
+/// Draws the charts of `sections` as they come near the screen (one screen ahead, and those
+/// already passed), one per task, and all those left when the page is printed. ECharts (a
+/// 160 KB script) loads with the first chart drawn: a phone opening the statistics parses and
+/// draws only what it shows, and keeps answering taps meanwhile.
 pub async fn draw(sections: &[Section]) {
     // An empty section shows a sentence, not an empty axis.
-    let drawn: Vec<&Section> = sections.iter().filter(|d| d.total() > 0).collect();
-    if drawn.is_empty() {
-        return;
-    }
-    if let Err(error) = browser::load_script(&ECHARTS.to_string()).await {
-        tracing::warn!("ECharts not loaded: {error}");
-        return;
-    }
-    for d in drawn {
+    let drawn: Vec<Section> = sections.iter().filter(|d| d.total() > 0).cloned().collect();
+    let shown = SHOWN.with(|s| s.get().wrapping_add(1));
+    SHOWN.with(|s| s.set(shown));
+    WAITING.with(|w| *w.borrow_mut() = drawn);
+    PRINT_DRAWS_ALL.call_once(|| browser::on_before_print(draw_all_waiting));
+    let still_shown = || SHOWN.with(|s| s.get()) == shown;
+    // A chart leaves the waiting list only as it is drawn: a print in between draws the rest.
+    let near_index = || {
+        WAITING.with(|w| {
+            w.borrow()
+                .iter()
+                .position(|d| browser::near_screen(&container(d)))
+        })
+    };
+    while still_shown() && WAITING.with(|w| !w.borrow().is_empty()) {
+        if near_index().is_none() {
+            browser::until_scrolled().await;
+            continue;
+        }
+        if !load_echarts().await {
+            return;
+        }
+        if !still_shown() {
+            return;
+        }
+        if let Some(index) = near_index() {
+            draw_one(&WAITING.with(|w| w.borrow_mut().remove(index)));
+        }
+        // One chart per task.
         browser::sleep(std::time::Duration::ZERO).await;
-        let id = format!("graphique-{}", d.id);
-        browser::set_height(&id, height(d) as u32);
-        let renderer = WasmRenderer::new_opt(None, Some(height(d) as u32));
-        match renderer.render(&id, &chart(d)) {
-            Ok(drawn) => set_line_heights(&drawn, d),
-            Err(error) => tracing::warn!("chart {} not drawn: {error:?}", d.id),
+    }
+}
+
+/// Draws every chart not drawn yet, for the print the page's button asks for.
+pub async fn draw_all_for_print() {
+    if WAITING.with(|w| !w.borrow().is_empty()) && load_echarts().await {
+        draw_all_waiting();
+    }
+}
+
+/// Draws at once every chart not drawn yet, for the print (ECharts must be loaded: a print
+/// asked for before the first chart came near the screen shows the data tables, which hold
+/// every figure).
+fn draw_all_waiting() {
+    if ECHARTS_LOADED.with(|l| l.get()) {
+        for d in WAITING.with(|w| w.take()) {
+            draw_one(&d);
         }
     }
 }
 
-/// Gives every text of the chart its line height (charming has no setter for it, nor for
-/// hiding overlapping labels), merged into the drawn chart's options.
-fn set_line_heights(drawn: &charming::Echarts, d: &Section) {
+async fn load_echarts() -> bool {
+    match browser::load_script(&ECHARTS.to_string()).await {
+        Ok(()) => {
+            ECHARTS_LOADED.with(|l| l.set(true));
+            true
+        }
+        Err(error) => {
+            tracing::warn!("ECharts not loaded: {error}");
+            false
+        }
+    }
+}
+
+fn container(d: &Section) -> String {
+    format!("graphique-{}", d.id)
+}
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// A chart of ECharts, as `echarts.init` makes it.
+    type EchartsChart;
+    #[wasm_bindgen(catch, js_namespace = echarts, js_name = init)]
+    fn echarts_init(
+        container: &web_sys::Element,
+        theme: &wasm_bindgen::JsValue,
+        size: &wasm_bindgen::JsValue,
+    ) -> Result<EchartsChart, wasm_bindgen::JsValue>;
+    #[wasm_bindgen(catch, method, js_name = setOption)]
+    fn set_option(
+        this: &EchartsChart,
+        option: &wasm_bindgen::JsValue,
+    ) -> Result<(), wasm_bindgen::JsValue>;
+}
+
+/// Draws one chart, its options given to ECharts once (each `setOption` lays the chart out
+/// again: a phone pays for every one).
+fn draw_one(d: &Section) {
+    let id = container(d);
+    let Some(element) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(&id))
+    else {
+        return;
+    };
+    browser::set_height(&id, height(d) as u32);
+    let size = serde_json::json!({ "height": height(d) }).to_string();
+    let drawn = js_sys::JSON::parse(&size)
+        .and_then(|size| echarts_init(&element, &wasm_bindgen::JsValue::NULL, &size))
+        .and_then(|chart| {
+            // Handed over as charming does (a field left empty is undefined, not null).
+            let option = serde_wasm_bindgen::to_value(&self::chart(d))?;
+            merge(&option, &line_heights(d))?;
+            chart.set_option(&option)
+        });
+    if let Err(error) = drawn {
+        tracing::warn!("chart {} not drawn: {error:?}", d.id);
+    }
+}
+
+/// Every text of the chart's line height (charming has no setter for it, nor for hiding
+/// overlapping labels), to merge into its options.
+fn line_heights(d: &Section) -> serde_json::Value {
     let across = serde_json::json!({ "lineHeight": LINE });
     let under = serde_json::json!({ "lineHeight": LINE_UNDER });
-    let patch = match d.shape {
+    match d.shape {
         Shape::HorizontalBars => serde_json::json!({
             "yAxis": [{ "axisLabel": across }], "series": [{ "label": across }] }),
         Shape::Columns => serde_json::json!({
@@ -112,14 +214,43 @@ fn set_line_heights(drawn: &charming::Echarts, d: &Section) {
                 serde_json::json!({ "label": across, "labelLayout": { "hideOverlap": true } });
             serde_json::json!({ "series": [series, series] })
         }
-    };
-    let drawn: &wasm_bindgen::JsValue = drawn.as_ref();
-    let set_option = js_sys::Reflect::get(drawn, &"setOption".into())
-        .ok()
-        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
-    if let (Some(set_option), Ok(patch)) = (set_option, js_sys::JSON::parse(&patch.to_string())) {
-        let _ = set_option.call1(drawn, &patch);
     }
+}
+
+/// Merges `patch` into the options `into` as ECharts merges options: objects key by key,
+/// lists item by item, a lone object as a list of one (charming writes a list of one axis as
+/// the axis).
+fn merge(
+    into: &wasm_bindgen::JsValue,
+    patch: &serde_json::Value,
+) -> Result<(), wasm_bindgen::JsValue> {
+    use js_sys::Reflect;
+    use serde_json::Value;
+    match patch {
+        Value::Object(patch) => {
+            for (key, value) in patch {
+                let key = wasm_bindgen::JsValue::from_str(key);
+                let existing = Reflect::get(into, &key)?;
+                if (value.is_object() || value.is_array()) && existing.is_object() {
+                    merge(&existing, value)?;
+                } else {
+                    Reflect::set(into, &key, &js_sys::JSON::parse(&value.to_string())?)?;
+                }
+            }
+        }
+        Value::Array(patch) if js_sys::Array::is_array(into) => {
+            for (index, value) in patch.iter().enumerate() {
+                merge(&Reflect::get_u32(into, index as u32)?, value)?;
+            }
+        }
+        Value::Array(patch) => {
+            if let Some(first) = patch.first() {
+                merge(into, first)?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 /// One pattern per colour, so that bars and slices stay apart on a black and white print.

@@ -17,7 +17,7 @@ use super::format;
 use super::Route;
 use crate::api::ApiError;
 use crate::domain::sections::{decimal, key_figures, sections, KeyFigure, Section};
-use crate::domain::stats::Stats;
+use crate::domain::stats::{Periode, Stats};
 
 /// `du=debut` in the URL: since the first record.
 const SINCE_THE_START: &str = "debut";
@@ -69,6 +69,17 @@ fn period_or_this_month(du: String, au: String, today: NaiveDate) -> (String, St
     } else {
         (du, au)
     }
+}
+
+/// The period the page announces: the figures' once they are shown, before that the one
+/// asked for, so that the line is painted with the page and nothing moves when they come.
+fn announced_period(
+    shown: Option<Periode>,
+    du: &str,
+    au: &str,
+    today: NaiveDate,
+) -> Option<Periode> {
+    shown.or_else(|| Periode::parse(date_of(du)?, date_of(au)?, today).ok())
 }
 
 /// A date of the URL (`debut` and anything else: none).
@@ -164,10 +175,15 @@ fn PrintHeader(title: String, who: String, today: NaiveDate) -> Element {
     }
 }
 
-/// Prints the page as a PDF named after `name` and the period.
-fn print_report(name: &str, periode: crate::domain::stats::Periode) {
+/// Prints the page as a PDF named after `name` and the period, every chart drawn.
+fn print_report(name: &str, periode: Periode) {
     // Chrome and Firefox name the PDF after the document's title.
-    crate::offline::browser::print_as(&format!("{name}_{}_{}", periode.du, periode.au));
+    let title = format!("{name}_{}_{}", periode.du, periode.au);
+    spawn(async move {
+        #[cfg(feature = "web")]
+        charts::draw_all_for_print().await;
+        crate::offline::browser::print_as(&title);
+    });
 }
 
 /// The key figures, then every section with its chart and its data.

@@ -5,7 +5,8 @@
 use dioxus::prelude::*;
 
 use super::{
-    date_of, period_or_this_month, print_report, use_loaded_stats, Figures, Periodes, PrintHeader,
+    announced_period, date_of, period_or_this_month, print_report, use_loaded_stats, Figures,
+    Periodes, PrintHeader,
 };
 use crate::api::{self, ApiError, NationalQuery};
 use crate::clock::today_in_paris;
@@ -32,6 +33,7 @@ pub fn StatistiquesNationales(territoire: String, du: String, au: String) -> Ele
     }));
     let shown_stats = use_loaded_stats(loaded, |national| &national.stats);
     let shown_period = shown_stats.read().as_ref().map(|s| s.periode);
+    let announced = announced_period(shown_period, &du, &au, today);
     let read = loaded.read();
     let code = chosen.code();
     let (du_link, au_link) = (du.clone(), au.clone());
@@ -53,7 +55,7 @@ pub fn StatistiquesNationales(territoire: String, du: String, au: String) -> Ele
                 "Aucun chiffre n'est donné pour un territoire et une période où moins de {MIN_CONSEILLERS} conseillers ont saisi des accompagnements."
             }
             TerritoryChoice { chosen: chosen.clone(), du: du.clone(), au: au.clone() }
-            if let Some(p) = shown_period {
+            if let Some(p) = announced {
                 p { class: "periode-affichee",
                     "{chosen.label()} — du {format::date_courte(p.du)} au {format::date_courte(p.au)}" }
             }

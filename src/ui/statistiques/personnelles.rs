@@ -5,7 +5,8 @@
 use dioxus::prelude::*;
 
 use super::{
-    date_of, period_or_this_month, print_report, use_loaded_stats, Figures, Periodes, PrintHeader,
+    announced_period, date_of, period_or_this_month, print_report, use_loaded_stats, Figures,
+    Periodes, PrintHeader,
 };
 use crate::api::{self, ApiError, StatsQuery};
 use crate::clock::today_in_paris;
@@ -61,6 +62,7 @@ pub fn Statistiques(du: String, au: String) -> Element {
     });
     let shown_stats = use_loaded_stats(loaded, |shown| &shown.stats);
     let shown_period = shown_stats.read().as_ref().map(|s| s.periode);
+    let announced = announced_period(shown_period, &du, &au, today);
     let read = loaded.read();
     rsx! {
         PrintHeader {
@@ -69,7 +71,7 @@ pub fn Statistiques(du: String, au: String) -> Element {
             today,
         }
         h1 { "Mes statistiques" }
-        if let Some(p) = shown_period {
+        if let Some(p) = announced {
             p { class: "periode-affichee", "Du {format::date_courte(p.du)} au {format::date_courte(p.au)}" }
         }
         p { class: "lien-nationales",
@@ -99,7 +101,8 @@ pub fn Statistiques(du: String, au: String) -> Element {
                 Figures { stats: shown.stats.clone() }
             },
         }
-        if let Some(profil) = &profil {
+        // Under the figures: it comes with them (coming before, it would be pushed down).
+        if let (Some(profil), true) = (&profil, read.is_some()) {
             UndoLast { owner: profil.id.clone() }
         }
         if let Some(p) = shown_period {
