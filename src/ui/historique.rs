@@ -73,6 +73,13 @@ pub fn Historique() -> Element {
                 return;
             }
         }
+        // Nothing shown yet (the page came from the phone's cache): the copy kept on the phone
+        // shows while the server is asked, which on one bar of signal can take seconds.
+        if first_page && whole_period && total.peek().is_none() && items.peek().is_empty() {
+            if let Some(kept) = phone::HISTORIQUE.load().await {
+                items.set(kept);
+            }
+        }
         match session::ask(network::READ, api::list_accompagnements(query)).await {
             Ok(found) => {
                 problem.set(None);
@@ -95,7 +102,13 @@ pub fn Historique() -> Element {
                 total.set(Some(kept.len() as u64));
                 items.set(kept);
             }
-            Err(error) => problem.set(Some(error.to_string())),
+            Err(error) => {
+                // The kept copy, if it shows, stays: it is no longer "loading".
+                if total.peek().is_none() {
+                    total.set(Some(items.peek().len() as u64));
+                }
+                problem.set(Some(error.to_string()));
+            }
         }
     });
 

@@ -150,6 +150,21 @@ test('the history comes painted by the server with the session\'s records, and n
     await page.goto(`${own.server.url}/historique`);
     await page.getByText('Hors connexion : voici les derniers accompagnements gardés sur ce téléphone.').waitFor();
     await line(page).waitFor();
+
+    // On a network that accepts and never answers: the kept list shows while the server is
+    // asked (the page after the worker's 3 s), the offline notice when the request gives up.
+    const hole = await blackHole(own.server.port);
+    try {
+      const asked = Date.now();
+      await page.goto(`${own.server.url}/historique`, { waitUntil: 'commit' });
+      await line(page).waitFor();
+      const shown = Date.now() - asked;
+      assert.ok(shown < 5000, `the kept list showed after ${shown} ms`);
+      await page.getByText('Hors connexion : voici les derniers accompagnements gardés sur ce téléphone.').waitFor({ timeout: 15_000 });
+      await line(page).waitFor();
+    } finally {
+      await hole.close();
+    }
   });
 });
 
