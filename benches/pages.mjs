@@ -29,7 +29,19 @@ function lighthouseInstalled() {
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-function lighthouse(url, cookie) {
+/** One Lighthouse run; a run Lighthouse itself gives up on (it happens: "Something went wrong
+ * with recording the trace") is made again, up to three times. */
+function lighthouse(url, cookie, attempts = 3) {
+  try {
+    return lighthouseOnce(url, cookie);
+  } catch (error) {
+    if (attempts <= 1) throw error;
+    console.error(`${url}: Lighthouse failed (${String(error.stderr ?? error).slice(0, 120)}), again`);
+    return lighthouse(url, cookie, attempts - 1);
+  }
+}
+
+function lighthouseOnce(url, cookie) {
   const out = execFileSync(LIGHTHOUSE, [
     url, '--quiet', '--output=json', '--only-categories=performance,accessibility,best-practices',
     '--chrome-flags=--headless=new --no-sandbox --disable-gpu',
