@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   startServer, launchBrowser, newPhone, open, signUp, root, bytesUntilInteractive, totalBytes,
-  createRecord, todayInParis,
+  createRecord, todayInParis, phoneHoldsSession,
 } from '../tests/browser/support.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -31,22 +31,19 @@ const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.l
 
 /** One Lighthouse run; a run Lighthouse itself gives up on (it happens: "Something went wrong
  * with recording the trace") is made again, up to three times. */
-function lighthouse(url, cookie, attempts = 3) {
+function lighthouse(url, cookies, attempts = 3) {
   try {
-    return lighthouseOnce(url, cookie);
+    return lighthouseOnce(url, cookies);
   } catch (error) {
     if (attempts <= 1) throw error;
     console.error(`${url}: Lighthouse failed (${String(error.stderr ?? error).slice(0, 120)}), again`);
-    return lighthouse(url, cookie, attempts - 1);
+    return lighthouse(url, cookies, attempts - 1);
   }
 }
 
-function lighthouseOnce(url, cookie) {
-  const out = execFileSync(LIGHTHOUSE, [
-    url, '--quiet', '--output=json', '--only-categories=performance,accessibility,best-practices',
-    '--chrome-flags=--headless=new --no-sandbox --disable-gpu',
-    `--extra-headers=${JSON.stringify({ Cookie: cookie })}`,
-  ], { env: { ...process.env, CHROME_PATH: process.env.CHROMIUM ?? '/usr/bin/chromium' }, maxBuffer: 64 << 20 });
+function lighthouseOnce(url, cookies) {
+  const out = execFileSync('node', [join(root, 'benches', 'lighthouse.mjs'), LIGHTHOUSE_DIR, url, JSON.stringify(cookies)],
+    { env: { ...process.env, CHROME_PATH: process.env.CHROMIUM ?? '/usr/bin/chromium' }, maxBuffer: 64 << 20 });
   const report = JSON.parse(out.toString());
   const audit = (id) => report.audits[id].numericValue;
   const lcpNode = report.audits['largest-contentful-paint-element']?.details?.items?.[0]?.items?.[0]?.node;
@@ -147,7 +144,10 @@ try {
   const cookiePage = await (await browser.newContext()).newPage();
   await signUp(cookiePage, server);
   await seedMonth(cookiePage, server);
-  const cookie = (await cookiePage.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+  // The app runs once, as after a login: the phone holds the session (its cookie says so).
+  await open(cookiePage, `${server.url}/`);
+  await phoneHoldsSession(cookiePage);
+  const cookies = (await cookiePage.context().cookies()).map(({ name, value }) => ({ name, value }));
 
   const visit = await firstVisit(browser, server);
   const total = totalBytes(visit.interactive);
@@ -169,7 +169,7 @@ try {
   const paths = process.env.BENCH_PAGES?.split(',') ?? ['/', '/historique', '/statistiques'];
   for (const path of paths) {
     const runs = [];
-    for (let i = 0; i < RUNS; i += 1) runs.push(lighthouse(`${server.url}${path}`, cookie));
+    for (let i = 0; i < RUNS; i += 1) runs.push(lighthouse(`${server.url}${path}`, cookies));
     const m = (key) => median(runs.map((r) => r[key]));
     console.log(`| \`${path}\` | ${m('performance').toFixed(2)} | ${(m('lcp') / 1000).toFixed(1)} s | ${m('tbt').toFixed(0)} ms | ${(m('fcp') / 1000).toFixed(1)} s | ${m('cls').toFixed(3)} | ${(m('si') / 1000).toFixed(1)} s | ${m('accessibility').toFixed(2)} | ${m('practices').toFixed(2)} | ${(m('bytes') / 1024).toFixed(0)} KiB |`);
   }

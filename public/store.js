@@ -89,6 +89,20 @@ export function onSessionChange(listener) {
   return () => channel.close();
 }
 
+// Whose session the phone holds, told to the server with every page it asks for
+// (server::sessions::phone_owner): the server paints records into a page (the history) only
+// for that account — after a logout made offline, the session cookie (HttpOnly, out of the
+// page's reach) lives on until the server hears of the logout. Written by the page only: the
+// service worker has no cookies to write, and a session it ends was ended by the server.
+const OWNER_COOKIE = 'conum_telephone';
+
+function tellServerTheOwner(owner) {
+  if (typeof document === 'undefined') return;
+  const secure = location.protocol === 'https:' ? '; Secure' : '';
+  const value = owner ? `${owner}; Max-Age=31536000` : '; Max-Age=0';
+  document.cookie = `${OWNER_COOKIE}=${value}; Path=/; SameSite=Strict${secure}`;
+}
+
 /** The phone now belongs to `owner`. Another conseiller's copies are wiped first. */
 export async function beginSession(owner) {
   const state = { key: 'session', owner, logoutPending: false };
@@ -99,6 +113,7 @@ export async function beginSession(owner) {
       s[META].put(state);
     };
   });
+  tellServerTheOwner(owner);
   announce({ owner, expired: false });
 }
 
@@ -112,6 +127,7 @@ export async function endSession(why = 'expired') {
     s[KEPT].clear();
     s[META].put(state);
   });
+  tellServerTheOwner(null);
   announce({ owner: null, expired: why === 'expired' });
 }
 

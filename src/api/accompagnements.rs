@@ -60,7 +60,7 @@ pub async fn delete_accompagnement(id: String) -> Result<Deleted, ApiError> {
 }
 
 /// The history's first page, painted into the page the server renders for the conseiller whose
-/// session the request carries: the list shows before the wasm arrives (on a slow connection,
+/// session the request carries, if the phone says it holds that account too: the list shows before the wasm arrives (on a slow connection,
 /// seconds). The page is then marked `no-store`, so that neither the browser's cache nor the
 /// service worker keeps it (a shared tablet). `None` in the browser, without a live session,
 /// and when the database does not answer: the browser then asks as it always does.
@@ -81,6 +81,11 @@ pub async fn painted_history() -> Option<String> {
             .await
             .map_err(not_painted)
             .ok()??;
+        // Only for the account the phone itself holds (a shared tablet after a logout made
+        // offline still sends the old session cookie).
+        if crate::server::sessions::phone_owner(&headers).as_deref() != Some(owner.as_str()) {
+            return None;
+        }
         let opening = ListQuery::history_opening();
         let periode = opening.periode(crate::clock::today_in_paris()).ok()?;
         let page = records::list(&app, &owner, periode, opening.page().ok()?)

@@ -21,6 +21,8 @@ use crate::clock;
 use crate::domain::ConseillerId;
 
 pub const COOKIE_NAME: &str = "conum_session";
+/// See [`phone_owner`].
+pub const PHONE_OWNER_COOKIE: &str = "conum_telephone";
 /// A phone must stay logged in for weeks between two uses.
 pub const LIFETIME_SECONDS: i64 = 30 * 24 * 3600;
 /// However much it is used, a session ends 90 days after the login: a stolen cookie does not
@@ -190,13 +192,25 @@ fn owner_claim(request: &Request) -> Option<&str> {
 }
 
 fn cookie_token(headers: &HeaderMap) -> Option<String> {
+    cookie_value(headers, COOKIE_NAME)
+}
+
+/// The account the phone says it holds (`PHONE_OWNER_COOKIE`, written by `public/store.js`
+/// when a session begins on the phone, removed when it ends there). Not a credential: it only
+/// keeps the server from painting records into a page for a session the phone has left — a
+/// logout made offline leaves the session cookie alive until the server hears of it.
+pub fn phone_owner(headers: &HeaderMap) -> Option<String> {
+    cookie_value(headers, PHONE_OWNER_COOKIE)
+}
+
+fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(Cookie::split_parse)
         .filter_map(Result::ok)
-        .find(|c| c.name() == COOKIE_NAME)
+        .find(|c| c.name() == name)
         .map(|c| c.value().to_owned())
 }
 

@@ -73,10 +73,16 @@ on_both_databases! {
     }
 }
 
-/// The history page as `device` gets it: its `Cache-Control` and its HTML.
-async fn history_page(device: &Device) -> (String, String) {
+/// The history page as `device` gets it, the phone saying it holds `phone_owner`'s session
+/// (`conum_telephone`): its `Cache-Control` and its HTML.
+async fn history_page(device: &Device, phone_owner: Option<&str>) -> (String, String) {
+    let mut cookies = device.cookie_header();
+    if let Some(owner) = phone_owner {
+        cookies = format!("{cookies}; conum_telephone={owner}");
+    }
     let response = device
         .request(reqwest::Method::GET, "/historique")
+        .header("cookie", cookies)
         .send()
         .await
         .unwrap();
@@ -89,6 +95,10 @@ async fn history_page(device: &Device) -> (String, String) {
     (cache_control, response.text().await.unwrap())
 }
 
+fn link(record: &Value) -> String {
+    format!("/accompagnements/{}", record["id"].as_str().unwrap())
+}
+
 on_both_databases! {
     async fn the_history_page_is_painted_with_its_own_conseillers_records_only(app) {
         let camille = app.conseiller("camille@exemple.fr").await;
@@ -97,11 +107,11 @@ on_both_databases! {
         camille.create(&theirs).await;
         let own = record_on("2026-11-02");
         dominique.create(&own).await;
-        let link = |record: &Value| format!("/accompagnements/{}", record["id"].as_str().unwrap());
+        let (camille_id, dominique_id) = (camille.conseiller_id().await, dominique.conseiller_id().await);
 
-        let (camille_cache, camille_page) = history_page(&camille).await;
-        let (dominique_cache, dominique_page) = history_page(&dominique).await;
-        let (anonymous_cache, anonymous_page) = history_page(&app.device()).await;
+        let (camille_cache, camille_page) = history_page(&camille, Some(&camille_id)).await;
+        let (dominique_cache, dominique_page) = history_page(&dominique, Some(&dominique_id)).await;
+        let (anonymous_cache, anonymous_page) = history_page(&app.device(), None).await;
 
         assert!(camille_page.contains(&link(&theirs)), "{camille_page}");
         assert!(!camille_page.contains(&link(&own)));
@@ -116,11 +126,29 @@ on_both_databases! {
         assert!(!anonymous_cache.contains("no-store"));
     }
 
+    async fn the_history_is_painted_only_for_the_account_the_phone_says_it_holds(app) {
+        // A shared tablet: the session cookie outlives a logout made offline, and the phone
+        // then says it holds no session (or another one).
+        let camille = app.conseiller("camille@exemple.fr").await;
+        let dominique = app.conseiller("dominique@exemple.fr").await;
+        let record = full_record();
+        camille.create(&record).await;
+        let dominique_id = dominique.conseiller_id().await;
+
+        for phone_owner in [None, Some(dominique_id.as_str()), Some("")] {
+            let (cache, page) = history_page(&camille, phone_owner).await;
+            assert!(!page.contains(&link(&record)), "{phone_owner:?}: {page}");
+            assert!(page.contains("Chargement…"));
+            assert!(!cache.contains("no-store"));
+        }
+    }
+
     async fn a_history_page_asked_with_an_ended_session_is_the_bare_frame(app) {
         let camille = app.conseiller("camille@exemple.fr").await;
         let record = full_record();
         camille.create(&record).await;
-        let cookie = camille.cookie_header();
+        let id = camille.conseiller_id().await;
+        let cookie = format!("{}; conum_telephone={id}", camille.cookie_header());
         camille.log_out().await;
 
         let page = app

@@ -6,8 +6,8 @@ import { Agent, request } from 'node:http';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  startServer, root, launchBrowser, newPhone, signUp, bytesUntilInteractive, totalBytes,
-  createRecord,
+  startServer, open, root, launchBrowser, newPhone, signUp, bytesUntilInteractive, totalBytes,
+  createRecord, phoneHoldsSession,
 } from './support.mjs';
 
 let server;
@@ -99,6 +99,9 @@ test('the pages a phone keeps hold nothing of the conseiller; the history painte
     const page = await (await newPhone(browser)).newPage();
     await signUp(page, server, undefined, { prenom: 'Albertine', nom: 'Quenouille' });
     await createRecord(page, server, { thematiques: ['fraude'], duree_minutes: 90 });
+    // The app runs once: the phone then holds this session (and says so to the server).
+    await open(page, `${server.url}/`);
+    await phoneHoldsSession(page);
     const personal = ['Albertine', 'Quenouille', 'Médiathèque Jean Macé', '1 accompagnement'];
     // The theme's label is also a button of the form: it tells a record only in the history.
     const record = 'Prévenir les fraudes';

@@ -168,6 +168,30 @@ test('the history comes painted by the server with the session\'s records, and n
   });
 });
 
+test('after a logout made offline, the server paints no page with A\'s records until it hears of the logout', async () => {
+  await withOwnServer(async ({ own, page, context, email: emailA }) => {
+    const record = await createRecord(page, own.server, { thematiques: ['sante'] });
+    const painted = async () => (await page.request.get(`${own.server.url}/historique`)).text();
+    assert.ok((await painted()).includes(record.id), 'painted while the phone holds the session');
+
+    await own.server.halt();
+    await page.getByRole('link', { name: 'Profil' }).tap();
+    await button(page, 'Se déconnecter').tap();
+    await page.getByRole('heading', { name: 'Se connecter' }).waitFor();
+    own.server = await own.server.restart();
+
+    // The session cookie still works (the server has not heard of the logout)…
+    const cookies = (await context.cookies()).map((c) => c.name);
+    assert.ok(cookies.includes('conum_session'), cookies.join(', '));
+    assert.equal((await page.request.get(`${own.server.url}/api/moi`)).status(), 200);
+    // …but the page the next person opens holds nothing of A.
+    const html = await painted();
+    assert.ok(!html.includes(record.id), 'the history holds A\'s record');
+    assert.ok(html.includes('Chargement…'));
+    assert.equal((await recordsOf(own.server, emailA)).length, 1);
+  });
+});
+
 test('when A\'s session ends behind the app\'s back and B\'s cookie arrives, A\'s changes stay sealed and the server refuses them for B', async () => {
   await withOwnServer(async ({ own, page, context, email: emailA }) => {
     const emailB = await signUpElsewhere(own.server, { prenom: 'Dominique', nom: 'Bernard' });

@@ -96,6 +96,12 @@ export async function newPhone(browser, viewport = { width: 390, height: 844 }) 
   });
 }
 
+/** Waits until the app on `page` holds its session on the phone (and tells the server so,
+ *  `conum_telephone`): after a sign-up through the API, once the app has run. */
+export async function phoneHoldsSession(page) {
+  await page.waitForFunction(() => document.cookie.includes('conum_telephone='), null, { timeout: 30_000 });
+}
+
 /** Opens `url` and waits until the client has hydrated the server-rendered page. */
 export async function open(page, url) {
   await page.goto(url);
