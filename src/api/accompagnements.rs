@@ -60,8 +60,8 @@ pub async fn delete_accompagnement(id: String) -> Result<Deleted, ApiError> {
 }
 
 /// The history's first page, painted into the page the server renders for the conseiller whose
-/// session the request carries, if the phone says it holds that account too: the list shows before the wasm arrives (on a slow connection,
-/// seconds). The page is then marked `no-store`, so that neither the browser's cache nor the
+/// session the request carries, if the phone says it holds that account too: the list shows
+/// before the wasm arrives (on a slow connection, seconds). The page is then marked `no-store`, so that neither the browser's cache nor the
 /// service worker keeps it (a shared tablet). `None` in the browser, without a live session,
 /// and when the database does not answer: the browser then asks as it always does.
 ///
@@ -77,13 +77,14 @@ pub async fn painted_history() -> Option<String> {
         let not_painted = |error: ApiError| {
             tracing::warn!(%error, "history not painted by the server");
         };
+        // Only for the account the phone itself holds (a shared tablet after a logout made
+        // offline still sends the old session cookie); without one, no database query.
+        let phone_owner = crate::server::sessions::phone_owner(&headers)?;
         let owner = crate::server::sessions::conseiller_of(&app.db, &headers)
             .await
             .map_err(not_painted)
             .ok()??;
-        // Only for the account the phone itself holds (a shared tablet after a logout made
-        // offline still sends the old session cookie).
-        if crate::server::sessions::phone_owner(&headers).as_deref() != Some(owner.as_str()) {
+        if owner.as_str() != phone_owner {
             return None;
         }
         let opening = ListQuery::history_opening();

@@ -177,13 +177,19 @@ test('on a phone nothing on the screen moves while the statistics and the histor
   await context.close();
 });
 
-test('on a phone the charts are drawn as they come near the screen, and every one before printing', async () => {
+/** A 360×640 phone on January–February's statistics, its first chart drawn (not the others). */
+async function smallPhoneOnTheStatistics() {
   const context = await newPhone(shared.browser, { width: 360, height: 640 });
   const page = await context.newPage();
   await signUp(page, shared.server);
   await knownRecords(page, shared.server);
   await open(page, `${shared.server.url}/statistiques?du=2026-01-01&au=2026-02-28`);
   await page.locator('.graphique__dessin canvas').first().waitFor({ timeout: 20_000 });
+  return { context, page };
+}
+
+test('on a phone the charts are drawn as they come near the screen, and every one before printing', async () => {
+  const { context, page } = await smallPhoneOnTheStatistics();
   await new Promise((r) => setTimeout(r, 1000));
   const canvases = () => page.locator('.graphique__dessin canvas').count();
   const atOpening = await canvases();
@@ -205,12 +211,7 @@ test('on a phone the charts are drawn as they come near the screen, and every on
 });
 
 test('"Rapport (PDF)" prints the page with every chart drawn, named after the period', async () => {
-  const context = await newPhone(shared.browser, { width: 360, height: 640 });
-  const page = await context.newPage();
-  await signUp(page, shared.server);
-  await knownRecords(page, shared.server);
-  await open(page, `${shared.server.url}/statistiques?du=2026-01-01&au=2026-02-28`);
-  await page.locator('.graphique__dessin canvas').first().waitFor({ timeout: 20_000 });
+  const { context, page } = await smallPhoneOnTheStatistics();
   // The print dialog itself is the browser's: what the page hands it is checked.
   await page.evaluate(() => {
     window.print = () => {
