@@ -6,7 +6,8 @@
 // - Tap on "Enregistrer" → "Accompagnement enregistré", CPU 4× slower, online and offline.
 // Lighthouse is installed on first use into target/lighthouse (npm; it needs Node 18+).
 // Run with scripts/bench.sh pages (BENCH_RUNS runs each, BENCH_TAPS taps, BENCH_PAGES=/historique
-// for some pages only, BENCH_LIGHTHOUSE=0 without Lighthouse).
+// for some pages only, BENCH_LIGHTHOUSE=0 without Lighthouse, BENCH_DETAILS=1 for each run's
+// long tasks and layout shifts).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -48,6 +49,15 @@ function lighthouseOnce(url, cookies) {
   const audit = (id) => report.audits[id].numericValue;
   const lcpNode = report.audits['largest-contentful-paint-element']?.details?.items?.[0]?.items?.[0]?.node;
   console.error(`${url}: LCP element ${lcpNode?.snippet ?? '?'}`);
+  if (process.env.BENCH_DETAILS) {
+    // What makes the TBT and the CLS: the long tasks (script, start, length) and the shifts.
+    for (const task of report.audits['long-tasks']?.details?.items ?? []) {
+      console.error(`  long task ${task.url} at ${task.startTime.toFixed(0)} ms: ${task.duration.toFixed(0)} ms`);
+    }
+    for (const shift of report.audits['layout-shifts']?.details?.items ?? []) {
+      console.error(`  layout shift ${shift.score.toFixed(3)}: ${shift.node?.snippet ?? '?'}`);
+    }
+  }
   return {
     performance: report.categories.performance.score,
     accessibility: report.categories.accessibility.score,

@@ -84,8 +84,8 @@ pub fn set_height(id: &str, pixels: u32) {
     }
 }
 
-/// Whether the element with this id is on the screen, above it, or less than a screen below.
-pub fn near_screen(id: &str) -> bool {
+/// Whether the element with this id has reached the screen: on it, or above it (passed).
+pub fn reached_screen(id: &str) -> bool {
     let (Some(window), Some(element)) =
         (window(), document().and_then(|d| d.get_element_by_id(id)))
     else {
@@ -96,7 +96,7 @@ pub fn near_screen(id: &str) -> bool {
         .ok()
         .and_then(|h| h.as_f64())
         .unwrap_or_default();
-    element.get_bounding_client_rect().top() < 2.0 * screen
+    element.get_bounding_client_rect().top() < screen
 }
 
 /// Waits until something scrolls (the page or any element in it: the phone frame scrolls its

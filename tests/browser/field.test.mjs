@@ -168,6 +168,35 @@ test('the history comes painted by the server with the session\'s records, and n
   });
 });
 
+test('on a network that never answers, the statistics show the figures kept on the phone while the server is asked', async () => {
+  await withOwnServer(async ({ own, page }) => {
+    await createRecord(page, own.server, { date: todayInParis() });
+    await createRecord(page, own.server, { date: todayInParis() });
+    const records = page.locator('.tuile-chiffre', { hasText: 'Comptes rendus' }).locator('.tuile-chiffre__valeur');
+    const slow = page.getByText('Connexion lente : derniers chiffres chargés sur ce téléphone, en attendant le serveur.');
+    await page.goto(`${own.server.url}/statistiques`);
+    assert.equal(await records.textContent(), '2');
+    // A server that answers at once: its figures, no notice.
+    assert.equal(await slow.count(), 0);
+
+    await own.server.halt();
+    const hole = await blackHole(own.server.port);
+    try {
+      const asked = Date.now();
+      await page.goto(`${own.server.url}/statistiques`, { waitUntil: 'commit' });
+      await slow.waitFor({ timeout: 10_000 });
+      const shown = Date.now() - asked;
+      // The worker gives the network 3 s for the page, the page 1.5 s for the figures.
+      assert.ok(shown < 7000, `the kept figures showed after ${shown} ms`);
+      assert.equal(await records.textContent(), '2');
+      await page.getByText('Hors connexion : derniers chiffres chargés sur ce téléphone.').waitFor({ timeout: 15_000 });
+      assert.equal(await records.textContent(), '2');
+    } finally {
+      await hole.close();
+    }
+  }, { path: '/statistiques' });
+});
+
 test('after a logout made offline, the server paints no page with A\'s records until it hears of the logout', async () => {
   await withOwnServer(async ({ own, page, context, email: emailA }) => {
     const record = await createRecord(page, own.server, { thematiques: ['sante'] });

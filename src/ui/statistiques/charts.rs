@@ -80,46 +80,50 @@ thread_local! {
 
 static PRINT_DRAWS_ALL: std::sync::Once = std::sync::Once::new();
 
-/// Draws the charts of `sections` as they come near the screen (one screen ahead, and those
-/// already passed), one per task, and all those left when the page is printed. ECharts (a
-/// 160 KB script) loads with the first chart drawn: a phone opening the statistics parses and
-/// draws only what it shows, and keeps answering taps meanwhile.
+/// Draws the charts of `sections` as they reach the screen (and those already passed), one
+/// per task, and all those left when the page is printed. ECharts (a 160 KB script, kept by
+/// the service worker) loads with the first chart on the screen or the first scroll: a phone
+/// opening the statistics parses and draws only what it shows, and keeps answering taps
+/// meanwhile (the key figures fill its first screen). Every chart's place has its final
+/// height from the start, so that nothing moves when one is drawn.
 pub async fn draw(sections: &[Section]) {
     // An empty section shows a sentence, not an empty axis.
     let drawn: Vec<Section> = sections.iter().filter(|d| d.total() > 0).cloned().collect();
+    for d in &drawn {
+        browser::set_height(&container(d), height(d) as u32);
+    }
     let shown = SHOWN.with(|s| s.get().wrapping_add(1));
     SHOWN.with(|s| s.set(shown));
     WAITING.with(|w| *w.borrow_mut() = drawn);
     PRINT_DRAWS_ALL.call_once(|| browser::on_before_print(draw_all_waiting));
     let still_shown = || SHOWN.with(|s| s.get()) == shown;
     // A chart leaves the waiting list only as it is drawn: a print in between draws the rest.
-    let near_index = || {
+    let reached_index = || {
         WAITING.with(|w| {
             w.borrow()
                 .iter()
-                .position(|d| browser::near_screen(&container(d)))
+                .position(|d| browser::reached_screen(&container(d)))
         })
     };
     while still_shown() && WAITING.with(|w| !w.borrow().is_empty()) {
-        if near_index().is_none() {
+        if reached_index().is_none() {
             browser::until_scrolled().await;
-            continue;
         }
-        if !load_echarts().await {
+        // Loaded at the first scroll even before a chart shows: the reader is moving down to
+        // them, and a print from the browser's menu cannot wait for a script.
+        if !load_echarts().await || !still_shown() {
             return;
         }
-        if !still_shown() {
-            return;
-        }
-        if let Some(index) = near_index() {
+        if let Some(index) = reached_index() {
             draw_one(&WAITING.with(|w| w.borrow_mut().remove(index)));
+            // One chart per task.
+            browser::sleep(std::time::Duration::ZERO).await;
         }
-        // One chart per task.
-        browser::sleep(std::time::Duration::ZERO).await;
     }
 }
 
-/// Draws every chart not drawn yet, for the print the page's button asks for.
+/// Draws every chart not drawn yet, for the print the page's button asks for (ECharts loaded
+/// first if no chart has been drawn yet).
 pub async fn draw_all_for_print() {
     if WAITING.with(|w| !w.borrow().is_empty()) && load_echarts().await {
         draw_all_waiting();
@@ -127,7 +131,7 @@ pub async fn draw_all_for_print() {
 }
 
 /// Draws at once every chart not drawn yet, for the print (ECharts must be loaded: a print
-/// asked for before the first chart came near the screen shows the data tables, which hold
+/// asked for before the first chart reached the screen shows the data tables, which hold
 /// every figure).
 fn draw_all_waiting() {
     if ECHARTS_LOADED.with(|l| l.get()) {
@@ -181,7 +185,6 @@ fn draw_one(d: &Section) {
     else {
         return;
     };
-    browser::set_height(&id, height(d) as u32);
     let size = serde_json::json!({ "height": height(d) }).to_string();
     let drawn = js_sys::JSON::parse(&size)
         .and_then(|size| echarts_init(&element, &wasm_bindgen::JsValue::NULL, &size))

@@ -134,10 +134,10 @@ fn Periodes(
     }
 }
 
-/// The statistics a page loaded (none while loading or refused), their charts drawn once
+/// The statistics a page shows (none while loading or refused), their charts drawn once
 /// they show.
 fn use_loaded_stats<T: 'static>(
-    loaded: Resource<Result<T, ApiError>>,
+    loaded: impl Readable<Target = Option<Result<T, ApiError>>> + Copy + 'static,
     stats_of: fn(&T) -> &Stats,
 ) -> Memo<Option<Stats>> {
     let shown = use_memo(move || {

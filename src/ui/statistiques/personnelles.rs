@@ -2,7 +2,10 @@
 //! PDF exports, "Annuler la dernière saisie"; offline, the last figures fetched plus the
 //! records not yet sent.
 
+use std::pin::pin;
+
 use dioxus::prelude::*;
+use futures_util::future::{select, Either};
 
 use super::{
     announced_period, date_of, period_or_this_month, print_report, use_loaded_stats, Figures,
@@ -14,7 +17,7 @@ use crate::domain::stats::Stats;
 use crate::domain::{Accompagnement, AccompagnementInput, ConseillerId};
 use crate::offline::network::{self, RETRY};
 use crate::offline::outbox::{self, Change, OutboxStatus};
-use crate::offline::phone;
+use crate::offline::{browser, phone};
 use crate::ui::components::Confirmation;
 use crate::ui::format;
 use crate::ui::session::{self, profil_if_loaded};
@@ -26,9 +29,21 @@ struct Shown {
     stats: Stats,
     /// Records waiting in the outbox, added in.
     pending_added: usize,
-    /// Shown from the copy kept on the phone (no network).
-    offline: bool,
+    source: Source,
 }
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Source {
+    Server,
+    /// The copy kept on the phone: the server is out of reach.
+    PhoneOffline,
+    /// The copy kept on the phone, of the same period, while the server is slow to answer.
+    PhoneWhileAsking,
+}
+
+/// How long the server may take before the copy kept on the phone shows meanwhile: on a
+/// normal network the figures come first, and are drawn once.
+const KEPT_COPY_AFTER: std::time::Duration = std::time::Duration::from_millis(1500);
 
 #[component]
 pub fn Statistiques(du: String, au: String) -> Element {
@@ -43,12 +58,13 @@ pub fn Statistiques(du: String, au: String) -> Element {
     };
     let outbox = use_context::<Signal<OutboxStatus>>();
     let owner = profil.as_ref().map(|p| p.id.clone());
+    let meanwhile = use_signal(|| None::<Shown>);
     let loaded = use_resource(use_reactive!(|query, owner| {
         async move {
             outbox();
             RETRY();
             match owner {
-                Some(owner) => load(query, owner).await,
+                Some(owner) => load(query, owner, meanwhile).await,
                 // Stays "Chargement…" until the profile arrives (which asks again).
                 None => std::future::pending().await,
             }
@@ -60,10 +76,12 @@ pub fn Statistiques(du: String, au: String) -> Element {
             p.details.prenom, p.details.nom, p.details.structure
         )
     });
-    let shown_stats = use_loaded_stats(loaded, |shown| &shown.stats);
+    // The server's answer (or the offline copy) once it came, the phone's copy before that.
+    let current = use_memo(move || loaded.read().clone().or_else(|| meanwhile().map(Ok)));
+    let shown_stats = use_loaded_stats(current, |shown| &shown.stats);
     let shown_period = shown_stats.read().as_ref().map(|s| s.periode);
     let announced = announced_period(shown_period, &du, &au, today);
-    let read = loaded.read();
+    let read = current.read();
     rsx! {
         PrintHeader {
             title: "Conum — statistiques d'activité",
@@ -84,10 +102,18 @@ pub fn Statistiques(du: String, au: String) -> Element {
             None => rsx! { p { class: "chargement", "Chargement…" } },
             Some(Err(error)) => rsx! { p { class: "fr-error-text", role: "alert", "{error}" } },
             Some(Ok(shown)) => rsx! {
-                if shown.offline {
-                    div { class: "fr-alert fr-alert--info fr-alert--sm", role: "status",
-                        p { "Hors connexion : derniers chiffres chargés sur ce téléphone." }
-                    }
+                match shown.source {
+                    Source::Server => rsx! {},
+                    Source::PhoneOffline => rsx! {
+                        div { class: "fr-alert fr-alert--info fr-alert--sm", role: "status",
+                            p { "Hors connexion : derniers chiffres chargés sur ce téléphone." }
+                        }
+                    },
+                    Source::PhoneWhileAsking => rsx! {
+                        div { class: "fr-alert fr-alert--info fr-alert--sm", role: "status",
+                            p { "Connexion lente : derniers chiffres chargés sur ce téléphone, en attendant le serveur." }
+                        }
+                    },
                 }
                 if shown.pending_added > 0 {
                     p { class: "fr-badge fr-badge--info", role: "status",
@@ -119,20 +145,50 @@ pub fn Statistiques(du: String, au: String) -> Element {
     }
 }
 
-/// The period's statistics from the server; offline, the last ones kept on the phone.
-/// Either way, records still waiting in the outbox are added in.
-async fn load(query: StatsQuery, owner: ConseillerId) -> Result<Shown, ApiError> {
-    let (mut stats, offline) = match session::ask(network::READ, api::statistiques(query)).await {
+/// The period's statistics from the server; offline, the last ones kept on the phone, and
+/// those of the same period meanwhile when the server is slow. Either way, records still
+/// waiting in the outbox are added in.
+async fn load(
+    query: StatsQuery,
+    owner: ConseillerId,
+    mut meanwhile: Signal<Option<Shown>>,
+) -> Result<Shown, ApiError> {
+    meanwhile.set(None);
+    let wanted = query.clone();
+    let asked = pin!(session::ask(network::READ, api::statistiques(query)));
+    let answer = match select(asked, pin!(browser::sleep(KEPT_COPY_AFTER))).await {
+        Either::Left((answer, _)) => answer,
+        Either::Right((_, asked)) => {
+            let kept = phone::STATISTIQUES.load().await;
+            if let Some(kept) = kept.filter(|kept| same_period(kept, &wanted)) {
+                meanwhile.set(Some(with_pending(kept, Source::PhoneWhileAsking).await));
+            }
+            asked.await
+        }
+    };
+    let (stats, source) = match answer {
         Ok(stats) => {
             phone::STATISTIQUES.keep(&owner, &stats).await;
-            (stats, false)
+            (stats, Source::Server)
         }
         Err(ApiError::Unreachable) => match phone::STATISTIQUES.load().await {
-            Some(stats) => (stats, true),
+            Some(stats) => (stats, Source::PhoneOffline),
             None => return Err(ApiError::Unreachable),
         },
         Err(error) => return Err(error),
     };
+    Ok(with_pending(stats, source).await)
+}
+
+/// Whether statistics kept on the phone are those of the period asked for (since the start:
+/// the server chose the first day).
+fn same_period(kept: &Stats, query: &StatsQuery) -> bool {
+    query.du.is_none_or(|du| du == kept.periode.du) && query.au == Some(kept.periode.au)
+}
+
+/// `stats` with the records waiting in the outbox added in, and those whose deletion waits
+/// taken out.
+async fn with_pending(mut stats: Stats, source: Source) -> Shown {
     let changes = outbox::pending().await;
     let mut pending_added = 0;
     for record in outbox::unsent_records(&changes) {
@@ -144,11 +200,11 @@ async fn load(query: StatsQuery, owner: ConseillerId) -> Result<Shown, ApiError>
     for record in outbox::deleted_records(&changes) {
         stats.remove(&record);
     }
-    Ok(Shown {
+    Shown {
         stats,
         pending_added,
-        offline,
-    })
+        source,
+    }
 }
 
 /// The conseiller's last record: the server's, else the phone's copy; none while its
