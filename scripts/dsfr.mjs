@@ -85,7 +85,14 @@ try {
   const fonts = join(out, 'fonts');
   for (const name of readdirSync(fonts).filter((f) => f.endsWith('.woff2'))) {
     const font = join(fonts, name);
-    const subset = await subsetFont(readFileSync(font), text, { targetFormat: 'woff2' });
+    const subset = await subsetFont(readFileSync(font), text, {
+      targetFormat: 'woff2',
+      // What a browser shapes French text with by default (no rule of the CSS asks for
+      // another feature: figures, small caps, alternates), without the hinting instructions
+      // that Android's and Linux's rasterizers ignore: 29 → 13 KB per font.
+      keepFeatures: ['calt', 'ccmp', 'locl', 'liga', 'clig', 'rlig', 'kern', 'mark', 'mkmk'],
+      noHinting: true,
+    });
     writeFileSync(font, subset);
     console.log(`public/dsfr/fonts/${name}: ${subset.length} bytes`);
   }

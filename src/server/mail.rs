@@ -53,7 +53,7 @@ impl Mailer {
         };
         let message = Message::builder()
             .from(from)
-            .to(to.parse()?)
+            .to(ascii_address(to)?.parse()?)
             .subject(subject)
             .header(ContentType::TEXT_PLAIN)
             // Quoted-printable whatever the text: every mail server takes it, and the link
@@ -71,5 +71,58 @@ impl Mailer {
             }
         }
         Ok(())
+    }
+}
+
+/// `to` with its domain in the ASCII form SMTP needs (`prenom@café.fr` →
+/// `prenom@xn--caf-dma.fr`): lettre's own conversion has no Unicode tables in this build
+/// (Cargo.toml, `idna_adapter`), and Conum takes the addresses people type.
+fn ascii_address(to: &str) -> anyhow::Result<String> {
+    let Some((local, domain)) = to.rsplit_once('@') else {
+        return Ok(to.to_owned());
+    };
+    let domain = idna_uts46::domain_to_ascii(domain)
+        .map_err(|e| anyhow::anyhow!("the domain of {to:?} is not a domain name: {e:?}"))?;
+    Ok(format!("{local}@{domain}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn international_domains_are_written_in_ascii() {
+        assert_eq!(
+            ascii_address("prenom.nom@café.fr").unwrap(),
+            "prenom.nom@xn--caf-dma.fr"
+        );
+        assert_eq!(
+            ascii_address("Prenom@Mairie-Évreux.FR").unwrap(),
+            "Prenom@xn--mairie-vreux-heb.fr"
+        );
+        assert_eq!(ascii_address("a@exemple.fr").unwrap(), "a@exemple.fr");
+    }
+
+    #[tokio::test]
+    async fn a_mail_to_an_international_domain_is_sent() {
+        let dir = std::env::temp_dir().join(format!("conum-mail-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mailer = Mailer::Files {
+            transport: AsyncFileTransport::new(&dir),
+            from: "Conum <conum@exemple.fr>".parse().unwrap(),
+        };
+        mailer
+            .send("camille@café.fr", "Objet", "Texte".into())
+            .await
+            .unwrap();
+        let file = std::fs::read_dir(&dir)
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap()
+            .path();
+        let mail = std::fs::read_to_string(file).unwrap();
+        assert!(mail.contains("To: camille@xn--caf-dma.fr"), "{mail}");
+        std::fs::remove_dir_all(dir).unwrap();
     }
 }

@@ -20,7 +20,7 @@ after(() => server?.stop());
  * ceiling is today's size plus a margin, so that nothing grows unnoticed; lower it with every
  * gain, down to the budget.
  */
-const FIRST_VISIT_CEILING = 660_000;
+const FIRST_VISIT_CEILING = 610_000;
 
 /** GET `path` on `agent`: status, headers and the body's size as sent. */
 function get(path, { agent, headers = {} } = {}) {
