@@ -44,6 +44,13 @@ if [ ! -f "$DIR/PG_VERSION" ]; then
   as_pg "$BIN/initdb" -D "$DIR" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >/dev/null
 fi
 echo "==> starting Postgres on 127.0.0.1:$PORT"
-as_pg "$BIN/pg_ctl" -D "$DIR" -l "$DIR/server.log" -w \
-  -o "-c listen_addresses=127.0.0.1 -c port=$PORT -c unix_socket_directories=$DIR -c fsync=off -c max_connections=300" start >/dev/null
+# The port lies in Linux's ephemeral range: a client's outgoing connection can hold it for a
+# moment (seen once, "Address already in use"). Tried three times.
+for attempt in 1 2 3; do
+  as_pg "$BIN/pg_ctl" -D "$DIR" -l "$DIR/server.log" -w \
+    -o "-c listen_addresses=127.0.0.1 -c port=$PORT -c unix_socket_directories=$DIR -c fsync=off -c max_connections=300" start >/dev/null && break
+  [ "$attempt" = 3 ] && { tail -n 5 "$DIR/server.log" >&2; exit 1; }
+  echo "==> Postgres did not start (attempt $attempt), again in 3 s"
+  sleep 3
+done
 ready && echo "==> Postgres ready: postgres://postgres@127.0.0.1:$PORT/postgres"
