@@ -25,8 +25,8 @@ impl From<JsValue> for PhoneError {
     }
 }
 
-impl From<serde_wasm_bindgen::Error> for PhoneError {
-    fn from(error: serde_wasm_bindgen::Error) -> Self {
+impl From<serde_json::Error> for PhoneError {
+    fn from(error: serde_json::Error) -> Self {
         PhoneError(error.to_string())
     }
 }
@@ -40,13 +40,18 @@ pub fn in_browser() -> Result<(), PhoneError> {
     }
 }
 
-/// Rust values become plain JavaScript objects (not `Map`s), as IndexedDB and JSON expect.
+/// Rust values become plain JavaScript objects, as IndexedDB keeps them, through JSON: the
+/// API's own encoding, so each type's serializer is in the wasm once.
 pub fn to_js<T: serde::Serialize + ?Sized>(value: &T) -> Result<JsValue, PhoneError> {
-    Ok(value.serialize(&serde_wasm_bindgen::Serializer::json_compatible())?)
+    Ok(js_sys::JSON::parse(&serde_json::to_string(value)?)?)
 }
 
 pub fn from_js<T: serde::de::DeserializeOwned>(value: JsValue) -> Result<T, PhoneError> {
-    Ok(serde_wasm_bindgen::from_value(value)?)
+    // Nothing kept (undefined) reads as JSON's null.
+    let text = js_sys::JSON::stringify(&value)?
+        .as_string()
+        .unwrap_or_else(|| "null".into());
+    Ok(serde_json::from_slice(text.as_bytes())?)
 }
 
 #[wasm_bindgen(module = "/src/offline/bridge.js")]

@@ -189,10 +189,12 @@ fn draw_one(d: &Section) {
     let drawn = js_sys::JSON::parse(&size)
         .and_then(|size| echarts_init(&element, &wasm_bindgen::JsValue::NULL, &size))
         .and_then(|chart| {
-            // Handed over as charming does (a field left empty is undefined, not null).
-            let option = serde_wasm_bindgen::to_value(&self::chart(d))?;
-            merge(&option, &line_heights(d))?;
-            chart.set_option(&option)
+            // Handed over as JSON, as the rest of the app's values (charming leaves an empty
+            // field out rather than writing null).
+            let mut option = serde_json::to_value(self::chart(d))
+                .map_err(|e| wasm_bindgen::JsValue::from_str(&e.to_string()))?;
+            merge(&mut option, &line_heights(d));
+            chart.set_option(&js_sys::JSON::parse(&option.to_string())?)
         });
     if let Err(error) = drawn {
         tracing::warn!("chart {} not drawn: {error:?}", d.id);
@@ -223,37 +225,35 @@ fn line_heights(d: &Section) -> serde_json::Value {
 /// Merges `patch` into the options `into` as ECharts merges options: objects key by key,
 /// lists item by item, a lone object as a list of one (charming writes a list of one axis as
 /// the axis).
-fn merge(
-    into: &wasm_bindgen::JsValue,
-    patch: &serde_json::Value,
-) -> Result<(), wasm_bindgen::JsValue> {
-    use js_sys::Reflect;
+fn merge(into: &mut serde_json::Value, patch: &serde_json::Value) {
     use serde_json::Value;
-    match patch {
-        Value::Object(patch) => {
+    match (into, patch) {
+        (Value::Object(into), Value::Object(patch)) => {
             for (key, value) in patch {
-                let key = wasm_bindgen::JsValue::from_str(key);
-                let existing = Reflect::get(into, &key)?;
-                if (value.is_object() || value.is_array()) && existing.is_object() {
-                    merge(&existing, value)?;
-                } else {
-                    Reflect::set(into, &key, &js_sys::JSON::parse(&value.to_string())?)?;
+                match into.get_mut(key) {
+                    Some(existing @ (Value::Object(_) | Value::Array(_)))
+                        if value.is_object() || value.is_array() =>
+                    {
+                        merge(existing, value)
+                    }
+                    _ => {
+                        into.insert(key.clone(), value.clone());
+                    }
                 }
             }
         }
-        Value::Array(patch) if js_sys::Array::is_array(into) => {
-            for (index, value) in patch.iter().enumerate() {
-                merge(&Reflect::get_u32(into, index as u32)?, value)?;
+        (Value::Array(into), Value::Array(patch)) => {
+            for (existing, value) in into.iter_mut().zip(patch) {
+                merge(existing, value);
             }
         }
-        Value::Array(patch) => {
+        (into @ Value::Object(_), Value::Array(patch)) => {
             if let Some(first) = patch.first() {
-                merge(into, first)?;
+                merge(into, first);
             }
         }
         _ => {}
     }
-    Ok(())
 }
 
 /// One pattern per colour, so that bars and slices stay apart on a black and white print.
