@@ -29,6 +29,12 @@ pub fn launch() {
         }
     }
 
+    // The browser first ends the task that compiled and started the wasm: the hydration then
+    // runs in a task of its own, and a phone's longest task at the opening is the longer of
+    // the two instead of their sum.
     #[cfg(not(feature = "server"))]
-    dioxus::launch(ui::App);
+    wasm_bindgen_futures::spawn_local(async {
+        offline::browser::sleep(std::time::Duration::ZERO).await;
+        dioxus::launch(ui::App);
+    });
 }

@@ -71,19 +71,6 @@ pub fn focus_first_control(container_id: &str) {
     }
 }
 
-/// Sets the height of the element with this id (through the CSSOM, which the
-/// Content-Security-Policy allows, unlike a `style` attribute).
-pub fn set_height(id: &str, pixels: u32) {
-    if let Some(element) = document()
-        .and_then(|d| d.get_element_by_id(id))
-        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-    {
-        let _ = element
-            .style()
-            .set_property("height", &format!("{pixels}px"));
-    }
-}
-
 /// Whether the element with this id has reached the screen: on it, or above it (passed).
 pub fn reached_screen(id: &str) -> bool {
     let (Some(window), Some(element)) =

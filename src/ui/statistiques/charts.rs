@@ -13,6 +13,7 @@ use dioxus::prelude::*;
 
 use charming::datatype::DataPointItem;
 
+use super::labels::{categories, height, LINE, WRAP_ACROSS};
 use crate::domain::sections::{decimal, Row, Section, Shape};
 use crate::offline::browser;
 use crate::ui::format;
@@ -23,51 +24,15 @@ const PALETTE: [&str; 7] = [
 
 static ECHARTS: Asset = asset!("/assets/echarts/echarts.min.js");
 
-/// Long labels of bars across wrap at this many characters.
-const WRAP_ACROSS: usize = 20;
 /// Labels under columns wrap at this many characters.
 const WRAP_UNDER: usize = 10;
-/// Text sizes and line heights, in pixels. The line heights are set, not measured: ECharts
-/// measures them on a Chinese character, which a phone without Chinese fonts draws tiny,
-/// and lines then overlap.
+/// Text sizes and the line height of labels under columns, in pixels (set, as
+/// [`LINE`] is).
 const FONT: u32 = 11;
-const LINE: u32 = 14;
 const FONT_UNDER: u32 = 10;
 const LINE_UNDER: u32 = 13;
 /// About how wide a character of a label is, in pixels at [`FONT`].
 const CHAR_WIDTH: usize = 7;
-
-/// What a chart writes for a category: its label without a parenthesised precision (the
-/// data table keeps it), wrapped at `width` characters.
-fn category(label: &str, width: usize) -> String {
-    let short = match label.split_once(" (") {
-        Some((head, _)) if label.ends_with(')') => head,
-        _ => label,
-    };
-    wrap(short, width)
-}
-
-/// The categories of a section as its chart writes them.
-fn categories(d: &Section, width: usize) -> Vec<String> {
-    d.rows.iter().map(|r| category(&r.label, width)).collect()
-}
-
-/// Enough height for every bar to carry its label, however many lines it takes.
-fn height(section: &Section) -> usize {
-    match section.shape {
-        Shape::HorizontalBars => {
-            let lines = categories(section, WRAP_ACROSS)
-                .iter()
-                .map(|c| c.lines().count())
-                .max()
-                .unwrap_or(1);
-            let row = (LINE as usize * lines + 16).max(32);
-            20 + row * section.rows.len().max(1)
-        }
-        Shape::Donut => 300,
-        Shape::Columns | Shape::Evolution => 280,
-    }
-}
 
 thread_local! {
     /// The charts of the statistics shown that are not drawn yet.
@@ -85,13 +50,14 @@ static PRINT_DRAWS_ALL: std::sync::Once = std::sync::Once::new();
 /// the service worker) loads with the first chart on the screen or the first scroll: a phone
 /// opening the statistics parses and draws only what it shows, and keeps answering taps
 /// meanwhile (the key figures fill its first screen). Every chart's place has its final
-/// height from the start, so that nothing moves when one is drawn.
+/// height from the start (`labels::height`, set by the page), so that nothing moves when one
+/// is drawn.
 pub async fn draw(sections: &[Section]) {
+    // What is on the screen is measured in a task after the one that showed the figures,
+    // once the browser has laid them out (measuring at once would lay them out inside it).
+    browser::sleep(std::time::Duration::ZERO).await;
     // An empty section shows a sentence, not an empty axis.
     let drawn: Vec<Section> = sections.iter().filter(|d| d.total() > 0).cloned().collect();
-    for d in &drawn {
-        browser::set_height(&container(d), height(d) as u32);
-    }
     let shown = SHOWN.with(|s| s.get().wrapping_add(1));
     SHOWN.with(|s| s.set(shown));
     WAITING.with(|w| *w.borrow_mut() = drawn);
@@ -427,19 +393,4 @@ fn chart(d: &Section) -> Chart {
                 )
         }
     }
-}
-
-/// Breaks a long label into lines of about `width` characters, at spaces: a phone is narrow.
-fn wrap(label: &str, width: usize) -> String {
-    let mut lines: Vec<String> = Vec::new();
-    for word in label.split(' ') {
-        match lines.last_mut() {
-            Some(line) if line.chars().count() + 1 + word.chars().count() <= width => {
-                line.push(' ');
-                line.push_str(word);
-            }
-            _ => lines.push(word.to_owned()),
-        }
-    }
-    lines.join("\n")
 }

@@ -4,6 +4,7 @@
 
 #[cfg(feature = "web")]
 mod charts;
+mod labels;
 mod nationales;
 mod personnelles;
 
@@ -242,9 +243,11 @@ fn ChartFigure(d: Section) -> Element {
             if total == 0 {
                 p { class: "fr-hint-text", "Aucune donnée sur cette période." }
             } else {
-                // Its height is set by `charts::draw` (a style attribute would need the
-                // Content-Security-Policy to allow inline styles).
+                // Its height from the start, so that nothing moves when the chart is drawn
+                // (set as a style property by the browser code: the Content-Security-Policy
+                // allows no style attribute, and this part is never rendered by the server).
                 div { id: "graphique-{d.id}", class: "graphique__dessin",
+                    height: "{labels::height(&d)}px",
                     role: "img", "aria-label": "{d.title} : graphique, détail dans « Voir les données »" }
             }
             details { class: "donnees",
