@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts a throw-away Postgres for the API tests on 127.0.0.1:55432 (user postgres, no
 # password), unless one already answers there. Idempotent; installs Debian's postgresql
-# package when no server binaries are found.
+# package when no server binaries are found. With --drop-test-databases, also drops the
+# databases earlier API tests left (scripts/test.sh does, before the API tests).
 set -euo pipefail
 
 PORT="${CONUM_PG_PORT:-55432}"
@@ -22,8 +23,21 @@ if [ -z "$(pg_bin)" ]; then
 fi
 BIN="$(pg_bin)"
 
+# --drop-test-databases: drops the databases the API tests left (conum_test_*).
+drop_test_databases() {
+  local admin=(-h 127.0.0.1 -p "$PORT" -U postgres -d postgres -q)
+  local names
+  names=$("$BIN/psql" "${admin[@]}" -Atc "SELECT datname FROM pg_database WHERE datname LIKE 'conum\_test\_%'")
+  [ -z "$names" ] && return 0
+  echo "==> dropping $(wc -l <<<"$names") databases left by earlier API tests"
+  while read -r name; do
+    "$BIN/psql" "${admin[@]}" -c "DROP DATABASE IF EXISTS \"$name\" WITH (FORCE)" >/dev/null
+  done <<<"$names"
+}
+
 if ready; then
   echo "==> Postgres already running on port $PORT"
+  if [ "${1:-}" = --drop-test-databases ]; then drop_test_databases; fi
   exit 0
 fi
 
@@ -53,4 +67,6 @@ for attempt in 1 2 3; do
   echo "==> Postgres did not start (attempt $attempt), again in 3 s"
   sleep 3
 done
-ready && echo "==> Postgres ready: postgres://postgres@127.0.0.1:$PORT/postgres"
+ready || { echo "Postgres started but does not answer on port $PORT" >&2; exit 1; }
+echo "==> Postgres ready: postgres://postgres@127.0.0.1:$PORT/postgres"
+if [ "${1:-}" = --drop-test-databases ]; then drop_test_databases; fi

@@ -27,6 +27,9 @@ cargo test --features server --lib
 cargo test --features server --test tidy
 
 echo "==> API tests, each on SQLite and on Postgres"
+# Each test makes a database of its own (conum_test_<uuid>), left for a post-mortem: those of
+# the previous run are dropped first, or the disk fills run after run (8 MB each).
+scripts/postgres.sh --drop-test-databases
 cargo test --features server --test api
 
 echo "==> browser tests (release bundle, headless Chromium)"
