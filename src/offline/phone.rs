@@ -8,7 +8,7 @@
 use std::marker::PhantomData;
 
 use super::js::{self, from_js, in_browser, to_js, Follow, PhoneError};
-use crate::api::wire::StoredAccompagnement;
+use crate::api::wire::{StatsQuery, StoredAccompagnement};
 use crate::domain::stats::Stats;
 use crate::domain::{Accompagnement, CommuneInput, ConseillerId, Profil};
 use dioxus::fullstack::{HeaderMap, HeaderValue};
@@ -148,7 +148,8 @@ pub const PROFIL: Kept<Profil> = Kept::new("profil");
 pub const DERNIER: Kept<Option<Accompagnement>> = Kept::new("dernier");
 /// The first page of the history.
 pub const HISTORIQUE: Kept<Vec<StoredAccompagnement>> = Kept::new("historique");
-/// The last statistics fetched.
-pub const STATISTIQUES: Kept<Stats> = Kept::new("statistiques");
+/// The last statistics fetched, with the request that asked for them (its period: "since
+/// the start" is not a date).
+pub const STATISTIQUES: Kept<(StatsQuery, Stats)> = Kept::new("statistiques");
 /// The communes used lately, first in the picker.
 pub const COMMUNES_RECENTES: Kept<Vec<CommuneInput>> = Kept::new("communes_recentes");

@@ -191,6 +191,11 @@ test('on a network that never answers, the statistics show the figures kept on t
       assert.equal(await records.textContent(), '2');
       await page.getByText('Hors connexion : derniers chiffres chargés sur ce téléphone.').waitFor({ timeout: 15_000 });
       assert.equal(await records.textContent(), '2');
+
+      // Another period: the phone's figures are not its own, so none show while asking.
+      await page.goto(`${own.server.url}/statistiques?du=2026-01-01&au=2026-01-31`, { waitUntil: 'commit' });
+      await page.getByText('Hors connexion : derniers chiffres chargés sur ce téléphone.').waitFor({ timeout: 20_000 });
+      assert.equal(await slow.count(), 0);
     } finally {
       await hole.close();
     }

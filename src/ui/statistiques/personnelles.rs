@@ -159,31 +159,29 @@ async fn load(
     let answer = match select(asked, pin!(browser::sleep(KEPT_COPY_AFTER))).await {
         Either::Left((answer, _)) => answer,
         Either::Right((_, asked)) => {
-            let kept = phone::STATISTIQUES.load().await;
-            if let Some(kept) = kept.filter(|kept| same_period(kept, &wanted)) {
-                meanwhile.set(Some(with_pending(kept, Source::PhoneWhileAsking).await));
+            // Only the copy of the same request: another period's figures would be wrong here.
+            if let Some((asked_for, kept)) = phone::STATISTIQUES.load().await {
+                if asked_for == wanted {
+                    meanwhile.set(Some(with_pending(kept, Source::PhoneWhileAsking).await));
+                }
             }
             asked.await
         }
     };
     let (stats, source) = match answer {
         Ok(stats) => {
-            phone::STATISTIQUES.keep(&owner, &stats).await;
+            phone::STATISTIQUES
+                .keep(&owner, &(wanted, stats.clone()))
+                .await;
             (stats, Source::Server)
         }
         Err(ApiError::Unreachable) => match phone::STATISTIQUES.load().await {
-            Some(stats) => (stats, Source::PhoneOffline),
+            Some((_, stats)) => (stats, Source::PhoneOffline),
             None => return Err(ApiError::Unreachable),
         },
         Err(error) => return Err(error),
     };
     Ok(with_pending(stats, source).await)
-}
-
-/// Whether statistics kept on the phone are those of the period asked for (since the start:
-/// the server chose the first day).
-fn same_period(kept: &Stats, query: &StatsQuery) -> bool {
-    query.du.is_none_or(|du| du == kept.periode.du) && query.au == Some(kept.periode.au)
 }
 
 /// `stats` with the records waiting in the outbox added in, and those whose deletion waits
