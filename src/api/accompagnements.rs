@@ -61,9 +61,10 @@ pub async fn delete_accompagnement(id: String) -> Result<Deleted, ApiError> {
 
 /// The history's first page, painted into the page the server renders for the conseiller whose
 /// session the request carries, if the phone says it holds that account too: the list shows
-/// before the wasm arrives (on a slow connection, seconds). The page is then marked `no-store`, so that neither the browser's cache nor the
-/// service worker keeps it (a shared tablet). `None` in the browser, without a live session,
-/// and when the database does not answer: the browser then asks as it always does.
+/// before the wasm arrives (on a slow connection, seconds). The page is then marked
+/// `no-store`, so that neither the browser's cache nor the service worker keeps it (a shared
+/// tablet). `None` in the browser, without a live session, and when the database does not
+/// answer: the browser then asks as it always does.
 ///
 /// It travels in the page as JSON text, which the browser reads with the decoder its API
 /// answers already use: decoding the record types from the hydration's own format (CBOR)

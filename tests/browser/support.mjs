@@ -339,7 +339,7 @@ export async function eventually(check, timeoutMs, what) {
 
 /**
  * Reads the statistics page down to its last chart, as a conseiller scrolls it (charts are
- * drawn as they come near the screen), until every chart has something drawn on it.
+ * drawn as they reach the screen), until every chart has something drawn on it.
  */
 export async function everyChartDrawn(page) {
   await page.waitForFunction(() => {
