@@ -9,6 +9,12 @@ export NO_DOWNLOADS=1
 echo "==> building the release bundle (dx bundle)"
 # dx copies every file of its public/ staging folder: clear the previous builds' hashed assets.
 rm -rf dist "${CARGO_TARGET_DIR:-target}/dx/conum/release/web/public"
-dx bundle --platform web --release --out-dir dist
+# The client is cut into wasm modules at the pages' split points (ui::split, feature `split`).
+dx bundle --platform web --release --wasm-split --features split --out-dir dist
+# dx keeps the functions' names for the split to pair the modules up; the phones need none.
+for wasm in dist/public/assets/*.wasm; do
+  wasm-opt --strip-debug --strip-producers --mvp-features --enable-bulk-memory --enable-nontrapping-float-to-int \
+    --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue "$wasm" -o "$wasm"
+done
 # Brotli 11 and gzip 9 copies of every text and wasm file, served as they are (server::assets).
 node scripts/precompress.mjs dist/public

@@ -20,7 +20,7 @@ scripts/postgres.sh
 echo "==> formatting and lints (server, and web on wasm32)"
 cargo fmt --check
 cargo clippy --features server --all-targets -- -D warnings
-cargo clippy --features web --target wasm32-unknown-unknown -- -D warnings
+cargo clippy --features web,split --target wasm32-unknown-unknown -- -D warnings
 
 echo "==> unit tests (domain, server internals) and tidy tests (architecture, migrations)"
 cargo test --features server --lib

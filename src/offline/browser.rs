@@ -26,6 +26,17 @@ pub async fn sleep(duration: Duration) {
     }
 }
 
+/// The page's address within the site: path and query ("/statistiques?du=…"); empty outside
+/// the browser.
+pub fn address() -> String {
+    let Some(location) = window().map(|w| w.location()) else {
+        return String::new();
+    };
+    let path = location.pathname().unwrap_or_default();
+    let query = location.search().unwrap_or_default();
+    format!("{path}{query}")
+}
+
 /// Waits until the browser has painted what the page shows now (the next frame, then the task
 /// after it): work done after this never delays that paint. Returns at once outside the browser.
 pub async fn after_next_paint() {

@@ -12,19 +12,18 @@ mod profil;
 mod saisie;
 mod session;
 mod shell;
+pub mod split;
 mod statistiques;
 
 use dioxus::prelude::*;
 
-use connexion::Connexion;
-use detail::Detail;
-use historique::Historique;
-use inscription::Inscription;
-use mot_de_passe::{MotDePasseOublie, NouveauMotDePasse};
-use profil::MonProfil;
 use saisie::{Dupliquer, Modifier, Saisie};
 use shell::Shell;
-use statistiques::{Statistiques, StatistiquesNationales};
+// The other pages come from their wasm modules, through `split`.
+use split::{
+    Connexion, Detail, Historique, Inscription, MonProfil, MotDePasseOublie, NouveauMotDePasse,
+    Statistiques, StatistiquesNationales,
+};
 
 #[derive(Routable, Clone, PartialEq, Debug)]
 #[rustfmt::skip]

@@ -373,3 +373,39 @@ test('a change refused for good says why, offers a CSV copy or to give it up, an
     assert.equal((await phoneStores(page)).outbox.length, 0);
   });
 });
+
+test('on a first visit over one bar of signal, a page whose module never comes says so, and shows once it does', async () => {
+  const server = await startServer();
+  const browser = await launchBrowser();
+  try {
+    // No service worker yet: the first visit, before anything is kept on the phone.
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true,
+      locale: 'fr-FR', timezoneId: 'Europe/Paris', serviceWorkers: 'block',
+    });
+    const page = await context.newPage();
+    await signUp(page, server);
+    await open(page, `${server.url}/`);
+    let held = null;
+    await page.route(/\/assets\/module_\d+_suivi-/, (route) => { held = route; });
+
+    await page.getByRole('link', { name: 'Historique' }).tap();
+    await page.getByRole('status').filter({ hasText: 'Chargement…' }).waitFor();
+    await page.getByText('Cette page ne s\'est pas chargée : vérifiez la connexion, puis rechargez-la.')
+      .waitFor({ timeout: 15_000 });
+    assert.equal(
+      new URL(await page.getByRole('link', { name: 'Recharger la page' }).getAttribute('href'), server.url).pathname,
+      '/historique',
+    );
+
+    // The module comes after all: the page shows, without a reload.
+    await eventually(() => held !== null, 5000, 'the module asked for');
+    await held.continue();
+    await page.getByRole('heading', { name: 'Mes accompagnements' }).waitFor();
+    assert.equal(await page.getByText('Recharger la page').count(), 0);
+    await context.close();
+  } finally {
+    await browser.close();
+    server.stop();
+  }
+});
