@@ -258,8 +258,9 @@ fn show<P: 'static>(pages: &'static Pages<P>, page: P) -> Element {
     }
     if slow() {
         let here = router().full_route_string();
+        // Not a `main`: within the shell, the page is already inside one.
         return rsx! {
-            main { class: "page etroite",
+            div { class: "etroite",
                 p { role: "alert",
                     "Cette page ne s'est pas chargée : vérifiez la connexion, puis rechargez-la."
                 }
@@ -268,7 +269,7 @@ fn show<P: 'static>(pages: &'static Pages<P>, page: P) -> Element {
         };
     }
     rsx! {
-        main { class: "page etroite",
+        div { class: "etroite",
             p { class: "fr-hint-text", role: "status", "Chargement…" }
         }
     }
