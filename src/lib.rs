@@ -31,14 +31,12 @@ pub fn launch() {
 
     // The browser first ends the task that compiled and started the wasm: the hydration then
     // runs in a task of its own, and a phone's longest task at the opening is the longer of
-    // the two instead of their sum. The page's own wasm module, if it has one, is asked for
-    // first and waited for before the hydration, which needs the page rendered as the server
-    // did (ui::split).
+    // the two instead of their sum. The page's own wasm module, if it has one, comes before
+    // the hydration, which needs the page rendered as the server did (ui::split).
     #[cfg(not(feature = "server"))]
     wasm_bindgen_futures::spawn_local(async {
-        let page_module = ui::split::load_for(&offline::browser::address());
         offline::browser::sleep(std::time::Duration::ZERO).await;
-        page_module.await;
+        ui::split::load_for(&offline::browser::address()).await;
         dioxus::launch(ui::App);
     });
 }

@@ -13,8 +13,6 @@
 //! main wasm, it slowed the first paint (Lighthouse LCP 1.7–2.0 s instead of 1.4 s on the
 //! history and the statistics), and a phone with the service worker has every module already.
 
-use std::future::Future;
-use std::pin::Pin;
 use std::time::Duration;
 
 use dioxus::prelude::*;
@@ -197,11 +195,11 @@ enum Module {
 
 impl Module {
     /// Its split point's [`Pages::load`].
-    fn load(self) -> Pin<Box<dyn Future<Output = bool>>> {
+    async fn load(self) -> bool {
         match self {
-            Module::Comptes => Box::pin(COMPTES.load()),
-            Module::Suivi => Box::pin(SUIVI.load()),
-            Module::Chiffres => Box::pin(CHIFFRES.load()),
+            Module::Comptes => COMPTES.load().await,
+            Module::Suivi => SUIVI.load().await,
+            Module::Chiffres => CHIFFRES.load().await,
         }
     }
 }
@@ -211,18 +209,11 @@ fn module_for(address: &str) -> Option<Module> {
     module_of(&address.parse::<Route>().ok()?)
 }
 
-/// Asks for the module of the page at `address` at once (before the app starts, which needs
-/// it); the future ends when it is in, or at once if the page is in the main module.
-pub fn load_for(address: &str) -> impl Future<Output = ()> {
-    let mut loading = module_for(address).map(Module::load);
-    if let Some(load) = loading.as_mut() {
-        // The first poll sends the request.
-        let _ = load.as_mut().now_or_never();
-    }
-    async move {
-        if let Some(load) = loading {
-            load.await;
-        }
+/// Brings in the module of the page at `address` (the app needs it before it starts); at once
+/// if the page is in the main module.
+pub async fn load_for(address: &str) {
+    if let Some(module) = module_for(address) {
+        module.load().await;
     }
 }
 
@@ -261,7 +252,7 @@ fn show<P: 'static>(pages: &'static Pages<P>, page: P) -> Element {
         // Not a `main`: within the shell, the page is already inside one.
         return rsx! {
             div { class: "etroite",
-                p { role: "alert",
+                p { class: "fr-error-text", role: "alert",
                     "Cette page ne s'est pas chargée : vérifiez la connexion, puis rechargez-la."
                 }
                 a { class: "fr-btn", href: "{here}", "Recharger la page" }
@@ -270,7 +261,7 @@ fn show<P: 'static>(pages: &'static Pages<P>, page: P) -> Element {
     }
     rsx! {
         div { class: "etroite",
-            p { class: "fr-hint-text", role: "status", "Chargement…" }
+            p { class: "chargement", role: "status", "Chargement…" }
         }
     }
 }
