@@ -5,7 +5,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { startServer } from '../tests/browser/support.mjs';
+import { startServer, openAccount } from '../tests/browser/support.mjs';
 
 const CREATES = Number(process.env.BENCH_CREATES ?? 1000);
 const LISTS = Number(process.env.BENCH_LISTS ?? 300);
@@ -49,14 +49,10 @@ async function timed(fn) {
 async function bench(label, env) {
   const server = await startServer(env);
   try {
-    const signup = await fetch(`${server.url}/api/compte`, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        email: `bench-${Date.now()}@exemple.fr`, password: 'une phrase de passe solide', prenom: 'B', nom: 'B',
-        structure: 'Bench', departement: '69', commune: { insee: '69123', nom: 'Lyon', code_postal: '69001' },
-      }),
+    const cookie = await openAccount(server, {
+      email: `bench-${Date.now()}@exemple.fr`, password: 'une phrase de passe solide', prenom: 'B', nom: 'B',
+      structure: 'Bench', departement: '69', commune: { insee: '69123', nom: 'Lyon', code_postal: '69001' },
     });
-    const cookie = signup.headers.get('set-cookie').split(';')[0];
     const headers = { 'content-type': 'application/json', cookie };
     const creates = [];
     for (let i = 0; i < CREATES; i++) {

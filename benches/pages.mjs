@@ -7,9 +7,11 @@
 // Lighthouse is installed on first use into target/lighthouse (npm; it needs Node 18+).
 // Run with scripts/bench.sh pages (BENCH_RUNS runs each, BENCH_TAPS taps, BENCH_PAGES=/historique
 // for some pages only, BENCH_LIGHTHOUSE=0 without Lighthouse, BENCH_DETAILS=1 for each run's
-// long tasks and layout shifts).
+// long tasks and layout shifts, BENCH_DEMO=1 logged in as the demonstration account of a
+// `conum demo` database — a year of records, 60 other conseillers — with the national page).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   startServer, launchBrowser, newPhone, open, signUp, root, bytesUntilInteractive, totalBytes,
@@ -148,12 +150,27 @@ async function seedMonth(page, server) {
   }
 }
 
-const server = await startServer();
+/** A `conum demo` database in a folder of its own; its URL and the demonstration login. */
+function demoDatabase() {
+  const dir = mkdtempSync(join(tmpdir(), 'conum-bench-demo-'));
+  const url = `sqlite://${dir}/demo.db?mode=rwc`;
+  const out = execFileSync(join(root, 'dist', 'server'), ['demo'], { env: { ...process.env, DATABASE_URL: url, RUST_LOG: 'warn' } }).toString();
+  const [, email, password] = /Compte de démonstration : (\S+) — mot de passe : (\S+)/.exec(out);
+  return { url, email, password };
+}
+
+const demo = process.env.BENCH_DEMO === '1' ? demoDatabase() : null;
+const server = await startServer(demo ? { DATABASE_URL: demo.url } : {});
 const browser = await launchBrowser();
 try {
   const cookiePage = await (await browser.newContext()).newPage();
-  await signUp(cookiePage, server);
-  await seedMonth(cookiePage, server);
+  if (demo) {
+    const login = await cookiePage.request.post(`${server.url}/api/session`, { data: { email: demo.email, password: demo.password } });
+    if (login.status() !== 200) throw new Error(`demo login: ${login.status()}`);
+  } else {
+    await signUp(cookiePage, server);
+    await seedMonth(cookiePage, server);
+  }
   // The app runs once, as after a login: the phone holds the session (its cookie says so).
   await open(cookiePage, `${server.url}/`);
   await phoneHoldsSession(cookiePage);
@@ -176,7 +193,8 @@ try {
   lighthouseInstalled();
   console.log(`\nLighthouse 12.2.3, mobile, logged in (median of ${RUNS} runs)\n`);
   console.log('| page | performance | LCP | TBT | FCP | CLS | speed index | accessibility | best practices | bytes |\n|---|---|---|---|---|---|---|---|---|---|');
-  const paths = process.env.BENCH_PAGES?.split(',') ?? ['/', '/historique', '/statistiques'];
+  const paths = process.env.BENCH_PAGES?.split(',')
+    ?? ['/', '/historique', '/statistiques', ...(demo ? ['/statistiques/nationales'] : [])];
   for (const path of paths) {
     const runs = [];
     for (let i = 0; i < RUNS; i += 1) runs.push(lighthouse(`${server.url}${path}`, cookies));

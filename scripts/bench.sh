@@ -20,13 +20,17 @@ case "${1:-}" in
     command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
     dir=$(mktemp -d)
     trap 'kill $server 2>/dev/null; rm -rf "$dir"' EXIT
-    DATABASE_URL="sqlite://$dir/conum.db?mode=rwc" PORT=18181 RUST_LOG=warn dist/server >/dev/null &
+    DATABASE_URL="sqlite://$dir/conum.db?mode=rwc" PORT=18181 RUST_LOG=warn SIGNUP_MODE=ouverte MAIL_DIR="$dir/mails" dist/server >/dev/null &
     server=$!
     sleep 2
     echo "server RSS at rest: $(($(awk '/VmRSS/ {print $2}' /proc/$server/status) / 1024)) MB"
-    cookie=$(curl -s -i -H 'content-type: application/json' http://127.0.0.1:18181/api/compte \
-      -d '{"email":"bench@exemple.fr","password":"une phrase de passe solide","prenom":"B","nom":"B","structure":"S","commune":{"insee":"69123","nom":"Lyon","code_postal":"69001"},"departement":"69"}' \
-      | grep -io 'conum_session=[0-9a-f]*')
+    curl -s -o /dev/null -H 'content-type: application/json' http://127.0.0.1:18181/api/compte \
+      -d '{"email":"bench@exemple.fr","password":"une phrase de passe solide","prenom":"B","nom":"B","structure":"S","commune":{"insee":"69123","nom":"Lyon","code_postal":"69001"},"departement":"69"}'
+    sleep 1
+    # The link of the mail (quoted-printable: lines cut by a final "=", "=" written "=3D").
+    token=$(cat "$dir"/mails/*.eml | tr -d '\r' | sed 's/=$//' | tr -d '\n' | grep -o 'jeton=3D[0-9a-f]*' | head -n 1 | cut -c9-)
+    cookie=$(curl -s -i -H 'content-type: application/json' http://127.0.0.1:18181/api/adresse/confirmation \
+      -d "{\"jeton\":\"$token\"}" | grep -io 'conum_session=[0-9a-f]*')
     COOKIE=$cookie wrk -t2 -c32 -d"${BENCH_SECONDS:-10}s" -s benches/writes.lua http://127.0.0.1:18181 | grep creates
     echo "server RSS after the load: $(($(awk '/VmRSS/ {print $2}' /proc/$server/status) / 1024)) MB"
     wrk -t1 -c1 -d3s http://127.0.0.1:18181/manifest.webmanifest | grep 'Requests/sec' | sed 's/^/static file, one kept-alive connection: /'

@@ -14,7 +14,7 @@
 // scripts/postgres.sh (or TEST_POSTGRES_URL). Prints a report; exits 1 if anything was lost,
 // duplicated or cut.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,9 +57,16 @@ function record() {
 }
 
 /** Starts the server on `databaseUrl` (port `port`, 0 for any); resolves once it listens. */
+/** Where the servers write their mails: the writers' accounts open through their links. */
+const mailDir = mkdtempSync(join(tmpdir(), 'conum-faults-mails-'));
+process.on('exit', () => rmSync(mailDir, { recursive: true, force: true }));
+
 async function startServer(databaseUrl, port = 0) {
   const child = spawn(options.server, [], {
-    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), DATABASE_URL: databaseUrl, RUST_LOG: 'warn' },
+    env: {
+      ...process.env, HOST: '127.0.0.1', PORT: String(port), DATABASE_URL: databaseUrl, RUST_LOG: 'warn',
+      SIGNUP_MODE: 'ouverte', MAIL_DIR: mailDir,
+    },
     stdio: ['ignore', 'pipe', 'ignore'],
   });
   const url = await new Promise((resolve, reject) => {
@@ -80,16 +87,31 @@ async function post(url, body, cookie) {
   return { status: response.status, body: await response.json().catch(() => null), response };
 }
 
+/** The token of the link mailed to `email` (waits for the mail). */
+async function mailedToken(email) {
+  for (let tries = 0; tries < 100; tries += 1) {
+    for (const file of readdirSync(mailDir)) {
+      const text = readFileSync(join(mailDir, file), 'utf8').replace(/=\r\n/g, '').replace(/=3D/g, '=');
+      const token = text.includes(`To: ${email}`) && text.match(/jeton=([0-9a-f]{64})/)?.[1];
+      if (token) return token;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no mail to ${email}`);
+}
+
 async function writerAccounts(server) {
   const cookies = [];
   for (let i = 0; i < WRITERS; i++) {
     const email = `ecrivain${i}-${Date.now()}@exemple.fr`;
-    const { status, response } = await post(`${server.url}/api/compte`, {
+    const { status } = await post(`${server.url}/api/compte`, {
       email, password: PASSWORD, prenom: 'Écrivain', nom: String(i), structure: 'Banc d\'essai',
       commune: { insee: '69123', nom: 'Lyon', code_postal: '69001' }, departement: '69',
     });
     if (status !== 200) throw new Error(`sign-up: ${status}`);
-    cookies.push(response.headers.get('set-cookie').split(';')[0]);
+    const confirmed = await post(`${server.url}/api/adresse/confirmation`, { jeton: await mailedToken(email) });
+    if (confirmed.status !== 200) throw new Error(`confirmation: ${confirmed.status}`);
+    cookies.push(confirmed.response.headers.get('set-cookie').split(';')[0]);
   }
   return cookies;
 }

@@ -21,6 +21,7 @@ pub fn launch() {
         let args: Vec<String> = std::env::args().skip(1).collect();
         let result = match args.first().map(String::as_str) {
             Some("demo") => server::demo::run(&args[1..]),
+            Some("admin") => server::admin::run(&args[1..]),
             _ => server::run(ui::App),
         };
         if let Err(error) = result {

@@ -169,7 +169,24 @@ fn schema(engine: &str) -> BTreeMap<String, BTreeMap<String, String>> {
                 current = None;
                 continue;
             }
-            let Some(table) = &current else { continue };
+            // `ALTER TABLE t ADD COLUMN c TYPE …;`: one column of `t`.
+            let (table, column_line) = match line.strip_prefix("ALTER TABLE ") {
+                Some(rest) => {
+                    let mut words = rest.splitn(4, ' ');
+                    match (words.next(), words.next(), words.next(), words.next()) {
+                        (Some(table), Some("ADD"), Some("COLUMN"), Some(column)) => {
+                            (table.to_owned(), column.trim_end_matches(';'))
+                        }
+                        _ => continue,
+                    }
+                }
+                None => match &current {
+                    Some(table) => (table.clone(), line),
+                    None => continue,
+                },
+            };
+            let line = column_line;
+            let table = &table;
             let mut words = line.split_whitespace();
             let (Some(column), Some(kind)) = (words.next(), words.next()) else {
                 continue;

@@ -3,19 +3,39 @@
 use dioxus::fullstack::Json;
 use dioxus::prelude::*;
 
-use super::wire::ApiError;
+use super::wire::{ApiError, Confirmed, InvitationDetails, Jeton, SignUpAnswer};
 use crate::domain::{
     AccountDeletion, Credentials, PasswordChange, PasswordReset, Profil, ProfilInput, ResetRequest,
     SignupInput,
 };
 
 #[cfg(feature = "server")]
-use crate::server::{accounts, AppCtx, ClientCtx, SessionCtx};
+use crate::server::{accounts, invitations, AppCtx, ClientCtx, SessionCtx};
 
-/// Creates an account and opens its session.
+/// A sign-up: with an invitation's token, the account opens with its session; otherwise a
+/// link goes to the address (the answer is the same whether it has an account).
 #[post("/api/compte", app: AppCtx, session: SessionCtx, client: ClientCtx)]
-pub async fn sign_up(input: Json<SignupInput>) -> Result<Profil, ApiError> {
+pub async fn sign_up(input: Json<SignupInput>) -> Result<SignUpAnswer, ApiError> {
     accounts::sign_up(&app, &session, client.0, input.0).await
+}
+
+/// Follows a mailed link: a waiting sign-up becomes an account (logged in here), or an
+/// account's address is confirmed.
+#[post("/api/adresse/confirmation", app: AppCtx, session: SessionCtx)]
+pub async fn confirm_address(input: Json<Jeton>) -> Result<Confirmed, ApiError> {
+    accounts::confirm(&app, &session, &input.0.jeton).await
+}
+
+/// Mails the logged-in conseiller a link to confirm their address.
+#[post("/api/moi/confirmation", app: AppCtx, session: SessionCtx)]
+pub async fn send_address_confirmation() -> Result<(), ApiError> {
+    accounts::send_confirmation(&app, session.conseiller_id()?).await
+}
+
+/// What an invitation's token fills the sign-up form with.
+#[post("/api/invitation", app: AppCtx)]
+pub async fn invitation_details(input: Json<Jeton>) -> Result<InvitationDetails, ApiError> {
+    invitations::details(&app.db.pool, &input.0.jeton).await
 }
 
 /// Opens a session (sets the `conum_session` cookie).

@@ -25,3 +25,34 @@ pub async fn statistiques(query: StatsQuery) -> Result<Stats, ApiError> {
 pub async fn statistiques_nationales(query: NationalQuery) -> Result<NationalStats, ApiError> {
     national::for_query(&app, &session, &query).await
 }
+
+/// The région the national figures open on for the conseiller whose session the request
+/// carries (if the phone says it holds that account too), as it goes in an address
+/// (`region-84`): the server paints the page on it, so nothing moves once the browser runs.
+/// `None` in the browser and without a live session: the page then looks at the profile kept
+/// on the phone. The page is marked `no-store` (a shared tablet keeps nobody's région).
+pub async fn own_region() -> Option<String> {
+    #[cfg(feature = "server")]
+    {
+        let context = dioxus::fullstack::FullstackContext::current()?;
+        let app = context.extension::<crate::server::AppState>()?;
+        let headers = context.parts_mut().headers.clone();
+        let phone_owner = crate::server::sessions::phone_owner(&headers)?;
+        let owner = crate::server::sessions::conseiller_of(&app.db, &headers)
+            .await
+            .ok()??;
+        if owner.as_str() != phone_owner {
+            return None;
+        }
+        let departement = crate::server::accounts::departement_of(&app, &owner)
+            .await
+            .ok()?;
+        context.add_response_header(
+            axum::http::header::CACHE_CONTROL,
+            axum::http::HeaderValue::from_static("no-store"),
+        );
+        crate::domain::territoire::Territoire::region_of(&departement).map(|r| r.code())
+    }
+    #[cfg(not(feature = "server"))]
+    None
+}

@@ -5,17 +5,20 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::accompagnement::FIRST_DATE;
+use crate::domain::admission::Mutualisation;
+use crate::domain::mois::{Mois, PeriodeMois};
 use crate::domain::stats::{Periode, Stats};
 use crate::domain::territoire::Territoire;
-use crate::domain::{Accompagnement, ConseillerId, FieldErrors, PageRequest};
+use crate::domain::{Accompagnement, CommuneInput, ConseillerId, FieldErrors, PageRequest, Profil};
 
-/// `?territoire=region-84&du=AAAA-MM-JJ&au=AAAA-MM-JJ` (no territory: France entière).
+/// `?territoire=region-84&du=AAAA-MM&au=AAAA-MM` (no territory: France entière; no period:
+/// this year's months that are over).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct NationalQuery {
     pub territoire: Option<String>,
-    pub du: Option<NaiveDate>,
-    pub au: Option<NaiveDate>,
+    pub du: Option<String>,
+    pub au: Option<String>,
 }
 
 impl NationalQuery {
@@ -24,16 +27,101 @@ impl NationalQuery {
             self.territoire.as_deref().unwrap_or_default(),
         )?)
     }
+
+    /// The run of whole months asked for, all of them over on `today`.
+    pub fn periode(&self, today: NaiveDate) -> Result<PeriodeMois, ApiError> {
+        Ok(PeriodeMois::parse(
+            self.du.as_deref(),
+            self.au.as_deref(),
+            today,
+        )?)
+    }
 }
 
-/// The pooled statistics of a territory.
+/// The pooled statistics of a territory over a run of months.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NationalStats {
     /// The territory as it goes in an address (`region-84`).
     pub territoire: String,
     /// Its name ("Auvergne-Rhône-Alpes").
     pub libelle: String,
-    pub stats: Stats,
+    pub du: Mois,
+    pub au: Mois,
+    /// Every figure of the period; none when a month of it is secret (too few conseillers
+    /// there, or publishing it would give away a smaller territory's).
+    pub stats: Option<Stats>,
+    /// Month by month, the figures of the published months.
+    pub evolution: Vec<NationalMonth>,
+}
+
+impl NationalStats {
+    /// The months kept secret.
+    pub fn secrets(&self) -> Vec<Mois> {
+        self.evolution
+            .iter()
+            .filter(|m| m.is_secret())
+            .map(|m| m.mois)
+            .collect()
+    }
+}
+
+/// A month of a territory: its two measures, or none when its cell is secret.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NationalMonth {
+    pub mois: Mois,
+    /// Records.
+    pub comptes_rendus: Option<u64>,
+    /// Σ participants.
+    pub accompagnements: Option<u64>,
+}
+
+impl NationalMonth {
+    pub fn is_secret(&self) -> bool {
+        self.comptes_rendus.is_none()
+    }
+}
+
+/// What a sign-up answers: the account is open (an invitation proved the address), or a
+/// link went to the address, whether or not it already had an account (the answer says
+/// nothing of it).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "etat", rename_all = "snake_case")]
+pub enum SignUpAnswer {
+    Connecte { profil: Profil },
+    LienEnvoye { email: String },
+}
+
+/// What the sign-up page knows of an invitation (its mail's link), to fill the form in.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationDetails {
+    /// None: the first account of an empty database (any address).
+    pub email: Option<String>,
+    pub prenom: String,
+    pub nom: String,
+    pub structure: String,
+    pub commune: Option<CommuneInput>,
+}
+
+/// A mailed token (`{"jeton": …}`): an invitation, an address to confirm.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Jeton {
+    pub jeton: String,
+}
+
+impl std::fmt::Debug for Jeton {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Jeton { [caché] }")
+    }
+}
+
+/// What a confirmation link does: a waiting sign-up becomes an account, logged in here; an
+/// existing account's address is confirmed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "etat", rename_all = "snake_case")]
+pub enum Confirmed {
+    CompteOuvert { profil: Box<Profil> },
+    AdresseConfirmee { mutualisation: Mutualisation },
 }
 
 /// The account a request is made for, named by the phone: the server refuses the request
@@ -148,13 +236,20 @@ pub enum ApiError {
     /// 403: a state-changing request sent by another site (cross-site request forgery).
     #[error("Requête refusée : elle vient d'un autre site que Conum.")]
     CrossSite,
-    /// 403: national figures of a territory and period where too few conseillers recorded
-    /// anything to keep them anonymous.
+    /// 403: national figures of a territory and period some month of which is secret (too
+    /// few conseillers, or publishing it would give away a smaller territory's).
     #[error(
-        "Données insuffisantes pour garantir l'anonymat (moins de {} conseillers).",
-        crate::domain::territoire::MIN_CONSEILLERS
+        "Données insuffisantes pour garantir l'anonymat (moins de {} conseillers, ou un territoire plus petit deviendrait identifiable).",
+        crate::domain::anonymat::MIN_CONSEILLERS
     )]
     TooFewContributors,
+    /// 403: a sign-up without the programme's invitation, where only invitations open
+    /// accounts. The same for every address.
+    #[error("L'inscription à Conum se fait sur invitation du programme : ouvrez le lien reçu par e-mail, ou demandez une invitation à l'équipe du programme.")]
+    InvitationRequired,
+    /// 403: the programme deactivated the account (told only to who gave its password).
+    #[error("Ce compte a été désactivé par le programme : écrivez à l'équipe du programme pour le réactiver.")]
+    Deactivated,
     /// 409: sign-up with an email that already has an account.
     #[error("Un compte existe déjà avec cette adresse e-mail : connectez-vous.")]
     EmailTaken,
@@ -190,7 +285,10 @@ impl ApiError {
             ApiError::Invalid { .. } | ApiError::Malformed { .. } => 400,
             ApiError::Unauthorized | ApiError::WrongAccount | ApiError::BadCredentials => 401,
             ApiError::NotFound => 404,
-            ApiError::CrossSite | ApiError::TooFewContributors => 403,
+            ApiError::CrossSite
+            | ApiError::TooFewContributors
+            | ApiError::InvitationRequired
+            | ApiError::Deactivated => 403,
             ApiError::EmailTaken | ApiError::IdTaken => 409,
             ApiError::TooLarge { .. } => 413,
             ApiError::TooManyAttempts { .. } => 429,

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::admission::Mutualisation;
 use super::commune::{Commune, CommuneInput};
 use super::errors::FieldErrors;
 use super::territoire;
@@ -23,10 +24,13 @@ pub struct SignupInput {
     pub structure: String,
     pub commune: CommuneInput,
     pub departement: String,
+    /// The token of the programme's invitation mail, when the sign-up comes from it (it
+    /// proves the address: the account is made at once).
+    pub invitation: String,
 }
 
 impl SignupInput {
-    pub fn new(email: String, password: String, profil: ProfilInput) -> Self {
+    pub fn new(email: String, password: String, profil: ProfilInput, invitation: String) -> Self {
         SignupInput {
             email,
             password,
@@ -35,6 +39,7 @@ impl SignupInput {
             structure: profil.structure,
             commune: profil.commune,
             departement: profil.departement,
+            invitation,
         }
     }
 
@@ -56,6 +61,7 @@ impl std::fmt::Debug for SignupInput {
             .field("email", &self.email)
             .field("password", &"[caché]")
             .field("profil", &self.profil())
+            .field("invitation", &"[caché]")
             .finish()
     }
 }
@@ -259,6 +265,10 @@ pub struct Profil {
     pub email: String,
     #[serde(flatten)]
     pub details: ProfilDetails,
+    /// Whether their records count in the pooled figures, and if not, why. (Absent from
+    /// profiles kept on a phone before it existed.)
+    #[serde(default)]
+    pub mutualisation: Mutualisation,
 }
 
 /// A valid sign-up: normalised email, checked password and profile (the id comes with the
@@ -369,6 +379,7 @@ mod tests {
                 code_postal: "69001".into(),
             },
             departement: "69".into(),
+            invitation: String::new(),
         }
     }
 

@@ -4,12 +4,15 @@
 //! form and the API apply exactly the same rules and French messages.
 
 pub mod accompagnement;
+pub mod admission;
+pub mod anonymat;
 pub mod commune;
 pub mod conseiller;
 pub mod counters;
 pub mod errors;
 pub mod export;
 pub mod fixtures;
+pub mod mois;
 pub mod page;
 pub mod referentiel;
 pub mod sections;

@@ -8,10 +8,6 @@ use serde::{Deserialize, Serialize};
 
 use super::errors::FieldErrors;
 
-/// National figures are given for a territory and a period only when at least this many
-/// conseillers recorded something there: below, one person's work could be read from them.
-pub const MIN_CONSEILLERS: i64 = 5;
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Region {
     pub code: &'static str,
@@ -73,7 +69,7 @@ pub fn region(code: &str) -> Option<&'static Region> {
 }
 
 /// What the national statistics are computed over.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Territoire {
     France,
     Region(String),
@@ -120,6 +116,11 @@ impl Territoire {
                 departement(code).map_or(code.clone(), |d| format!("{} ({})", d.nom, d.code))
             }
         }
+    }
+
+    /// The région of a département, by the département's code.
+    pub fn region_of(departement: &str) -> Option<Territoire> {
+        self::departement(departement).map(|d| Territoire::Region(d.region.to_owned()))
     }
 
     /// The départements it covers (none: every one).

@@ -1,55 +1,253 @@
 //! Conseiller accounts: sign-up, login, logout, profile, password.
 
-use sqlx::Row;
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
 use uuid::Uuid;
 
 use super::db::AnyQuery;
 use super::guard::ClientIp;
-use super::{communes, counters, errors, passwords, records, sessions, AppState, SessionHandle};
-use crate::api::wire::ApiError;
+use super::{
+    communes, counters, errors, invitations, mails, passwords, sessions, standing, AppState,
+    SessionHandle,
+};
+use crate::api::wire::{ApiError, Confirmed, SignUpAnswer};
 use crate::clock;
+use crate::domain::admission::ModeInscription;
 use crate::domain::conseiller::normalize_email;
 use crate::domain::{
     AccountDeletion, Commune, CommuneInput, ConseillerId, Credentials, NewConseiller,
     PasswordChange, PasswordReset, Profil, ProfilDetails, ProfilInput, ResetRequest, SignupInput,
 };
 
+/// A link mailed to confirm an address is valid this long.
+const LINK_LIFETIME_SECONDS: i64 = 48 * 3600;
+
+/// A sign-up: with the programme's invitation, the account opens at once (the mailed token
+/// proved the address); otherwise, where the sign-up mode admits the address, a link goes to
+/// it and the account opens when it is followed. The answer is the same whether the address
+/// already has an account (its owner is told by mail instead), and as quick: the password is
+/// hashed either way.
 pub async fn sign_up(
     app: &AppState,
     session: &SessionHandle,
     ip: ClientIp,
     input: SignupInput,
-) -> Result<Profil, ApiError> {
+) -> Result<SignUpAnswer, ApiError> {
+    let invitation = input.invitation.trim().to_owned();
     let mut new = NewConseiller::parse(input)?;
     // A sign-up hashes a password: counted against the address.
     app.limits.costly(ip)?;
     new.details.commune = communes::official(&new.details.commune, "commune")?;
+    if !invitation.is_empty() {
+        let profil = invitations::accept(app, session, &invitation, new).await?;
+        return Ok(SignUpAnswer::Connecte { profil });
+    }
+    let admission = &app.config.admission;
+    if admission.mode == ModeInscription::Invitation {
+        return Err(ApiError::InvitationRequired);
+    }
+    if !admission.admits_address(&new.email) {
+        return Err(ApiError::invalid_field("email", admission.domain_refusal()));
+    }
+    app.limits.mail_to(&new.email)?;
+    let password_hash = passwords::hash(new.password.clone()).await?;
+    let known: Option<ConseillerId> =
+        sqlx::query_scalar("SELECT id FROM conseillers WHERE email = $1")
+            .bind(&new.email)
+            .fetch_optional(&app.db.pool)
+            .await?;
+    let email = new.email.clone();
+    match known {
+        Some(id) => {
+            tracing::info!(conseiller = %id, "sign-up asked for an address that has an account");
+            send_mail(app, &email, mails::already_registered(&app.origin));
+        }
+        None => {
+            let token = sessions::random_token();
+            let now = clock::now().timestamp();
+            let insert = sqlx::query(
+                "INSERT INTO inscriptions (token_hash, email, password_hash, prenom, nom, structure, commune_insee, commune_nom, commune_code_postal, departement, created_at, expires_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+            )
+            .bind(sessions::token_hash(&token))
+            .bind(&new.email)
+            .bind(&password_hash);
+            bind_details(insert, &new.details)
+                .bind(now)
+                .bind(now + LINK_LIFETIME_SECONDS)
+                .execute(&app.db.pool)
+                .await?;
+            send_mail(app, &email, mails::confirm_sign_up(&app.origin, &token));
+        }
+    }
+    Ok(SignUpAnswer::LienEnvoye { email })
+}
+
+/// Creates an account whose address is proved (`confirmed`: now) or vouched for, in the
+/// caller's transaction; none when the address already has one.
+pub async fn insert_account(
+    conn: &mut AnyConnection,
+    email: &str,
+    password_hash: &str,
+    details: &ProfilDetails,
+    confirmed: bool,
+    invited: bool,
+) -> Result<Option<ConseillerId>, ApiError> {
     let id = ConseillerId::new(Uuid::now_v7().to_string());
-    let password_hash = passwords::hash(new.password).await?;
-    let (email, d) = (&new.email, &new.details);
+    let now = clock::now();
+    let when = |yes: bool| yes.then_some(now.timestamp());
     // The unique index on the lower-cased email decides between two simultaneous sign-ups.
     let insert = sqlx::query(
-        "INSERT INTO conseillers (id, email, password_hash, prenom, nom, structure, commune_insee, commune_nom, commune_code_postal, departement, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+        "INSERT INTO conseillers (id, email, password_hash, prenom, nom, structure, commune_insee, commune_nom, commune_code_postal, departement, created_at, adresse_confirmee_le, invite_le)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
          ON CONFLICT (email) DO NOTHING",
     )
     .bind(id.as_str())
     .bind(email)
-    .bind(&password_hash);
-    let inserted = bind_details(insert, d)
-        .bind(clock::to_db(clock::now()))
-        .execute(&app.db.pool)
+    .bind(password_hash);
+    let inserted = bind_details(insert, details)
+        .bind(clock::to_db(now))
+        .bind(when(confirmed))
+        .bind(when(invited))
+        .execute(&mut *conn)
         .await?;
     if inserted.rows_affected() == 0 {
-        return Err(ApiError::EmailTaken);
+        return Ok(None);
     }
-    tracing::info!(conseiller = %id, "account created");
-    session.open(&app.db, &id).await?;
-    Ok(Profil {
-        id,
-        email: new.email,
-        details: new.details,
-    })
+    tracing::info!(conseiller = %id, confirmed, invited, "account created");
+    Ok(Some(id))
+}
+
+/// Follows a mailed link (`/adresse/confirmer?jeton=…`): a sign-up waiting for it becomes an
+/// account, logged in on this device; an existing account's address is confirmed.
+pub async fn confirm(
+    app: &AppState,
+    session: &SessionHandle,
+    jeton: &str,
+) -> Result<Confirmed, ApiError> {
+    let hash = sessions::token_hash(jeton.trim());
+    let now = clock::now().timestamp();
+    let expired = || {
+        ApiError::invalid_field(
+            "jeton",
+            "Ce lien n'est plus valable (il a déjà servi ou date de plus de deux jours) : recommencez l'inscription, ou demandez un nouveau lien depuis votre profil.",
+        )
+    };
+    let mut tx = app.db.write().await?;
+    let waiting = sqlx::query(
+        "SELECT email, password_hash, prenom, nom, structure, commune_insee, commune_nom, commune_code_postal, departement
+         FROM inscriptions WHERE token_hash = $1 AND expires_at > $2",
+    )
+    .bind(&hash)
+    .bind(now)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some(row) = waiting {
+        let text = |name: &str| row.try_get::<String, _>(name).map_err(ApiError::from);
+        let email = text("email")?;
+        let details = details_of(&row)?;
+        sqlx::query("DELETE FROM inscriptions WHERE email = $1")
+            .bind(&email)
+            .execute(&mut *tx)
+            .await?;
+        let id = insert_account(
+            &mut tx,
+            &email,
+            &text("password_hash")?,
+            &details,
+            true,
+            false,
+        )
+        .await?
+        .ok_or(ApiError::EmailTaken)?;
+        standing::settle(&mut tx, &app.config.admission, &id).await?;
+        tx.commit().await?;
+        session.open(&app.db, &id).await?;
+        return Ok(Confirmed::CompteOuvert {
+            profil: Box::new(load_profil(app, &id).await?),
+        });
+    }
+    let id: Option<ConseillerId> = sqlx::query_scalar(
+        "SELECT conseiller_id FROM confirmations WHERE token_hash = $1 AND expires_at > $2",
+    )
+    .bind(&hash)
+    .bind(now)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let id = id.ok_or_else(expired)?;
+    sqlx::query("DELETE FROM confirmations WHERE conseiller_id = $1")
+        .bind(&id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "UPDATE conseillers SET adresse_confirmee_le = $2 WHERE id = $1 AND adresse_confirmee_le IS NULL",
+    )
+    .bind(&id)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    let changed = standing::settle(&mut tx, &app.config.admission, &id).await?;
+    let mutualisation = standing::mutualisation(&mut tx, &app.config.admission, &id).await?;
+    tx.commit().await?;
+    if changed {
+        app.national.forget_all();
+    }
+    tracing::info!(conseiller = %id, "address confirmed");
+    Ok(Confirmed::AdresseConfirmee { mutualisation })
+}
+
+/// "Recevoir le lien de confirmation": mails the logged-in conseiller a link confirming
+/// their address (accounts from before the links, or made by the first-account link).
+pub async fn send_confirmation(app: &AppState, id: &ConseillerId) -> Result<(), ApiError> {
+    let (email, confirmed): (String, Option<i64>) =
+        sqlx::query_as("SELECT email, adresse_confirmee_le FROM conseillers WHERE id = $1")
+            .bind(id)
+            .fetch_one(&app.db.pool)
+            .await?;
+    if confirmed.is_some() {
+        return Ok(());
+    }
+    app.limits.mail_to(&email)?;
+    let token = confirmation_link(&app.db.pool, id).await?;
+    send_mail(app, &email, mails::confirm_address(&app.origin, &token));
+    Ok(())
+}
+
+/// A new link confirming `id`'s address (its older ones stop working): its token.
+pub async fn confirmation_link(
+    pool: &sqlx::AnyPool,
+    id: &ConseillerId,
+) -> Result<String, ApiError> {
+    let token = sessions::random_token();
+    let now = clock::now().timestamp();
+    let mut tx = pool.begin().await?;
+    sqlx::query("DELETE FROM confirmations WHERE conseiller_id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO confirmations (token_hash, conseiller_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(sessions::token_hash(&token))
+    .bind(id)
+    .bind(now)
+    .bind(now + LINK_LIFETIME_SECONDS)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(token)
+}
+
+/// Sends a mail after the answer (a slow mail server delays nobody); failures are logged.
+fn send_mail(app: &AppState, to: &str, (subject, body): (&'static str, String)) {
+    let mailer = app.mailer.clone();
+    let to = to.to_owned();
+    tokio::spawn(async move {
+        match mailer.send(&to, subject, body).await {
+            Ok(()) => tracing::info!(subject, "mail sent"),
+            Err(error) => tracing::error!(subject, %error, "mail not sent"),
+        }
+    });
 }
 
 pub async fn log_in(
@@ -64,24 +262,19 @@ pub async fn log_in(
         tracing::warn!(%email, ip = %ip.0, "login attempts over the limit");
         return Err(refused);
     }
-    let row = sqlx::query("SELECT id, password_hash FROM conseillers WHERE email = $1")
-        .bind(&email)
-        .fetch_optional(&app.db.pool)
-        .await?;
-    let (id, stored_hash) = match row {
-        Some(row) => (
-            Some(ConseillerId::new(
-                row.try_get::<String, _>("id").map_err(ApiError::from)?,
-            )),
-            Some(
-                row.try_get::<String, _>("password_hash")
-                    .map_err(ApiError::from)?,
-            ),
-        ),
-        None => (None, None),
+    let row: Option<(ConseillerId, String, Option<i64>)> =
+        sqlx::query_as("SELECT id, password_hash, desactive_le FROM conseillers WHERE email = $1")
+            .bind(&email)
+            .fetch_optional(&app.db.pool)
+            .await?;
+    let (id, stored_hash, deactivated) = match row {
+        Some((id, hash, deactivated)) => (Some(id), Some(hash), deactivated.is_some()),
+        None => (None, None, false),
     };
     let matches = passwords::verify(credentials.password, stored_hash).await?;
     match id {
+        // Said only to who gave the right password: the address's owner.
+        Some(_) if matches && deactivated => Err(ApiError::Deactivated),
         Some(id) if matches => {
             session.open(&app.db, &id).await?;
             load_profil(app, &id).await
@@ -109,7 +302,7 @@ pub async fn update_profil(
     let mut d = ProfilDetails::parse(input)?;
     d.commune = communes::official(&d.commune, "commune")?;
     let mut tx = app.db.write().await?;
-    let before = counters::lock_departement(&mut tx, id).await?;
+    let (before, pooled) = counters::lock_departement(&mut tx, id).await?;
     let update = sqlx::query(
         "UPDATE conseillers SET prenom = $2, nom = $3, structure = $4, commune_insee = $5,
              commune_nom = $6, commune_code_postal = $7, departement = $8
@@ -117,13 +310,16 @@ pub async fn update_profil(
     )
     .bind(id);
     bind_details(update, &d).execute(&mut *tx).await?;
-    if before != d.departement {
+    let moved = before != d.departement;
+    if moved && pooled {
         // Their records now count in the new département's national figures.
-        let records = records::all_of(&mut tx, id).await?;
-        counters::moved(&mut tx, &records, &before, &d.departement).await?;
-        tracing::info!(conseiller = %id, from = %before, to = %d.departement, "conseiller moved");
+        counters::repool(&mut tx, id, &[(&before, -1), (&d.departement, 1)]).await?;
     }
     tx.commit().await?;
+    if moved {
+        tracing::info!(conseiller = %id, from = %before, to = %d.departement, "conseiller moved");
+        app.national.forget_all();
+    }
     load_profil(app, id).await
 }
 
@@ -168,15 +364,43 @@ fn bind_details<'q>(query: AnyQuery<'q>, d: &'q ProfilDetails) -> AnyQuery<'q> {
         .bind(&d.departement)
 }
 
-async fn load_profil(app: &AppState, id: &ConseillerId) -> Result<Profil, ApiError> {
-    let row = sqlx::query(
-        "SELECT email, prenom, nom, structure, commune_insee, commune_nom, commune_code_postal, departement
-         FROM conseillers WHERE id = $1",
+/// The département of a conseiller's profile.
+pub async fn departement_of(app: &AppState, id: &ConseillerId) -> Result<String, ApiError> {
+    Ok(
+        sqlx::query_scalar("SELECT departement FROM conseillers WHERE id = $1")
+            .bind(id)
+            .fetch_one(&app.db.pool)
+            .await?,
     )
+}
+
+async fn load_profil(app: &AppState, id: &ConseillerId) -> Result<Profil, ApiError> {
+    let row = sqlx::query(&format!(
+        "SELECT email, prenom, nom, structure, commune_insee, commune_nom, commune_code_postal, departement, {}
+         FROM conseillers WHERE id = $1",
+        standing::COLUMNS
+    ))
     .bind(id.as_str())
     .fetch_optional(&app.db.pool)
     .await?
     .ok_or(ApiError::Unauthorized)?;
+    let email: String = row.try_get("email")?;
+    let moment = |name: &str| row.try_get::<Option<i64>, _>(name).map_err(ApiError::from);
+    let standing = standing::from_columns(
+        moment("adresse_confirmee_le")?,
+        moment("invite_le")?,
+        moment("desactive_le")?,
+    );
+    Ok(Profil {
+        id: id.clone(),
+        mutualisation: app.config.admission.mutualisation(&email, standing),
+        email,
+        details: details_of(&row)?,
+    })
+}
+
+/// The profile's columns of a row (`prenom, nom, structure, commune_*, departement`).
+fn details_of(row: &AnyRow) -> Result<ProfilDetails, ApiError> {
     let text = |name: &str| row.try_get::<String, _>(name).map_err(ApiError::from);
     let commune = Commune::try_from(CommuneInput {
         insee: text("commune_insee")?,
@@ -184,16 +408,12 @@ async fn load_profil(app: &AppState, id: &ConseillerId) -> Result<Profil, ApiErr
         code_postal: text("commune_code_postal")?,
     })
     .map_err(errors::internal)?;
-    Ok(Profil {
-        id: id.clone(),
-        email: text("email")?,
-        details: ProfilDetails {
-            prenom: text("prenom")?,
-            nom: text("nom")?,
-            structure: text("structure")?,
-            commune,
-            departement: text("departement")?,
-        },
+    Ok(ProfilDetails {
+        prenom: text("prenom")?,
+        nom: text("nom")?,
+        structure: text("structure")?,
+        commune,
+        departement: text("departement")?,
     })
 }
 
@@ -210,8 +430,9 @@ pub async fn request_reset(
     let email = normalize_email(&input.email);
     app.limits.costly(ip)?;
     app.limits.account(&email)?;
+    // A deactivated account gets no link: it cannot log in, whatever its password.
     let id: Option<ConseillerId> =
-        sqlx::query_scalar("SELECT id FROM conseillers WHERE email = $1")
+        sqlx::query_scalar("SELECT id FROM conseillers WHERE email = $1 AND desactive_le IS NULL")
             .bind(&email)
             .fetch_optional(&app.db.pool)
             .await?;
@@ -230,25 +451,8 @@ pub async fn request_reset(
     .bind(now + RESET_LIFETIME_SECONDS)
     .execute(&app.db.pool)
     .await?;
-    let link = format!("{}/mot-de-passe/nouveau?jeton={token}", app.origin);
-    let mailer = app.mailer.clone();
-    tokio::spawn(async move {
-        let body = format!(
-            "Bonjour,\n\n\
-             Quelqu'un (vous, sans doute) a demandé à changer le mot de passe de votre compte Conum.\n\n\
-             Pour choisir un nouveau mot de passe, ouvrez ce lien dans l'heure :\n{link}\n\n\
-             Le lien ne sert qu'une fois. Changer le mot de passe déconnecte tous vos appareils.\n\
-             Si vous n'avez rien demandé, ignorez ce message : votre mot de passe ne change pas.\n\n\
-             Conum — le suivi d'activité des conseillers numériques\n"
-        );
-        match mailer
-            .send(&email, "Conum : changer votre mot de passe", body)
-            .await
-        {
-            Ok(()) => tracing::info!(conseiller = %id, "password reset mail sent"),
-            Err(error) => tracing::error!(conseiller = %id, %error, "password reset mail not sent"),
-        }
-    });
+    send_mail(app, &email, mails::reset_password(&app.origin, &token));
+    tracing::info!(conseiller = %id, "password reset link made");
     Ok(())
 }
 
@@ -321,23 +525,31 @@ pub async fn delete_account(
             "Le mot de passe est incorrect : le compte n'est pas supprimé.",
         ));
     }
+    delete_with_records(app, id).await?;
+    session.close(&app.db).await?;
+    tracing::info!(conseiller = %id, "account deleted with its records");
+    Ok(())
+}
+
+/// Deletes an account and everything of it, records included, and takes them out of the
+/// pooled figures.
+pub async fn delete_with_records(app: &AppState, id: &ConseillerId) -> Result<(), ApiError> {
     let mut tx = app.db.write().await?;
-    let departement = counters::lock_departement(&mut tx, id).await?;
-    let records = records::all_of(&mut tx, id).await?;
-    counters::withdrawn(&mut tx, id, &records, &departement).await?;
+    let (departement, pooled) = counters::lock_departement(&mut tx, id).await?;
+    counters::withdrawn(&mut tx, id, pooled.then_some(departement.as_str())).await?;
     for sql in [
         "DELETE FROM accompagnement_thematiques WHERE accompagnement_id IN (SELECT id FROM accompagnements WHERE conseiller_id = $1)",
         "DELETE FROM accompagnement_publics WHERE accompagnement_id IN (SELECT id FROM accompagnements WHERE conseiller_id = $1)",
         "DELETE FROM accompagnement_redirections WHERE accompagnement_id IN (SELECT id FROM accompagnements WHERE conseiller_id = $1)",
         "DELETE FROM accompagnements WHERE conseiller_id = $1",
         "DELETE FROM password_resets WHERE conseiller_id = $1",
+        "DELETE FROM confirmations WHERE conseiller_id = $1",
         "DELETE FROM sessions WHERE conseiller_id = $1",
         "DELETE FROM conseillers WHERE id = $1",
     ] {
         sqlx::query(sql).bind(id).execute(&mut *tx).await?;
     }
     tx.commit().await?;
-    session.close(&app.db).await?;
-    tracing::info!(conseiller = %id, "account deleted with its records");
+    app.national.forget_all();
     Ok(())
 }

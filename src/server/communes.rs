@@ -3,7 +3,7 @@
 
 use std::sync::LazyLock;
 
-use crate::domain::referentiel::{CommuneOfficielle, Referentiel};
+use crate::domain::referentiel::{search_key, CommuneOfficielle, Referentiel};
 use crate::domain::{Commune, FieldErrors};
 
 static OFFICIAL: LazyLock<Referentiel> =
@@ -19,6 +19,33 @@ pub fn official(commune: &Commune, field: &str) -> Result<Commune, FieldErrors> 
         );
         errors
     })
+}
+
+/// A commune the programme's list names by its INSEE code (`69123`) or by a name only one
+/// commune has ("Villeurbanne"), with its first postal code; the French reason otherwise.
+pub fn named(text: &str) -> Result<Commune, String> {
+    let text = text.trim();
+    if let Some(found) = OFFICIAL.get(text) {
+        let code_postal = found.codes_postaux.first().cloned().unwrap_or_default();
+        return Ok(found.with_code_postal(&code_postal));
+    }
+    let key = search_key(text);
+    let same_name: Vec<_> = OFFICIAL
+        .search(text, 50)
+        .into_iter()
+        .filter(|t| search_key(&t.commune.nom) == key)
+        .collect();
+    let mut insee: Vec<&str> = same_name.iter().map(|t| t.commune.insee.as_str()).collect();
+    insee.dedup();
+    match (same_name.first(), insee.len()) {
+        (Some(found), 1) => Ok(found.to_commune()),
+        (None, _) => Err(format!(
+            "la commune « {text} » n'est pas dans la liste officielle"
+        )),
+        _ => Err(format!(
+            "plusieurs communes s'appellent « {text} » : indiquez son code INSEE"
+        )),
+    }
 }
 
 /// The communes of a département, from the official list.
@@ -38,6 +65,19 @@ pub fn warm_up() {
 mod tests {
     use crate::domain::referentiel::Referentiel;
     use crate::domain::territoire;
+
+    #[test]
+    fn a_commune_is_named_by_its_insee_code_or_a_name_no_other_has() {
+        let lyon = super::named("69123").unwrap();
+        assert_eq!((lyon.nom(), lyon.code_postal()), ("Lyon", "69001"));
+        assert_eq!(super::named("villeurbanne").unwrap().insee(), "69266");
+        assert!(super::named("Saint-Denis")
+            .unwrap_err()
+            .contains("code INSEE"));
+        assert!(super::named("Nulle-Part-sur-Mer")
+            .unwrap_err()
+            .contains("liste officielle"));
+    }
 
     #[test]
     fn every_departement_with_communes_in_the_list_is_a_departement_of_the_list() {

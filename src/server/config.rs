@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 
+use crate::domain::admission::{Admission, ModeInscription};
+
 /// SQLite in `data/conum.db`, created on first start.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/conum.db?mode=rwc";
 /// Where password-reset mails are written when no SMTP server is configured.
@@ -33,6 +35,13 @@ pub struct Config {
     pub mail_dir: PathBuf,
     /// `PUBLIC_STATISTICS=1`: the national statistics (page and API) open without login.
     pub public_statistics: bool,
+    /// Who may sign up and whose records count in the pooled figures: `SIGNUP_MODE`
+    /// (`invitation`, the default; `domaine` with `SIGNUP_DOMAINS`; `ouverte`).
+    pub admission: Admission,
+    /// How long a month of pooled figures is kept in memory before it is read again
+    /// (`NATIONAL_CACHE_SECONDS`, 600): what changes elsewhere (another server, `conum
+    /// admin`) shows after at most this long; this server's own changes show at once.
+    pub national_cache: std::time::Duration,
 }
 
 impl Config {
@@ -51,6 +60,28 @@ impl Config {
                 "PUBLIC_URL must start with https:// or http://, got {url:?}"
             );
         }
+        let mode = match var("SIGNUP_MODE") {
+            Some(mode) => ModeInscription::parse(&mode).with_context(|| {
+                format!("SIGNUP_MODE must be invitation, domaine or ouverte, got {mode:?}")
+            })?,
+            None => ModeInscription::default(),
+        };
+        let domaines: Vec<String> = var("SIGNUP_DOMAINS")
+            .unwrap_or_else(|| "conseiller-numerique.fr".to_owned())
+            .split(',')
+            .map(|d| d.trim().trim_start_matches('@').to_lowercase())
+            .filter(|d| !d.is_empty())
+            .collect();
+        anyhow::ensure!(
+            mode != ModeInscription::Domaine || !domaines.is_empty(),
+            "SIGNUP_MODE=domaine needs SIGNUP_DOMAINS (conseiller-numerique.fr,…)"
+        );
+        let national_cache = match var("NATIONAL_CACHE_SECONDS") {
+            Some(seconds) => seconds.parse().with_context(|| {
+                format!("NATIONAL_CACHE_SECONDS must be a number of seconds, got {seconds:?}")
+            })?,
+            None => 600,
+        };
         let secure_cookies =
             var("COOKIE_SECURE").map(|v| matches!(v.as_str(), "1" | "true" | "yes"));
         Ok(Config {
@@ -68,6 +99,8 @@ impl Config {
                 .into(),
             public_statistics: var("PUBLIC_STATISTICS")
                 .is_some_and(|v| matches!(v.as_str(), "1" | "true" | "yes")),
+            admission: Admission { mode, domaines },
+            national_cache: std::time::Duration::from_secs(national_cache),
         })
     }
 

@@ -3,11 +3,17 @@
 //! - `stats_jour`, per département: the national and régional figures (`server::national`);
 //! - `stats_conseiller_jour`, per conseiller: "Mes statistiques" (`server::stats`);
 //! - `reorientations_autres_jour`, per conseiller: the free text of réorientations toward
-//!   "Autre", which the counters pool (the conseiller sees their own words).
+//!   "Autre", which the counters pool (the conseiller sees their own words);
+//! - `contributions_mois`, per conseiller and month: their records, which say who
+//!   contributed to a month (the anonymity rule, `server::national`).
+//!
+//! `stats_jour` holds only the records of accounts that count in the pooled figures
+//! (`conseillers.comptabilise`, `server::standing`); the others are everyone's.
 //!
 //! Changed in the same transaction as every record change, every move of a conseiller to
-//! another département and every account deletion; rebuilt from the records at start when
-//! they do not add up to the records (a database from before the counters).
+//! another département, every change of an account's standing and every account deletion;
+//! rebuilt from the records at start when they do not add up to the records (a database
+//! from before one of them).
 
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
@@ -19,6 +25,7 @@ use super::bulk::{self, Value};
 use super::{records, Db};
 use crate::api::wire::ApiError;
 use crate::domain::counters::{columns, Counters};
+use crate::domain::mois::Mois;
 use crate::domain::stats::Periode;
 use crate::domain::vocabulary::StructureRedirection;
 use crate::domain::{Accompagnement, ConseillerId};
@@ -73,6 +80,11 @@ fn upsert(table: Table) -> String {
     )
 }
 
+const UPSERT_CONTRIBUTION: &str =
+    "INSERT INTO contributions_mois (conseiller_id, mois, comptes_rendus) VALUES ($1, $2, $3)
+     ON CONFLICT (conseiller_id, mois)
+     DO UPDATE SET comptes_rendus = contributions_mois.comptes_rendus + excluded.comptes_rendus";
+
 const UPSERT_AUTRE: &str =
     "INSERT INTO reorientations_autres_jour (conseiller_id, jour, libelle, personnes)
      VALUES ($1, $2, $3, $4)
@@ -89,34 +101,26 @@ pub struct Deltas {
     conseillers: Days,
     /// (conseiller, day, free text) → people.
     autres: BTreeMap<(String, NaiveDate, String), i64>,
+    /// (conseiller, month) → records.
+    contributions: BTreeMap<(String, Mois), i64>,
 }
 
 impl Deltas {
-    /// `record` of `owner` now counts, in `departement`.
-    pub fn add(&mut self, departement: &str, owner: &str, record: &Accompagnement) {
-        self.count(Some(departement), Some(owner), record, 1);
+    /// `record` of `owner` now counts; in the pooled figures of `departement` if given
+    /// (the account counts there).
+    pub fn add(&mut self, departement: Option<&str>, owner: &str, record: &Accompagnement) {
+        self.count(departement, owner, record, 1);
     }
 
     /// `record` of `owner` no longer counts.
-    pub fn take_away(&mut self, departement: &str, owner: &str, record: &Accompagnement) {
-        self.count(Some(departement), Some(owner), record, -1);
-    }
-
-    /// `record` counts in another département (its conseiller's profile moved).
-    pub fn move_between(&mut self, from: &str, to: &str, record: &Accompagnement) {
-        self.count(Some(from), None, record, -1);
-        self.count(Some(to), None, record, 1);
-    }
-
-    /// `record` no longer counts nationally (its conseiller's own rows go with the account).
-    pub fn withdraw(&mut self, from: &str, record: &Accompagnement) {
-        self.count(Some(from), None, record, -1);
+    pub fn take_away(&mut self, departement: Option<&str>, owner: &str, record: &Accompagnement) {
+        self.count(departement, owner, record, -1);
     }
 
     fn count(
         &mut self,
         departement: Option<&str>,
-        owner: Option<&str>,
+        owner: &str,
         record: &Accompagnement,
         sign: i64,
     ) {
@@ -129,15 +133,17 @@ impl Deltas {
         if let Some(departement) = departement {
             day_of(&mut self.departements, departement, day).add(&counters);
         }
-        if let Some(owner) = owner {
-            day_of(&mut self.conseillers, owner, day).add(&counters);
-            for r in record.redirections() {
-                if r.structure == StructureRedirection::Autre {
-                    *self
-                        .autres
-                        .entry((owner.to_owned(), day, r.label().to_owned()))
-                        .or_default() += sign * i64::from(r.personnes);
-                }
+        day_of(&mut self.conseillers, owner, day).add(&counters);
+        *self
+            .contributions
+            .entry((owner.to_owned(), Mois::of(day)))
+            .or_default() += sign;
+        for r in record.redirections() {
+            if r.structure == StructureRedirection::Autre {
+                *self
+                    .autres
+                    .entry((owner.to_owned(), day, r.label().to_owned()))
+                    .or_default() += sign * i64::from(r.personnes);
             }
         }
     }
@@ -166,6 +172,16 @@ impl Deltas {
                     .bind(day.to_string())
                     .bind(libelle)
                     .bind(personnes)
+                    .execute(&mut *conn)
+                    .await?;
+            }
+        }
+        for ((owner, mois), records) in self.contributions {
+            if records != 0 {
+                sqlx::query(UPSERT_CONTRIBUTION)
+                    .bind(owner)
+                    .bind(mois.to_string())
+                    .bind(records)
                     .execute(&mut *conn)
                     .await?;
             }
@@ -205,6 +221,13 @@ impl Deltas {
             .collect();
         let into = "reorientations_autres_jour (conseiller_id, jour, libelle, personnes)";
         bulk::insert(conn, into, autres).await?;
+        let contributions = self
+            .contributions
+            .into_iter()
+            .map(|((owner, mois), n)| vec![owner.into(), mois.to_string().into(), Value::Int(n)])
+            .collect();
+        let into = "contributions_mois (conseiller_id, mois, comptes_rendus)";
+        bulk::insert(conn, into, contributions).await?;
         Ok(())
     }
 }
@@ -223,11 +246,12 @@ pub struct Bulk {
 }
 
 impl Bulk {
+    /// `owner`'s records, pooled in `departement` if given (the account counts there).
     pub async fn conseiller(
         &mut self,
         conn: &mut AnyConnection,
         owner: &str,
-        departement: &str,
+        departement: Option<&str>,
         records: &[Accompagnement],
     ) -> Result<(), ApiError> {
         let mut own = Deltas::default();
@@ -250,38 +274,42 @@ impl Bulk {
     }
 }
 
-/// The département a conseiller's records count in (their profile's), held until the end of
-/// the transaction against a concurrent move: on Postgres a shared row lock, which waits for
+/// The département a conseiller's records count in (their profile's), if the account counts
+/// in the pooled figures; held until the end of the transaction against a concurrent move
+/// or change of standing: on Postgres a shared row lock, which waits for
 /// [`lock_departement`]; SQLite's writer already holds the database.
-async fn departement_of(
+async fn pooled_in(
     conn: &mut AnyConnection,
     owner: &ConseillerId,
-) -> Result<String, ApiError> {
+) -> Result<Option<String>, ApiError> {
     let sql = if conn.backend_name() == "PostgreSQL" {
-        "SELECT departement FROM conseillers WHERE id = $1 FOR SHARE"
+        "SELECT departement, comptabilise FROM conseillers WHERE id = $1 FOR SHARE"
     } else {
-        "SELECT departement FROM conseillers WHERE id = $1"
+        "SELECT departement, comptabilise FROM conseillers WHERE id = $1"
     };
-    Ok(sqlx::query_scalar(sql).bind(owner).fetch_one(conn).await?)
+    let (departement, counts): (String, i64) =
+        sqlx::query_as(sql).bind(owner).fetch_one(conn).await?;
+    Ok((counts != 0).then_some(departement))
 }
 
 /// Takes the conseiller's row for this transaction (a write first: SQLite's write lock at
-/// once, Postgres's row lock, which waits for the records being saved) and reads the
-/// département their records count in until now. Before moving or withdrawing them.
+/// once, Postgres's row lock, which waits for the records being saved) and reads where
+/// their records are pooled until now (none: the account does not count). Before moving
+/// them, or changing the account's standing.
 pub async fn lock_departement(
     conn: &mut AnyConnection,
     owner: &ConseillerId,
-) -> Result<String, ApiError> {
+) -> Result<(String, bool), ApiError> {
     sqlx::query("UPDATE conseillers SET departement = departement WHERE id = $1")
         .bind(owner)
         .execute(&mut *conn)
         .await?;
-    Ok(
-        sqlx::query_scalar("SELECT departement FROM conseillers WHERE id = $1")
+    let (departement, counts): (String, i64) =
+        sqlx::query_as("SELECT departement, comptabilise FROM conseillers WHERE id = $1")
             .bind(owner)
             .fetch_one(conn)
-            .await?,
-    )
+            .await?;
+    Ok((departement, counts != 0))
 }
 
 /// A record of `owner` changed from `before` to `after` (none: did not exist, or no longer
@@ -292,45 +320,76 @@ pub async fn record_changed(
     before: Option<&Accompagnement>,
     after: Option<&Accompagnement>,
 ) -> Result<(), ApiError> {
-    let departement = departement_of(conn, owner).await?;
+    let departement = pooled_in(conn, owner).await?;
     let mut deltas = Deltas::default();
     if let Some(b) = before {
-        deltas.take_away(&departement, owner.as_str(), b);
+        deltas.take_away(departement.as_deref(), owner.as_str(), b);
     }
     if let Some(a) = after {
-        deltas.add(&departement, owner.as_str(), a);
+        deltas.add(departement.as_deref(), owner.as_str(), a);
     }
     deltas.apply(conn).await
 }
 
-/// A conseiller's records now count in another département (their profile changed).
-pub async fn moved(
+/// Adds a conseiller's own daily counters to the pooled ones of each département given,
+/// times its sign (−1 takes them away): their records move between départements, or enter
+/// or leave the pooled figures, in one statement whatever their number. Rows are taken in
+/// (département, day) order, like [`Deltas::apply`].
+pub async fn repool(
     conn: &mut AnyConnection,
-    records: &[Accompagnement],
-    from: &str,
-    to: &str,
+    owner: &ConseillerId,
+    changes: &[(&str, i64)],
 ) -> Result<(), ApiError> {
-    let mut deltas = Deltas::default();
-    for r in records {
-        deltas.move_between(from, to, r);
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        let names = columns();
+        let scaled: Vec<String> = names.iter().map(|c| format!("s.{c} * d.sens")).collect();
+        let sums: Vec<String> = names
+            .iter()
+            .map(|c| format!("{c} = stats_jour.{c} + excluded.{c}"))
+            .collect();
+        format!(
+            "INSERT INTO stats_jour (departement, jour, {})
+             SELECT d.departement, s.jour, {} FROM stats_conseiller_jour s
+             JOIN (SELECT $2 AS departement, $3 AS sens UNION ALL SELECT $4, $5) d ON d.sens <> 0
+             WHERE s.conseiller_id = $1
+             ORDER BY d.departement, s.jour
+             ON CONFLICT (departement, jour) DO UPDATE SET {}",
+            names.join(", "),
+            scaled.join(", "),
+            sums.join(", ")
+        )
+    });
+    let mut changes = changes.to_vec();
+    changes.sort();
+    for pair in changes.chunks(2) {
+        let (second, second_sign) = pair.get(1).copied().unwrap_or((pair[0].0, 0));
+        sqlx::query(&SQL)
+            .bind(owner)
+            .bind(pair[0].0)
+            .bind(pair[0].1)
+            .bind(second)
+            .bind(second_sign)
+            .execute(&mut *conn)
+            .await?;
     }
-    deltas.apply(conn).await
+    Ok(())
 }
 
 /// A conseiller's records no longer count (their account is being deleted): taken away from
-/// their département, and their own rows deleted.
+/// the pooled figures if they were there, and their own rows deleted.
 pub async fn withdrawn(
     conn: &mut AnyConnection,
     owner: &ConseillerId,
-    records: &[Accompagnement],
-    from: &str,
+    pooled_in: Option<&str>,
 ) -> Result<(), ApiError> {
-    let mut deltas = Deltas::default();
-    for r in records {
-        deltas.withdraw(from, r);
+    if let Some(departement) = pooled_in {
+        repool(&mut *conn, owner, &[(departement, -1)]).await?;
     }
-    deltas.apply(&mut *conn).await?;
-    for table in ["stats_conseiller_jour", "reorientations_autres_jour"] {
+    for table in [
+        "stats_conseiller_jour",
+        "reorientations_autres_jour",
+        "contributions_mois",
+    ] {
         sqlx::query(&format!("DELETE FROM {table} WHERE conseiller_id = $1"))
             .bind(owner)
             .execute(&mut *conn)
@@ -371,14 +430,87 @@ pub async fn per_month(
     let mut months = BTreeMap::new();
     for row in query.fetch_all(conn).await? {
         let month: String = row.try_get("mois")?;
-        let values = names
+        months.insert(month, counters_of(&row, &names)?);
+    }
+    Ok(months)
+}
+
+/// The counters a row of sums holds, in the columns `names` (NULL sums are 0).
+fn counters_of(row: &sqlx::any::AnyRow, names: &[String]) -> Result<Counters, sqlx::Error> {
+    let values = names
+        .iter()
+        .map(|c| {
+            row.try_get::<Option<i64>, _>(c.as_str())
+                .map(Option::unwrap_or_default)
+        })
+        .collect::<Result<Vec<i64>, _>>()?;
+    Ok(Counters::from_values(values))
+}
+
+/// The pooled counters of every département and month from `du` to `au` (those with
+/// records only).
+pub async fn pooled_per_month(
+    conn: &mut AnyConnection,
+    du: Mois,
+    au: Mois,
+) -> Result<BTreeMap<Mois, BTreeMap<String, Counters>>, ApiError> {
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        let sums: Vec<String> = columns()
             .iter()
-            .map(|c| {
-                row.try_get::<Option<i64>, _>(c.as_str())
-                    .map(Option::unwrap_or_default)
-            })
-            .collect::<Result<Vec<i64>, _>>()?;
-        months.insert(month, Counters::from_values(values));
+            .map(|c| format!("CAST(SUM({c}) AS BIGINT) AS {c}"))
+            .collect();
+        format!(
+            "SELECT departement, substr(jour, 1, 7) AS mois, {} FROM stats_jour
+             WHERE jour >= $1 AND jour <= $2 GROUP BY departement, substr(jour, 1, 7)",
+            sums.join(", ")
+        )
+    });
+    let names = columns();
+    let rows = sqlx::query(&SQL)
+        .bind(du.first_day().to_string())
+        .bind(au.last_day().to_string())
+        .fetch_all(conn)
+        .await?;
+    let mut months: BTreeMap<Mois, BTreeMap<String, Counters>> = BTreeMap::new();
+    for row in rows {
+        let month: String = row.try_get("mois")?;
+        let Some(month) = Mois::parse(&month) else {
+            continue;
+        };
+        months
+            .entry(month)
+            .or_default()
+            .insert(row.try_get("departement")?, counters_of(&row, &names)?);
+    }
+    Ok(months)
+}
+
+/// How many conseillers who count in the pooled figures contributed to each département
+/// in every month from `du` to `au` (a record or more that month; months and départements
+/// without any left out).
+pub async fn contributors_per_month(
+    conn: &mut AnyConnection,
+    du: Mois,
+    au: Mois,
+) -> Result<BTreeMap<Mois, BTreeMap<String, u32>>, ApiError> {
+    let rows: Vec<(String, String, i64)> = sqlx::query_as(
+        "SELECT c.departement, m.mois, COUNT(*) FROM contributions_mois m
+         JOIN conseillers c ON c.id = m.conseiller_id
+         WHERE m.mois >= $1 AND m.mois <= $2 AND m.comptes_rendus > 0 AND c.comptabilise <> 0
+         GROUP BY c.departement, m.mois",
+    )
+    .bind(du.to_string())
+    .bind(au.to_string())
+    .fetch_all(conn)
+    .await?;
+    let mut months: BTreeMap<Mois, BTreeMap<String, u32>> = BTreeMap::new();
+    for (departement, month, n) in rows {
+        if let Some(month) = Mois::parse(&month) {
+            months
+                .entry(month)
+                .or_default()
+                .insert(departement, u32::try_from(n).unwrap_or(u32::MAX));
+        }
     }
     Ok(months)
 }
@@ -406,22 +538,36 @@ pub async fn autres(
         .collect())
 }
 
-/// At start: when the counters do not add up to the records (a database from before them),
-/// rebuilds them from the records, conseiller by conseiller, in one transaction.
+/// At start: when the counters do not add up to the records (a database from before one of
+/// them), rebuilds them from the records, conseiller by conseiller, in one transaction.
 pub async fn rebuild_if_out_of_step(db: &Db) -> Result<(), ApiError> {
     let mut conn = db.pool.acquire().await?;
-    let records: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM accompagnements")
+    let total = |sql: &'static str| sqlx::query_scalar::<_, i64>(sql);
+    let records = total("SELECT COUNT(*) FROM accompagnements")
         .fetch_one(&mut *conn)
         .await?;
+    let pooled = total(
+        "SELECT COUNT(*) FROM accompagnements a JOIN conseillers c ON c.id = a.conseiller_id
+         WHERE c.comptabilise <> 0",
+    )
+    .fetch_one(&mut *conn)
+    .await?;
     let mut in_step = true;
-    for table in [Table::Departements, Table::Conseillers] {
-        let counted: i64 = sqlx::query_scalar(&format!(
-            "SELECT CAST(COALESCE(SUM(comptes_rendus), 0) AS BIGINT) FROM {}",
-            table.name()
-        ))
-        .fetch_one(&mut *conn)
-        .await?;
-        in_step &= counted == records;
+    for (sql, expected) in [
+        (
+            "SELECT CAST(COALESCE(SUM(comptes_rendus), 0) AS BIGINT) FROM stats_jour",
+            pooled,
+        ),
+        (
+            "SELECT CAST(COALESCE(SUM(comptes_rendus), 0) AS BIGINT) FROM stats_conseiller_jour",
+            records,
+        ),
+        (
+            "SELECT CAST(COALESCE(SUM(comptes_rendus), 0) AS BIGINT) FROM contributions_mois",
+            records,
+        ),
+    ] {
+        in_step &= total(sql).fetch_one(&mut *conn).await? == expected;
     }
     if in_step {
         return Ok(());
@@ -435,20 +581,22 @@ pub async fn rebuild_if_out_of_step(db: &Db) -> Result<(), ApiError> {
         "stats_jour",
         "stats_conseiller_jour",
         "reorientations_autres_jour",
+        "contributions_mois",
     ] {
         sqlx::query(&format!("DELETE FROM {table}"))
             .execute(&mut *tx)
             .await?;
     }
-    let conseillers: Vec<(String, String)> =
-        sqlx::query_as("SELECT id, departement FROM conseillers")
+    let conseillers: Vec<(String, String, i64)> =
+        sqlx::query_as("SELECT id, departement, comptabilise FROM conseillers")
             .fetch_all(&mut *tx)
             .await?;
     let mut bulk = Bulk::default();
-    for (id, departement) in &conseillers {
+    for (id, departement, counts) in &conseillers {
         let owner = ConseillerId::new(id.clone());
         let records = records::all_of(&mut tx, &owner).await?;
-        bulk.conseiller(&mut tx, id, departement, &records).await?;
+        let pooled_in = (*counts != 0).then_some(departement.as_str());
+        bulk.conseiller(&mut tx, id, pooled_in, &records).await?;
     }
     bulk.finish(&mut tx).await?;
     tx.commit().await?;

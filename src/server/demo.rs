@@ -175,6 +175,7 @@ pub async fn fill(db: &Db, options: &Options) -> anyhow::Result<String> {
     let mut rng = StdRng::seed_from_u64(options.graine);
     let today = clock::today_in_paris();
     let now = clock::to_db(clock::now());
+    let verified_at = clock::now().timestamp();
     let password = Uuid::new_v4().simple().to_string()[..16].to_owned();
     let demo_hash = passwords::hash(password.clone())
         .await
@@ -254,11 +255,16 @@ pub async fn fill(db: &Db, options: &Options) -> anyhow::Result<String> {
                 code_postal.into(),
                 c.departement.to_owned().into(),
                 now.clone().into(),
+                // Verified conseillers, invited by the programme: they count in the pooled
+                // figures whatever the sign-up mode.
+                Value::Int(verified_at),
+                Value::Int(verified_at),
+                Value::Int(1),
             ]);
         }
         bulk::insert(
             &mut tx,
-            "conseillers (id, email, password_hash, prenom, nom, structure, commune_insee, commune_nom, commune_code_postal, departement, created_at)",
+            "conseillers (id, email, password_hash, prenom, nom, structure, commune_insee, commune_nom, commune_code_postal, departement, created_at, adresse_confirmee_le, invite_le, comptabilise)",
             rows,
         )
         .await?;
@@ -285,7 +291,7 @@ pub async fn fill(db: &Db, options: &Options) -> anyhow::Result<String> {
         }
         // Each conseiller's own counters as soon as their records are in.
         let mut conn = db.pool.acquire().await?;
-        bulk.conseiller(&mut conn, &c.id, c.departement, &records)
+        bulk.conseiller(&mut conn, &c.id, Some(c.departement), &records)
             .await?;
     }
 

@@ -13,7 +13,7 @@ use crate::clock;
 use crate::domain::accompagnement::FIRST_DATE;
 use crate::domain::export;
 use crate::domain::stats::Periode;
-use crate::domain::Profil;
+use crate::domain::{ConseillerId, Profil};
 
 fn csv_file(name: &str, periode: Periode, body: String) -> Response {
     let file = format!("conum_{name}_{}_{}.csv", periode.du, periode.au);
@@ -83,9 +83,8 @@ pub async fn stats_csv(
 /// données").
 async fn personal_data(
     app: &AppState,
-    session: &SessionHandle,
+    owner: &ConseillerId,
 ) -> Result<(Profil, Vec<StoredAccompagnement>), ApiError> {
-    let owner = session.conseiller_id()?;
     let profil = accounts::profil(app, owner).await?;
     let today = clock::today_in_paris();
     let everything = Periode {
@@ -102,20 +101,26 @@ pub async fn personal_data_json(
     Extension(session): Extension<SessionHandle>,
 ) -> Response {
     let result = async {
-        let (profil, accompagnements) = personal_data(&app, &session).await?;
-        let body = serde_json::json!({
-            "exporte_le": clock::to_db(clock::now()),
-            "profil": profil,
-            "accompagnements": accompagnements,
-        });
-        Ok::<_, ApiError>(download(
-            "conum_mes_donnees.json",
-            "application/json",
-            serde_json::to_string_pretty(&body).map_err(errors::internal)?,
-        ))
+        let body = personal_data_json_of(&app, session.conseiller_id()?).await?;
+        Ok::<_, ApiError>(download("conum_mes_donnees.json", "application/json", body))
     }
     .await;
     result.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// A conseiller's profile and every record, as JSON (their download, and the programme's
+/// `conum admin donnees` for a deactivated account, which can no longer log in).
+pub async fn personal_data_json_of(
+    app: &AppState,
+    owner: &ConseillerId,
+) -> Result<String, ApiError> {
+    let (profil, accompagnements) = personal_data(app, owner).await?;
+    let body = serde_json::json!({
+        "exporte_le": clock::to_db(clock::now()),
+        "profil": profil,
+        "accompagnements": accompagnements,
+    });
+    serde_json::to_string_pretty(&body).map_err(errors::internal)
 }
 
 /// `GET /api/moi/donnees.csv`: the profile, then every record.
@@ -124,7 +129,7 @@ pub async fn personal_data_csv(
     Extension(session): Extension<SessionHandle>,
 ) -> Response {
     let result = async {
-        let (profil, stored) = personal_data(&app, &session).await?;
+        let (profil, stored) = personal_data(&app, session.conseiller_id()?).await?;
         let rows: Vec<_> = stored
             .into_iter()
             .map(|s| (s.accompagnement, s.created_at, s.updated_at))
@@ -148,15 +153,16 @@ pub async fn national_csv(
 ) -> Response {
     let result = async {
         let national = national::for_query(&app, &session, &query).await?;
-        let periode = national.stats.periode;
+        // A month of the period is secret: no figure of the whole period.
+        let stats = national.stats.ok_or(ApiError::TooFewContributors)?;
         Ok::<_, ApiError>(download(
             &format!(
                 "conum_statistiques_{}_{}_{}.csv",
-                national.territoire, periode.du, periode.au
+                national.territoire, national.du, national.au
             ),
             "text/csv; charset=utf-8",
             export::stats_csv_of(
-                &national.stats,
+                &stats,
                 &format!("Statistiques nationales, {},", national.libelle),
             ),
         ))

@@ -27,6 +27,7 @@ pub struct LoginLimits {
     accounts: DefaultKeyedRateLimiter<String>,
     addresses: DefaultKeyedRateLimiter<IpAddr>,
     costly: DefaultKeyedRateLimiter<IpAddr>,
+    mails: DefaultKeyedRateLimiter<String>,
 }
 
 /// 5 login attempts per account and 20 per address in 15 minutes (a GCRA: one more every
@@ -38,6 +39,9 @@ const PER_ADDRESS: u32 = 20;
 /// Sign-ups and reset mails: 30 per address in 15 minutes (a France Services counter signs
 /// up several conseillers from one address).
 const COSTLY_PER_ADDRESS: u32 = 30;
+/// Sign-up and confirmation links mailed to one address: 5 in 15 minutes (nobody can fill a
+/// mailbox with them), counted apart from its login attempts.
+const MAILS_PER_ADDRESS: u32 = 5;
 
 fn quota(per_window: u32) -> Quota {
     let burst = NonZeroU32::new(per_window).expect("a positive burst");
@@ -52,6 +56,7 @@ impl Default for LoginLimits {
             accounts: DefaultKeyedRateLimiter::keyed(quota(PER_ACCOUNT)),
             addresses: DefaultKeyedRateLimiter::keyed(quota(PER_ADDRESS)),
             costly: DefaultKeyedRateLimiter::keyed(quota(COSTLY_PER_ADDRESS)),
+            mails: DefaultKeyedRateLimiter::keyed(quota(MAILS_PER_ADDRESS)),
         }
     }
 }
@@ -74,14 +79,21 @@ impl LoginLimits {
         check(&self.costly, &ip.0)
     }
 
+    /// Counts a sign-up or confirmation link mailed to `email`.
+    pub fn mail_to(&self, email: &str) -> Result<(), ApiError> {
+        check(&self.mails, &email.to_owned())
+    }
+
     /// Forgets the keys whose limits are back to full (keeps memory bounded).
     pub fn forget_idle(&self) {
         self.accounts.retain_recent();
         self.addresses.retain_recent();
         self.costly.retain_recent();
+        self.mails.retain_recent();
         self.accounts.shrink_to_fit();
         self.addresses.shrink_to_fit();
         self.costly.shrink_to_fit();
+        self.mails.shrink_to_fit();
     }
 }
 

@@ -2,6 +2,7 @@
 //! Compiled only with the `server` feature.
 
 pub mod accounts;
+pub mod admin;
 pub mod assets;
 pub mod bulk;
 pub mod communes;
@@ -14,12 +15,15 @@ pub mod exports;
 pub mod guard;
 pub mod headers;
 pub mod http;
+pub mod invitations;
 pub mod mail;
+pub mod mails;
 pub mod national;
 pub mod passwords;
 pub mod precache;
 pub mod records;
 pub mod sessions;
+pub mod standing;
 pub mod stats;
 
 use std::sync::Arc;
@@ -29,7 +33,7 @@ pub use db::Db;
 pub use sessions::SessionHandle;
 
 /// What every server function needs: the pool, the configuration, the login limits, the
-/// mailer.
+/// mailer, the national figures read so far.
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
@@ -39,6 +43,30 @@ pub struct AppState {
     /// Where people reach this server (`PUBLIC_URL`, else `http://localhost:<port>`): the
     /// links of the mails. Never the request's `Host`, which anyone can set.
     pub origin: Arc<str>,
+    pub national: Arc<national::National>,
+}
+
+impl AppState {
+    /// Opens and migrates the database; settles every account under this configuration's
+    /// sign-up mode and the counters (`server::standing`, `server::counters`).
+    pub async fn open(config: Config, origin: String) -> anyhow::Result<AppState> {
+        let db = Db::connect(&config.database_url).await?;
+        // Not fatal: a read-only database still serves what it holds.
+        if let Err(error) = standing::settle_all(&db, &config.admission).await {
+            tracing::error!(%error, "the accounts could not be settled under this sign-up mode");
+        }
+        if let Err(error) = counters::rebuild_if_out_of_step(&db).await {
+            tracing::error!(%error, "the statistics counters could not be rebuilt");
+        }
+        Ok(AppState {
+            db,
+            mailer: Arc::new(mail::Mailer::from_config(&config)?),
+            origin: origin.into(),
+            national: Arc::new(national::National::new(config.national_cache)),
+            config: Arc::new(config),
+            limits: Arc::default(),
+        })
+    }
 }
 
 /// Extractor giving a server function the application state.
@@ -57,23 +85,21 @@ pub fn run(app: fn() -> dioxus::prelude::Element) -> anyhow::Result<()> {
         .enable_all()
         .build()?
         .block_on(async move {
-            let db = Db::connect(&config.database_url).await?;
-            // Not fatal: a read-only database still serves what it holds.
-            if let Err(error) = counters::rebuild_if_out_of_step(&db).await {
-                tracing::error!(%error, "the statistics counters could not be rebuilt");
-            }
             let listener = http::bind(&config).await?;
             let origin = match &config.public_url {
                 Some(url) => url.clone(),
                 None => format!("http://localhost:{}", listener.local_addr()?.port()),
             };
-            let state = AppState {
-                db,
-                mailer: Arc::new(mail::Mailer::from_config(&config)?),
-                origin: origin.into(),
-                config: Arc::new(config),
-                limits: Arc::default(),
-            };
+            let state = AppState::open(config, origin).await?;
+            tracing::info!(mode = ?state.config.admission.mode, "sign-up mode");
+            match invitations::first_account_link(&state).await {
+                Ok(Some(link)) => eprintln!(
+                    "\nAucun compte encore : créez le premier (lien à usage unique, valable 30 jours) :\n  {link}\n\
+                     Ensuite, invitez les conseillers : conum admin inviter EMAIL (ou --csv FICHIER).\n"
+                ),
+                Ok(None) => {}
+                Err(error) => tracing::error!(%error, "no link for the first account"),
+            }
             http::serve(listener, state, app).await
         })
 }

@@ -1,101 +1,193 @@
-//! The national and régional statistics: every conseiller's records, pooled per département
-//! (their profile's, at the time of the query), summed from the per-département daily
-//! counters (`server::counters`). A territory and period with fewer than 5 contributing
-//! conseillers gives no figure.
+//! The national and régional statistics: the records of every conseiller who counts
+//! (`server::standing`), pooled per département (their profile's, at the time of the
+//! query) and per month, published under the statistical secret of `domain::anonymat`.
+//!
+//! A month's cells (its publication and its counters per département) are read once, in one
+//! consistent snapshot, and kept in memory: a month that is over changes only by late
+//! edits, which this server forgets the month for, and which other servers (or `conum
+//! admin`) see after `NATIONAL_CACHE_SECONDS`. Reading is done by one request at a time
+//! (the national figures' share of the pool is one connection), so a flood of national
+//! queries costs the conseillers' saves nothing but CPU.
 
-use chrono::NaiveDate;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
-use super::counters::{self, Table};
-use super::{AppState, SessionHandle};
-use crate::api::wire::{ApiError, NationalQuery, NationalStats};
+use super::{counters, AppState, Db, SessionHandle};
+use crate::api::wire::{ApiError, NationalMonth, NationalQuery, NationalStats};
+use crate::clock;
+use crate::domain::anonymat::Publication;
 use crate::domain::counters::Counters;
-use crate::domain::stats::{Periode, Stats};
-use crate::domain::territoire::{Territoire, MIN_CONSEILLERS};
+use crate::domain::mois::{Mois, PeriodeMois};
+use crate::domain::territoire::Territoire;
 
-/// `AND departement IN ($3, …)` for a territory (nothing for France), and its values.
-fn territory_condition(
-    territoire: &Territoire,
-    column: &str,
-    first: usize,
-) -> (String, Vec<&'static str>) {
-    match territoire.departements() {
-        None => (String::new(), Vec::new()),
-        Some(codes) => {
-            let placeholders: Vec<String> = (first..first + codes.len())
-                .map(|i| format!("${i}"))
-                .collect();
-            (
-                format!("AND {column} IN ({})", placeholders.join(", ")),
-                codes,
-            )
+/// One month of pooled figures: which territories are published, and the counters of each
+/// département (those with records).
+struct MonthCells {
+    publication: Publication,
+    departements: BTreeMap<String, Counters>,
+}
+
+impl MonthCells {
+    /// The territory's counters that month, if its cell is published.
+    fn of(&self, territoire: &Territoire) -> Option<Counters> {
+        if !self.publication.is_published(territoire) {
+            return None;
+        }
+        let codes = territoire.departements();
+        let mut sum = Counters::zero();
+        for (departement, counters) in &self.departements {
+            if codes
+                .as_ref()
+                .is_none_or(|codes| codes.contains(&departement.as_str()))
+            {
+                sum.add(counters);
+            }
+        }
+        Some(sum)
+    }
+}
+
+/// The months read so far, and how they are read.
+pub struct National {
+    months: Mutex<HashMap<Mois, (Instant, Arc<MonthCells>)>>,
+    /// Bumped by every change this server makes: a reading begun before it is not kept.
+    generation: AtomicU64,
+    /// One reading at a time; the others wait for it, then find their months read.
+    reading: tokio::sync::Mutex<()>,
+    lifetime: Duration,
+}
+
+impl National {
+    pub fn new(lifetime: Duration) -> National {
+        National {
+            months: Mutex::default(),
+            generation: AtomicU64::new(0),
+            reading: tokio::sync::Mutex::new(()),
+            lifetime,
         }
     }
-}
 
-/// Whether at least [`MIN_CONSEILLERS`] conseillers of the territory have a record in the
-/// period. Stops at the fifth one found (an index probe per conseiller).
-async fn enough_contributors(
-    app: &AppState,
-    territoire: &Territoire,
-    periode: Periode,
-) -> Result<bool, ApiError> {
-    let (condition, codes) = territory_condition(territoire, "c.departement", 3);
-    let sql = format!(
-        "SELECT COUNT(*) FROM (SELECT c.id FROM conseillers c
-             WHERE EXISTS (SELECT 1 FROM accompagnements a
-                           WHERE a.conseiller_id = c.id AND a.date >= $1 AND a.date <= $2)
-             {condition} LIMIT {MIN_CONSEILLERS}) AS contributeurs"
-    );
-    let mut query = sqlx::query_scalar::<_, i64>(&sql)
-        .bind(periode.du.to_string())
-        .bind(periode.au.to_string());
-    for code in codes {
-        query = query.bind(code);
+    /// A record of `mois` was created, changed or deleted here: its figures are read again.
+    pub fn forget(&self, mois: Mois) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        self.cache().remove(&mois);
     }
-    Ok(query.fetch_one(&app.db.pool).await? >= MIN_CONSEILLERS)
-}
 
-/// The first day any record of the territory counts on (for "depuis le début").
-pub async fn first_day(
-    app: &AppState,
-    territoire: &Territoire,
-) -> Result<Option<NaiveDate>, ApiError> {
-    let (condition, codes) = territory_condition(territoire, "departement", 1);
-    let sql = format!("SELECT MIN(jour) FROM stats_jour WHERE comptes_rendus > 0 {condition}");
-    let mut query = sqlx::query_scalar::<_, Option<String>>(&sql);
-    for code in codes {
-        query = query.bind(code);
+    /// Whose records count, or where, changed (a standing, a move, a deletion): every month
+    /// is read again.
+    pub fn forget_all(&self) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        self.cache().clear();
     }
-    Ok(query
-        .fetch_one(&app.db.pool)
-        .await?
-        .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()))
+
+    fn cache(&self) -> std::sync::MutexGuard<'_, HashMap<Mois, (Instant, Arc<MonthCells>)>> {
+        self.months
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The cells of every month of the period, from memory while fresh.
+    async fn cells(
+        &self,
+        db: &Db,
+        periode: PeriodeMois,
+    ) -> Result<Vec<(Mois, Arc<MonthCells>)>, ApiError> {
+        if let Some(cells) = self.fresh(periode) {
+            return Ok(cells);
+        }
+        let _reading = self.reading.lock().await;
+        if let Some(cells) = self.fresh(periode) {
+            return Ok(cells);
+        }
+        let generation = self.generation.load(Ordering::SeqCst);
+        let read = read_months(db, periode).await?;
+        if self.generation.load(Ordering::SeqCst) == generation {
+            let now = Instant::now();
+            let mut cache = self.cache();
+            for (mois, cells) in &read {
+                cache.insert(*mois, (now, cells.clone()));
+            }
+        }
+        Ok(read)
+    }
+
+    fn fresh(&self, periode: PeriodeMois) -> Option<Vec<(Mois, Arc<MonthCells>)>> {
+        let cache = self.cache();
+        periode
+            .months()
+            .map(|mois| {
+                let (read_at, cells) = cache.get(&mois)?;
+                (read_at.elapsed() < self.lifetime).then(|| (mois, cells.clone()))
+            })
+            .collect()
+    }
 }
 
-/// The statistics of a territory and a period, pooled and anonymous; refused when fewer than
-/// [`MIN_CONSEILLERS`] conseillers contribute.
+/// Reads every month of the period in one snapshot (contributors and counters agree).
+async fn read_months(
+    db: &Db,
+    periode: PeriodeMois,
+) -> Result<Vec<(Mois, Arc<MonthCells>)>, ApiError> {
+    let mut tx = db.pool.begin().await?;
+    if tx.backend_name() == "PostgreSQL" {
+        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            .execute(&mut *tx)
+            .await?;
+    }
+    let mut contributors =
+        counters::contributors_per_month(&mut tx, periode.du(), periode.au()).await?;
+    let mut counters = counters::pooled_per_month(&mut tx, periode.du(), periode.au()).await?;
+    tx.commit().await?;
+    Ok(periode
+        .months()
+        .map(|mois| {
+            let cells = MonthCells {
+                publication: Publication::of(&contributors.remove(&mois).unwrap_or_default()),
+                departements: counters.remove(&mois).unwrap_or_default(),
+            };
+            (mois, Arc::new(cells))
+        })
+        .collect())
+}
+
+/// The figures of a territory over a run of whole months: month by month those of its
+/// published cells, and every figure of the period only when every month is published.
 pub async fn stats(
     app: &AppState,
     territoire: &Territoire,
-    periode: Periode,
-) -> Result<Stats, ApiError> {
-    if !enough_contributors(app, territoire, periode).await? {
-        return Err(ApiError::TooFewContributors);
+    periode: PeriodeMois,
+) -> Result<NationalStats, ApiError> {
+    let cells = app.national.cells(&app.db, periode).await?;
+    let mut months: BTreeMap<String, Counters> = BTreeMap::new();
+    let mut evolution = Vec::new();
+    for (mois, cells) in &cells {
+        let figures = cells.of(territoire);
+        let value = |i: usize| figures.as_ref().map(|c| c.values()[i].max(0) as u64);
+        evolution.push(NationalMonth {
+            mois: *mois,
+            comptes_rendus: value(0),
+            accompagnements: value(1),
+        });
+        if let Some(figures) = figures {
+            months.insert(mois.to_string(), figures);
+        }
     }
-    let codes = territoire.departements();
-    let months = counters::per_month(
-        &mut *app.db.pool.acquire().await?,
-        Table::Departements,
-        codes.as_deref(),
-        periode,
-    )
-    .await?;
-    Ok(Counters::into_stats(&months, periode))
+    let complete = evolution.iter().all(|m| m.comptes_rendus.is_some());
+    Ok(NationalStats {
+        territoire: territoire.code(),
+        libelle: territoire.label(),
+        du: periode.du(),
+        au: periode.au(),
+        stats: complete.then(|| Counters::into_stats(&months, periode.periode())),
+        evolution,
+    })
 }
 
-/// The national statistics a query asks for: its territory, its period (by default since the
-/// territory's first record, until today), checked; only for logged-in conseillers unless
-/// the statistics are public.
+/// The national statistics a query asks for: its territory (France by default) and its run
+/// of months (this year's by default), checked; only for logged-in conseillers unless the
+/// statistics are public.
 pub async fn for_query(
     app: &AppState,
     session: &SessionHandle,
@@ -105,20 +197,6 @@ pub async fn for_query(
         session.conseiller_id()?;
     }
     let territoire = query.territoire()?;
-    let periode = periode(app, &territoire, query.du, query.au).await?;
-    Ok(NationalStats {
-        territoire: territoire.code(),
-        libelle: territoire.label(),
-        stats: stats(app, &territoire, periode).await?,
-    })
-}
-
-/// `au` defaults to today, `du` to the territory's first record (or `au`).
-pub async fn periode(
-    app: &AppState,
-    territoire: &Territoire,
-    du: Option<NaiveDate>,
-    au: Option<NaiveDate>,
-) -> Result<Periode, ApiError> {
-    super::stats::periode_or_since(du, au, first_day(app, territoire)).await
+    let periode = query.periode(clock::today_in_paris())?;
+    stats(app, &territoire, periode).await
 }

@@ -12,6 +12,7 @@ use super::{communes, counters, errors, AppState};
 use crate::api::wire::{ApiError, Deleted, Page, StoredAccompagnement};
 use crate::clock;
 use crate::domain::accompagnement::{RedirectionInput, SuiviInput, FIRST_DATE};
+use crate::domain::mois::Mois;
 use crate::domain::stats::Periode;
 use crate::domain::{Accompagnement, AccompagnementInput, CommuneInput, ConseillerId, PageRequest};
 
@@ -75,6 +76,7 @@ pub async fn create(
         insert_children(&mut tx, &record).await?;
         counters::record_changed(&mut tx, owner, None, Some(&record)).await?;
         tx.commit().await?;
+        late_edit(app, &[&record]);
         tracing::info!(conseiller = %owner, id = %record.id(), "record created");
     } else {
         tx.rollback().await?;
@@ -149,7 +151,20 @@ pub async fn update(
         .await?
         .ok_or(ApiError::NotFound)?;
     tx.commit().await?;
+    late_edit(app, &[&before, &record]);
     Ok(stored)
+}
+
+/// Records of months that are over changed: the national figures of those months are read
+/// again (a month under way is never pooled, so a change to it costs nothing there).
+fn late_edit(app: &AppState, records: &[&Accompagnement]) {
+    let this_month = Mois::of(clock::today_in_paris());
+    for record in records {
+        let mois = Mois::of(record.date());
+        if mois < this_month {
+            app.national.forget(mois);
+        }
+    }
 }
 
 /// Takes the record for this transaction (a write first: SQLite's write lock at once,
@@ -185,6 +200,7 @@ pub async fn delete(app: &AppState, owner: &ConseillerId, id: String) -> Result<
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
+    late_edit(app, &[&before]);
     tracing::info!(conseiller = %owner, %id, "record deleted");
     Ok(Deleted { id: id.to_string() })
 }

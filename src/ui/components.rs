@@ -59,6 +59,9 @@ pub fn TextField(
     #[props(default = "text")] kind: &'static str,
     #[props(default = "")] autocomplete: &'static str,
     #[props(default = "")] hint: &'static str,
+    /// Shown, not changeable (an invitation's address).
+    #[props(default = false)]
+    readonly: bool,
     errors: ReadSignal<FieldErrors>,
 ) -> Element {
     let invalid = errors.read().get(id).is_some();
@@ -77,6 +80,7 @@ pub fn TextField(
                 r#type: "{kind}",
                 autocomplete: "{autocomplete}",
                 value: "{value}",
+                readonly,
                 "aria-invalid": if invalid { "true" },
                 "aria-describedby": if invalid { error_id(id) },
                 oninput: move |e| value.set(e.value()),

@@ -66,7 +66,7 @@ pub fn Connexion() -> Element {
             }
             p { Link { to: Route::MotDePasseOublie {}, "Mot de passe oublié ?" } }
             p { "Pas encore de compte ? "
-                Link { to: Route::Inscription {}, "Créer un compte" }
+                Link { to: Route::Inscription { invitation: String::new() }, "Créer un compte" }
             }
         }
     }

@@ -9,20 +9,6 @@ pub fn date_courte(date: NaiveDate) -> String {
 
 /// "jeudi 26 novembre 2026".
 pub fn date_longue(date: NaiveDate) -> String {
-    const MOIS: [&str; 12] = [
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ];
     let jour = match date.weekday() {
         Weekday::Mon => "lundi",
         Weekday::Tue => "mardi",
@@ -36,7 +22,7 @@ pub fn date_longue(date: NaiveDate) -> String {
     format!(
         "{jour} {}{premier} {} {}",
         date.day(),
-        MOIS[date.month0() as usize],
+        crate::domain::mois::NOMS[date.month0() as usize],
         date.year()
     )
 }

@@ -21,8 +21,8 @@ use saisie::{Dupliquer, Modifier, Saisie};
 use shell::Shell;
 // The other pages come from their wasm modules, through `split`.
 use split::{
-    Connexion, Detail, Historique, Inscription, MonProfil, MotDePasseOublie, NouveauMotDePasse,
-    Statistiques, StatistiquesNationales,
+    ConfirmerAdresse, Connexion, Detail, Historique, Inscription, MonProfil, MotDePasseOublie,
+    NouveauMotDePasse, Statistiques, StatistiquesNationales,
 };
 
 #[derive(Routable, Clone, PartialEq, Debug)]
@@ -30,8 +30,10 @@ use split::{
 pub enum Route {
     #[route("/connexion")]
     Connexion {},
-    #[route("/inscription")]
-    Inscription {},
+    #[route("/inscription?:invitation")]
+    Inscription { invitation: String },
+    #[route("/adresse/confirmer?:jeton")]
+    ConfirmerAdresse { jeton: String },
     #[route("/mot-de-passe-oublie")]
     MotDePasseOublie {},
     #[route("/mot-de-passe/nouveau?:jeton")]

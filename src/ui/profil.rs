@@ -8,6 +8,7 @@ use super::components::{FieldMessage, TextField};
 use super::session::{self, current_profil, set_profil};
 use super::Route;
 use crate::api::{self, ApiError};
+use crate::domain::admission::Mutualisation;
 use crate::domain::{
     AccountDeletion, Commune, ConseillerId, FieldErrors, PasswordChange, ProfilDetails, ProfilInput,
 };
@@ -21,6 +22,7 @@ pub fn MonProfil() -> Element {
     rsx! {
         h1 { "Mon profil" }
         p { class: "fr-hint-text", "Connecté avec {profil.email}" }
+        PooledFigures { mutualisation: profil.mutualisation }
         DetailsForm { details: profil.details.clone() }
         PasswordForm {}
         section { class: "groupe", "aria-labelledby": "titre-donnees",
@@ -42,6 +44,49 @@ pub fn MonProfil() -> Element {
                     navigator().replace(Route::Connexion {});
                 },
                 "Se déconnecter" }
+        }
+    }
+}
+
+/// Whether the conseiller's records count in the pooled figures of their région, and what to
+/// do when they do not.
+#[component]
+fn PooledFigures(mutualisation: Mutualisation) -> Element {
+    let mut sent = use_signal(|| None::<Result<(), ApiError>>);
+    let send = move |_| {
+        spawn(async move {
+            sent.set(Some(
+                within(network::WRITE, api::send_address_confirmation()).await,
+            ));
+        });
+    };
+    rsx! {
+        section { class: "groupe", "aria-labelledby": "titre-mutualisation",
+            h2 { id: "titre-mutualisation", "Chiffres mis en commun" }
+            match mutualisation {
+                Mutualisation::Comptee => rsx! {
+                    p { "Vos comptes rendus comptent dans les chiffres de votre département et de votre région, mis en commun : jamais en votre nom." }
+                },
+                Mutualisation::AdresseAConfirmer => rsx! {
+                    p { "Confirmez votre adresse e-mail pour que vos comptes rendus comptent dans les chiffres de votre région (jamais en votre nom)." }
+                    match sent() {
+                        Some(Ok(())) => rsx! {
+                            div { class: "fr-alert fr-alert--success fr-alert--sm", role: "status",
+                                p { "Un lien de confirmation vient d'être envoyé à votre adresse : il est valable deux jours." }
+                            }
+                        },
+                        Some(Err(error)) => rsx! {
+                            p { class: "fr-error-text", role: "alert", "{error}" }
+                        },
+                        None => rsx! {},
+                    }
+                    button { r#type: "button", class: "fr-btn fr-btn--secondary", onclick: send,
+                        "Recevoir le lien de confirmation" }
+                },
+                Mutualisation::NonAdmise | Mutualisation::Desactivee => rsx! {
+                    p { "Vos comptes rendus ne comptent pas dans les chiffres mis en commun : ils sont réservés aux conseillers numériques invités par le programme. Demandez une invitation à l'équipe du programme." }
+                },
+            }
         }
     }
 }

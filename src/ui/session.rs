@@ -12,7 +12,7 @@ use dioxus::router::Navigator;
 
 use super::historique::keep_first_page;
 use super::Route;
-use crate::api::{self, ApiError};
+use crate::api::{self, ApiError, Confirmed, Jeton, SignUpAnswer};
 use crate::domain::{ConseillerId, Credentials, Profil, SignupInput};
 use crate::offline::network::{self, within};
 use crate::offline::phone::SessionEnd;
@@ -142,11 +142,24 @@ pub async fn log_in(credentials: Credentials) -> Result<(), ApiError> {
     Ok(())
 }
 
-pub async fn sign_up(input: SignupInput) -> Result<(), ApiError> {
+/// Signs up: logged in at once with an invitation, else a link went to the address.
+pub async fn sign_up(input: SignupInput) -> Result<SignUpAnswer, ApiError> {
     finish_logout().await;
-    let profil = within(network::WRITE, api::sign_up(Json(input))).await?;
-    opened(&profil).await;
-    Ok(())
+    let answer = within(network::WRITE, api::sign_up(Json(input))).await?;
+    if let SignUpAnswer::Connecte { profil } = &answer {
+        opened(profil).await;
+    }
+    Ok(answer)
+}
+
+/// Follows a mailed link: a sign-up's opens the account and logs it in here.
+pub async fn confirm_address(jeton: String) -> Result<Confirmed, ApiError> {
+    finish_logout().await;
+    let answer = within(network::WRITE, api::confirm_address(Json(Jeton { jeton }))).await?;
+    if let Confirmed::CompteOuvert { profil } = &answer {
+        opened(profil).await;
+    }
+    Ok(answer)
 }
 
 async fn opened(profil: &Profil) {

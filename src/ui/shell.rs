@@ -5,6 +5,7 @@ use dioxus::prelude::*;
 use super::communes::use_communes_loader;
 use super::session::{use_profil_loader, ProfilState};
 use super::Route;
+use crate::domain::territoire::Territoire;
 use crate::offline::network::{self, ONLINE};
 use crate::offline::{outbox, worker};
 
@@ -94,6 +95,12 @@ fn title(route: &Route) -> &'static str {
 #[component]
 pub fn Navigation() -> Element {
     let route = use_route::<Route>();
+    // The national figures open on the conseiller's région once the profile is known.
+    let region = try_consume_context::<Signal<ProfilState>>()
+        .and_then(|state| state.read().profil().map(|p| p.details.departement.clone()))
+        .and_then(|departement| Territoire::region_of(&departement))
+        .map(|region| region.code())
+        .unwrap_or_default();
     let tab = |to: Route, label: &'static str| {
         let current = room(&to) == room(&route);
         rsx! {
@@ -105,7 +112,7 @@ pub fn Navigation() -> Element {
             {tab(Route::Saisie {}, "Saisir")}
             {tab(Route::Historique {}, "Historique")}
             {tab(Route::Statistiques { du: String::new(), au: String::new() }, "Statistiques")}
-            {tab(Route::StatistiquesNationales { territoire: String::new(), du: String::new(), au: String::new() }, "National")}
+            {tab(Route::StatistiquesNationales { territoire: region, du: String::new(), au: String::new() }, "National")}
             {tab(Route::MonProfil {}, "Profil")}
         }
     }

@@ -68,7 +68,8 @@ impl<P: 'static> Pages<P> {
 /// The pages of someone who is not logged in.
 pub enum Comptes {
     Connexion,
-    Inscription,
+    Inscription { invitation: String },
+    ConfirmerAdresse { jeton: String },
     MotDePasseOublie,
     NouveauMotDePasse { jeton: String },
 }
@@ -100,7 +101,8 @@ split_point!(CHIFFRES, "chiffres", chiffres, Chiffres);
 fn comptes(page: Comptes) -> Element {
     match page {
         Comptes::Connexion => rsx! { connexion::Connexion {} },
-        Comptes::Inscription => rsx! { inscription::Inscription {} },
+        Comptes::Inscription { invitation } => rsx! { inscription::Inscription { invitation } },
+        Comptes::ConfirmerAdresse { jeton } => rsx! { inscription::ConfirmerAdresse { jeton } },
         Comptes::MotDePasseOublie => rsx! { mot_de_passe::MotDePasseOublie {} },
         Comptes::NouveauMotDePasse { jeton } => rsx! { mot_de_passe::NouveauMotDePasse { jeton } },
     }
@@ -129,8 +131,13 @@ pub fn Connexion() -> Element {
 }
 
 #[component]
-pub fn Inscription() -> Element {
-    show(&COMPTES, Comptes::Inscription)
+pub fn Inscription(invitation: String) -> Element {
+    show(&COMPTES, Comptes::Inscription { invitation })
+}
+
+#[component]
+pub fn ConfirmerAdresse(jeton: String) -> Element {
+    show(&COMPTES, Comptes::ConfirmerAdresse { jeton })
 }
 
 #[component]
@@ -172,7 +179,8 @@ pub fn StatistiquesNationales(territoire: String, du: String, au: String) -> Ele
 fn module_of(route: &Route) -> Option<Module> {
     match route {
         Route::Connexion {}
-        | Route::Inscription {}
+        | Route::Inscription { .. }
+        | Route::ConfirmerAdresse { .. }
         | Route::MotDePasseOublie {}
         | Route::NouveauMotDePasse { .. } => Some(Module::Comptes),
         Route::Historique {} | Route::Detail { .. } | Route::MonProfil {} => Some(Module::Suivi),
@@ -282,6 +290,8 @@ mod tests {
         for (address, module) in [
             ("/connexion", Module::Comptes),
             ("/inscription", Module::Comptes),
+            ("/inscription?invitation=abc", Module::Comptes),
+            ("/adresse/confirmer?jeton=abc", Module::Comptes),
             ("/mot-de-passe-oublie", Module::Comptes),
             ("/mot-de-passe/nouveau?jeton=abc", Module::Comptes),
             ("/historique", Module::Suivi),

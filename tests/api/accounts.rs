@@ -15,10 +15,19 @@ fn session_cookie(response: &reqwest::Response) -> String {
 }
 
 on_both_databases! {
-    async fn signing_up_opens_a_month_long_session(app) {
+    async fn following_the_sign_up_link_opens_the_account_with_a_month_long_session(app) {
         let device = app.device();
 
         let response = device.sign_up(&signup_body("Camille.Martin@Exemple.fr")).await;
+
+        assert_eq!(response.status(), StatusCode::OK);
+        assert!(response.headers().get("set-cookie").is_none(), "no session before the link");
+        let answer: Value = response.json().await.unwrap();
+        assert_eq!(answer, json!({ "etat": "lien_envoye", "email": "camille.martin@exemple.fr" }));
+        assert_eq!(app.count("SELECT COUNT(*) FROM conseillers").await, 0, "no account before the link");
+        let token = app.token_mailed_to("camille.martin@exemple.fr", "/adresse/confirmer?jeton=").await;
+
+        let response = device.confirm(&token).await;
 
         assert_eq!(response.status(), StatusCode::OK);
         let cookie = session_cookie(&response);
@@ -27,8 +36,11 @@ on_both_databases! {
         assert!(cookie.contains("Path=/"), "{cookie}");
         assert!(cookie.contains("Max-Age=2592000"), "{cookie}");
         assert!(!cookie.contains("Secure"), "plain http in tests: {cookie}");
-        let profil: Value = response.json().await.unwrap();
+        let answer: Value = response.json().await.unwrap();
+        assert_eq!(answer["etat"], "compte_ouvert");
+        let profil = &answer["profil"];
         assert_eq!(profil["email"], "camille.martin@exemple.fr");
+        assert_eq!(profil["mutualisation"], "comptee");
         let me: Value = device.profil().await.json().await.unwrap();
         assert_eq!(me["prenom"], "Camille");
         assert_eq!(me["commune"]["insee"], "69123");
@@ -38,6 +50,9 @@ on_both_databases! {
         assert_eq!(me["id"], profil["id"]);
         let other = app.conseiller("dominique@exemple.fr").await;
         assert_ne!(other.conseiller_id().await, profil["id"].as_str().unwrap());
+        // The link serves once.
+        let again = app.device().confirm(&token).await;
+        assert!(field_message(again, "jeton").await.contains("n'est plus valable"));
     }
 
     async fn an_email_has_one_account_whatever_its_case(app) {
@@ -45,10 +60,13 @@ on_both_databases! {
 
         let response = app.device().sign_up(&signup_body("CAMILLE@Exemple.FR")).await;
 
-        assert_eq!(response.status(), StatusCode::CONFLICT);
+        // Answered as for any address; the owner is told by mail, nothing is made.
+        assert_eq!(response.status(), StatusCode::OK);
         let body: Value = response.json().await.unwrap();
-        assert!(body["message"].as_str().unwrap().contains("Un compte existe déjà"));
+        assert_eq!(body["etat"], "lien_envoye");
+        assert!(app.mailed("camille@exemple.fr", "qui a déjà un compte").await);
         assert_eq!(app.count("SELECT COUNT(*) FROM conseillers").await, 1);
+        assert_eq!(app.count("SELECT COUNT(*) FROM inscriptions").await, 0);
     }
 
     async fn an_invalid_sign_up_names_each_faulty_field_and_creates_nothing(app) {
@@ -229,11 +247,13 @@ on_both_databases! {
 #[tokio::test]
 async fn the_session_cookie_is_secure_when_served_over_https() {
     let app = spawn_app_with(Backend::Sqlite, &[("PUBLIC_URL", "https://conum.example")]).await;
-
-    let response = app
-        .device()
-        .sign_up(&signup_body("camille@exemple.fr"))
+    let device = app.device();
+    device.sign_up(&signup_body("camille@exemple.fr")).await;
+    let token = app
+        .token_mailed_to("camille@exemple.fr", "/adresse/confirmer?jeton=")
         .await;
+
+    let response = device.confirm(&token).await;
 
     assert!(session_cookie(&response).contains("Secure"));
 }

@@ -29,9 +29,13 @@ pub fn postgres_admin_url() -> String {
 pub struct TestApp {
     pub address: String,
     pub database_url: String,
+    /// Where the server writes its mails (`MAIL_DIR`).
+    pub mail_dir: PathBuf,
     extra_env: Vec<(String, String)>,
     server: Option<Child>,
     sqlite_dir: Option<PathBuf>,
+    /// Mails whose link a test already followed.
+    read_mails: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
 }
 
 /// Runs `$body` once against SQLite and once against Postgres, as two tests.
@@ -69,8 +73,26 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
     spawn_app_with(backend, &[]).await
 }
 
-/// Like [`spawn_app`], with extra environment variables for the server.
+/// Like [`spawn_app`], with extra environment variables for the server. Unless they say
+/// otherwise, anyone may sign up (`SIGNUP_MODE=ouverte`) and mails go to a folder of the
+/// test's own.
 pub async fn spawn_app_with(backend: Backend, env: &[(&str, &str)]) -> TestApp {
+    let mail_dir = match env.iter().find(|(k, _)| *k == "MAIL_DIR") {
+        Some((_, dir)) => PathBuf::from(dir),
+        None => std::env::temp_dir().join(format!("conum-mails-{}", Uuid::new_v4())),
+    };
+    let mut env: Vec<(String, String)> = env
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    for (name, value) in [
+        ("SIGNUP_MODE", "ouverte".to_owned()),
+        ("MAIL_DIR", mail_dir.display().to_string()),
+    ] {
+        if !env.iter().any(|(k, _)| k == name) {
+            env.insert(0, (name.to_owned(), value));
+        }
+    }
     let (database_url, sqlite_dir) = match backend {
         Backend::Sqlite => {
             let dir = std::env::temp_dir().join(format!("conum-test-{}", Uuid::new_v4()));
@@ -85,13 +107,11 @@ pub async fn spawn_app_with(backend: Backend, env: &[(&str, &str)]) -> TestApp {
     let mut app = TestApp {
         address: String::new(),
         database_url,
-
-        extra_env: env
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect(),
+        mail_dir,
+        extra_env: env,
         server: None,
         sqlite_dir,
+        read_mails: Default::default(),
     };
     app.start().await;
     app
@@ -198,6 +218,16 @@ impl TestApp {
         }
     }
 
+    /// Restarts the server on the same database with these variables changed (another
+    /// sign-up mode, say).
+    pub async fn restart_with_env(&mut self, env: &[(&str, &str)]) {
+        for (name, value) in env {
+            self.extra_env.retain(|(k, _)| k != name);
+            self.extra_env.push((name.to_string(), value.to_string()));
+        }
+        self.restart().await;
+    }
+
     pub async fn restart(&mut self) {
         self.stop().await;
         self.start().await;
@@ -217,19 +247,114 @@ impl TestApp {
         }
     }
 
-    /// A device with a freshly signed-up conseiller.
+    /// A device with a freshly signed-up conseiller, logged in: signed up, then the link
+    /// of the mail followed (as a conseiller does).
     pub async fn conseiller(&self, email: &str) -> Device {
+        self.conseiller_with(&signup_body(email)).await
+    }
+
+    /// Like [`TestApp::conseiller`], with a sign-up body of the test's own.
+    pub async fn conseiller_with(&self, body: &Value) -> Device {
+        let email = body["email"].as_str().expect("an email").to_lowercase();
         let device = self.device();
         let response = device
             .http
             .post(device.url("/api/compte"))
             .header(CLIENT_ADDRESS_HEADER, next_client_address())
-            .json(&signup_body(email))
+            .json(body)
             .send()
             .await
             .expect("request");
         assert_eq!(response.status(), StatusCode::OK, "sign-up of {email}");
+        let answer: Value = response.json().await.expect("json");
+        assert_eq!(answer["etat"], "lien_envoye", "{answer}");
+        let token = self
+            .token_mailed_to(&email, "/adresse/confirmer?jeton=")
+            .await;
+        let response = device.confirm(&token).await;
+        assert_eq!(response.status(), StatusCode::OK, "confirmation of {email}");
+        let answer: Value = response.json().await.expect("json");
+        assert_eq!(answer["etat"], "compte_ouvert", "{answer}");
         device
+    }
+
+    /// The token of the newest mail to `to` whose link contains `path` (waits up to 10 s for
+    /// it); each mail serves once.
+    pub async fn token_mailed_to(&self, to: &str, path: &str) -> String {
+        for _ in 0..100 {
+            let mut found: Vec<(std::time::SystemTime, PathBuf, String)> = Vec::new();
+            let read = self.read_mails.lock().unwrap().clone();
+            for (file, text) in mails_in(&self.mail_dir) {
+                if read.contains(&file) || !text.contains(&format!("To: {to}")) {
+                    continue;
+                }
+                let Some(start) = text.find(path) else {
+                    continue;
+                };
+                let token: String = text[start + path.len()..]
+                    .chars()
+                    .take_while(char::is_ascii_hexdigit)
+                    .collect();
+                if token.len() == 64 {
+                    let modified = std::fs::metadata(&file)
+                        .and_then(|m| m.modified())
+                        .unwrap_or(std::time::UNIX_EPOCH);
+                    found.push((modified, file, token));
+                }
+            }
+            if let Some((_, file, token)) = found.into_iter().max() {
+                self.read_mails.lock().unwrap().insert(file);
+                return token;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("no mail to {to} with {path} in {}", self.mail_dir.display());
+    }
+
+    /// Waits (10 s at most) for a mail to `to` that contains `text`: mails leave after the
+    /// answer.
+    pub async fn mailed(&self, to: &str, text: &str) -> bool {
+        for _ in 0..100 {
+            if self.mails_to(to).iter().any(|m| m.contains(text)) {
+                return true;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        false
+    }
+
+    /// Every mail written to `to`, decoded.
+    pub fn mails_to(&self, to: &str) -> Vec<String> {
+        mails_in(&self.mail_dir)
+            .into_iter()
+            .map(|(_, text)| text)
+            .filter(|text| text.contains(&format!("To: {to}")))
+            .collect()
+    }
+
+    /// Runs `conum admin …` on this app's database and mail folder, as the programme's
+    /// administrator does; its standard output (the command must succeed).
+    pub async fn admin(&self, args: &[&str]) -> String {
+        let output = self.admin_command(args).await;
+        assert!(
+            output.status.success(),
+            "conum admin {args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).expect("UTF-8 output")
+    }
+
+    /// Runs `conum admin …`, whatever its outcome.
+    pub async fn admin_command(&self, args: &[&str]) -> std::process::Output {
+        Command::new(env!("CARGO_BIN_EXE_conum"))
+            .arg("admin")
+            .args(args)
+            .env("DATABASE_URL", &self.database_url)
+            .env_remove("PUBLIC_URL")
+            .envs(self.extra_env.iter().map(|(k, v)| (k, v)))
+            .output()
+            .await
+            .expect("run conum admin")
     }
 
     /// Row counts of every table a record lives in, to prove that nothing was written.
@@ -285,7 +410,47 @@ impl Drop for TestApp {
         if let Some(dir) = &self.sqlite_dir {
             let _ = std::fs::remove_dir_all(dir);
         }
+        let _ = std::fs::remove_dir_all(&self.mail_dir);
     }
+}
+
+/// The `.eml` files of a folder, with their text decoded from quoted-printable.
+fn mails_in(dir: &std::path::Path) -> Vec<(PathBuf, String)> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+        .filter_map(|p| {
+            let text = std::fs::read_to_string(&p).ok()?;
+            Some((p, quoted_printable(&text)))
+        })
+        .collect()
+}
+
+/// Quoted-printable decoded: lines cut by "=\r\n" joined, "=C3=A9" back to "é".
+fn quoted_printable(text: &str) -> String {
+    let joined = text.replace("=\r\n", "");
+    let bytes = joined.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok());
+        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'=', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// One browser or phone talking to the server, with its cookies.
@@ -339,6 +504,16 @@ impl Device {
             .post(self.url("/api/accompagnements"))
             .header("x-conum-owner", owner)
             .json(record)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Follows a mailed confirmation link (`/adresse/confirmer?jeton=…`).
+    pub async fn confirm(&self, token: &str) -> Response {
+        self.http
+            .post(self.url("/api/adresse/confirmation"))
+            .json(&json!({ "jeton": token }))
             .send()
             .await
             .expect("request")

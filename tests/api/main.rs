@@ -4,6 +4,8 @@ mod helpers;
 
 mod accompagnements;
 mod accounts;
+mod admission;
+mod anonymat;
 mod exports;
 mod faults;
 mod isolation;

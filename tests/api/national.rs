@@ -1,7 +1,8 @@
 //! National and régional statistics: the counters kept per département and day always give
 //! the figures the one definition (`domain::stats`) computes from the records of the
 //! territory's conseillers, whatever sequence of changes came before; and no figure comes out
-//! of a territory where fewer than 5 conseillers recorded something.
+//! of a month where fewer than 5 conseillers recorded something, nor of the difference of
+//! two answers (the property test is in `anonymat.rs`).
 
 use std::collections::BTreeMap;
 
@@ -18,6 +19,8 @@ use crate::helpers::*;
 use crate::on_both_databases;
 use crate::statistiques::{random_record, stats_of};
 
+/// Every record made by these tests is dated between October 2025 and early November
+/// 2026: this year covers them all.
 fn year() -> Periode {
     Periode {
         du: NaiveDate::from_ymd_opt(2025, 10, 1).unwrap(),
@@ -25,49 +28,70 @@ fn year() -> Periode {
     }
 }
 
-/// A conseiller of a commune (and so of its département).
-struct Conseiller {
-    device: Device,
-    departement: &'static str,
-    /// Their records as the server holds them: id → input.
-    records: BTreeMap<String, Value>,
+/// March 2026, where every conseiller of these tests keeps a record.
+const MARCH: &str = "2026-03";
+
+fn march() -> Periode {
+    Periode {
+        du: NaiveDate::from_ymd_opt(2026, 3, 1).unwrap(),
+        au: NaiveDate::from_ymd_opt(2026, 3, 31).unwrap(),
+    }
 }
 
-const LYON: (&str, &str, &str, &str) = ("69123", "Lyon", "69001", "69");
-const GRENOBLE: (&str, &str, &str, &str) = ("38185", "Grenoble", "38000", "38");
-const RENNES: (&str, &str, &str, &str) = ("35238", "Rennes", "35000", "35");
+/// A conseiller of a commune (and so of its département).
+pub(crate) struct Conseiller {
+    pub device: Device,
+    pub departement: &'static str,
+    /// Their records as the server holds them: id → input.
+    pub records: BTreeMap<String, Value>,
+}
 
-async fn conseiller_of(
-    app: &TestApp,
-    email: &str,
-    place: (&str, &str, &str, &'static str),
-) -> Conseiller {
-    let device = app.conseiller(email).await;
+pub(crate) type Place = (&'static str, &'static str, &'static str, &'static str);
+pub(crate) const LYON: Place = ("69123", "Lyon", "69001", "69");
+pub(crate) const GRENOBLE: Place = ("38185", "Grenoble", "38000", "38");
+pub(crate) const RENNES: Place = ("35238", "Rennes", "35000", "35");
+pub(crate) const AURILLAC: Place = ("15014", "Aurillac", "15000", "15");
+pub(crate) const NANTES: Place = ("44109", "Nantes", "44000", "44");
+pub(crate) const LAVAL: Place = ("53130", "Laval", "53000", "53");
+
+/// The sign-up body of a conseiller of `place`.
+pub(crate) fn signup_in(email: &str, place: Place) -> Value {
     let (insee, nom, cp, departement) = place;
-    let mut profil = signup_body(email);
-    profil
-        .as_object_mut()
-        .unwrap()
-        .retain(|k, _| !["email", "password"].contains(&k.as_str()));
-    profil["commune"] = json!({ "insee": insee, "nom": nom, "code_postal": cp });
-    profil["departement"] = json!(departement);
-    assert_eq!(device.update_profil(&profil).await.status(), StatusCode::OK);
+    let mut body = signup_body(email);
+    body["commune"] = json!({ "insee": insee, "nom": nom, "code_postal": cp });
+    body["departement"] = json!(departement);
+    body
+}
+
+pub(crate) async fn conseiller_of(app: &TestApp, email: &str, place: Place) -> Conseiller {
     Conseiller {
-        device,
-        departement,
+        device: app.conseiller_with(&signup_in(email, place)).await,
+        departement: place.3,
         records: BTreeMap::new(),
     }
 }
 
-async fn national(device: &Device, territoire: &str) -> (StatusCode, Value) {
+/// The profile of `place` (to move a conseiller there).
+fn profil_in(place: Place) -> Value {
+    let mut profil = signup_in("x@exemple.fr", place);
+    profil
+        .as_object_mut()
+        .unwrap()
+        .retain(|k, _| !["email", "password", "invitation"].contains(&k.as_str()));
+    profil
+}
+
+/// `GET /api/statistiques/nationales` for a territory and a run of months.
+pub(crate) async fn national(
+    device: &Device,
+    territoire: &str,
+    du: &str,
+    au: &str,
+) -> (StatusCode, Value) {
     let response = device
         .request(
             Method::GET,
-            &format!(
-                "/api/statistiques/nationales?territoire={territoire}&du={}&au={}",
-                year().du,
-                year().au
-            ),
+            &format!("/api/statistiques/nationales?territoire={territoire}&du={du}&au={au}"),
         )
         .send()
         .await
@@ -75,7 +99,12 @@ async fn national(device: &Device, territoire: &str) -> (StatusCode, Value) {
     (response.status(), response.json().await.unwrap())
 }
 
-fn parsed(records: &BTreeMap<String, Value>) -> Vec<Accompagnement> {
+/// The figures of an answer, when the whole period is published.
+fn figures(answer: &Value) -> Option<Stats> {
+    serde_json::from_value(answer["stats"].clone()).unwrap()
+}
+
+pub(crate) fn parsed(records: &BTreeMap<String, Value>) -> Vec<Accompagnement> {
     records
         .values()
         .map(|v| {
@@ -88,13 +117,13 @@ fn parsed(records: &BTreeMap<String, Value>) -> Vec<Accompagnement> {
 }
 
 /// The one definition over the records of the conseillers of the territory, free text pooled.
-fn expected(conseillers: &[Conseiller], departements: &[&str]) -> Stats {
+fn expected(conseillers: &[Conseiller], departements: &[&str], periode: Periode) -> Stats {
     let records: Vec<Accompagnement> = conseillers
         .iter()
         .filter(|c| departements.contains(&c.departement))
         .flat_map(|c| parsed(&c.records))
         .collect();
-    Stats::from_records(year(), &records).pooled()
+    Stats::from_records(periode, &records).pooled()
 }
 
 /// Every conseiller's own figures ("Mes statistiques", from their own counters) are those of
@@ -128,6 +157,18 @@ fn sum(a: &Value, b: &Value) -> Value {
     }
 }
 
+/// Creates a record for `c` (kept in its list).
+async fn record(c: &mut Conseiller, record: Value) {
+    assert_eq!(c.device.create(&record).await.status(), StatusCode::OK);
+    c.records
+        .insert(record["id"].as_str().unwrap().to_owned(), record);
+}
+
+/// A record of `c` dated `date`.
+async fn record_dated(c: &mut Conseiller, date: &str) {
+    record(c, record_on(date)).await;
+}
+
 on_both_databases! {
     async fn national_and_regional_figures_always_equal_those_of_the_records(app) {
         let mut rng = StdRng::seed_from_u64(11);
@@ -138,15 +179,16 @@ on_both_databases! {
         for n in 0..5 {
             conseillers.push(conseiller_of(&app, &format!("grenoble{n}@exemple.fr"), GRENOBLE).await);
         }
-        for n in 0..2 {
+        for n in 0..5 {
             conseillers.push(conseiller_of(&app, &format!("rennes{n}@exemple.fr"), RENNES).await);
         }
-        // Each has one record that stays, then a random sequence of creates, updates, deletes.
+        // Each has one record in March that stays, then a random sequence of creates,
+        // updates, deletes.
         for c in conseillers.iter_mut() {
-            let mut record = random_record(&mut rng);
-            record["date"] = json!("2026-03-02");
-            assert_eq!(c.device.create(&record).await.status(), StatusCode::OK);
-            c.records.insert(format!("garde-{}", record["id"].as_str().unwrap()), record);
+            let mut kept = random_record(&mut rng);
+            kept["date"] = json!("2026-03-02");
+            assert_eq!(c.device.create(&kept).await.status(), StatusCode::OK);
+            c.records.insert(format!("garde-{}", kept["id"].as_str().unwrap()), kept);
         }
         for _ in 0..120 {
             let c = conseillers.choose_mut(&mut rng).unwrap();
@@ -154,53 +196,45 @@ on_both_databases! {
             match rng.gen_range(0..3) {
                 1 if !changeable.is_empty() => {
                     let id = changeable.choose(&mut rng).unwrap().clone();
-                    let mut record = random_record(&mut rng);
-                    record["id"] = json!(id);
-                    assert_eq!(c.device.update(&id, &record).await.status(), StatusCode::OK);
-                    c.records.insert(id, record);
+                    let mut changed = random_record(&mut rng);
+                    changed["id"] = json!(id);
+                    assert_eq!(c.device.update(&id, &changed).await.status(), StatusCode::OK);
+                    c.records.insert(id, changed);
                 }
                 2 if !changeable.is_empty() => {
                     let id = changeable.choose(&mut rng).unwrap().clone();
                     assert_eq!(c.device.delete(&id).await.status(), StatusCode::OK);
                     c.records.remove(&id);
                 }
-                _ => {
-                    let record = random_record(&mut rng);
-                    assert_eq!(c.device.create(&record).await.status(), StatusCode::OK);
-                    c.records.insert(record["id"].as_str().unwrap().to_owned(), record);
-                }
+                _ => record(c, random_record(&mut rng)).await,
             }
         }
         // A conseiller of Lyon moves to Grenoble: their records follow them.
         let mover = conseillers.iter_mut().find(|c| c.departement == "69").unwrap();
-        let mut profil = signup_body("lyon0@exemple.fr");
-        profil.as_object_mut().unwrap().retain(|k, _| !["email", "password"].contains(&k.as_str()));
-        profil["commune"] = json!({ "insee": GRENOBLE.0, "nom": GRENOBLE.1, "code_postal": GRENOBLE.2 });
-        profil["departement"] = json!("38");
-        assert_eq!(mover.device.update_profil(&profil).await.status(), StatusCode::OK);
+        assert_eq!(mover.device.update_profil(&profil_in(GRENOBLE)).await.status(), StatusCode::OK);
         mover.departement = "38";
 
         let asker = &conseillers[0].device;
-        let (status, france) = national(asker, "france").await;
+        let (status, france) = national(asker, "france", MARCH, MARCH).await;
         assert_eq!(status, StatusCode::OK, "{france}");
         assert_eq!(france["libelle"], "France entière");
-        let france_expected = expected(&conseillers, &["69", "38", "35"]);
-        assert_eq!(serde_json::from_value::<Stats>(france["stats"].clone()).unwrap(), france_expected);
-        let (_, region) = national(asker, "region-84").await;
-        assert_eq!(serde_json::from_value::<Stats>(region["stats"].clone()).unwrap(), expected(&conseillers, &["69", "38"]));
-        let (_, lyon) = national(asker, "departement-69").await;
-        let (_, grenoble) = national(asker, "departement-38").await;
-        assert_eq!(serde_json::from_value::<Stats>(lyon["stats"].clone()).unwrap(), expected(&conseillers, &["69"]));
-        assert_eq!(serde_json::from_value::<Stats>(grenoble["stats"].clone()).unwrap(), expected(&conseillers, &["38"]));
+        assert_eq!(figures(&france).unwrap(), expected(&conseillers, &["69", "38", "35"], march()));
+        let (_, region) = national(asker, "region-84", MARCH, MARCH).await;
+        assert_eq!(figures(&region).unwrap(), expected(&conseillers, &["69", "38"], march()));
+        let (_, lyon) = national(asker, "departement-69", MARCH, MARCH).await;
+        let (_, grenoble) = national(asker, "departement-38", MARCH, MARCH).await;
+        assert_eq!(figures(&lyon).unwrap(), expected(&conseillers, &["69"], march()));
+        assert_eq!(figures(&grenoble).unwrap(), expected(&conseillers, &["38"], march()));
         // A région is the sum of its départements.
         assert_eq!(sum(&lyon["stats"], &grenoble["stats"]), region["stats"]);
         // Free text names no one in national figures.
         assert!(!france.to_string().contains("Secours populaire") && !france.to_string().contains("Restos"));
-        // Bretagne: two conseillers only.
-        let (status, bretagne) = national(asker, "region-53").await;
-        assert_eq!(status, StatusCode::FORBIDDEN);
-        assert_eq!(bretagne["message"], "Données insuffisantes pour garantir l'anonymat (moins de 5 conseillers).");
-        assert!(bretagne.get("stats").is_none());
+        // Month by month, the évolution gives the same counts.
+        assert_eq!(france["evolution"], json!([{
+            "mois": MARCH,
+            "comptes_rendus": figures(&france).unwrap().records,
+            "accompagnements": figures(&france).unwrap().accompagnements,
+        }]));
         assert_personal_figures_exact(&conseillers).await;
     }
 
@@ -209,15 +243,14 @@ on_both_databases! {
         let mut conseillers = Vec::new();
         for n in 0..5 {
             let mut c = conseiller_of(&app, &format!("lyon{n}@exemple.fr"), LYON).await;
+            record_dated(&mut c, "2026-03-10").await;
             for _ in 0..4 {
-                let record = random_record(&mut rng);
-                assert_eq!(c.device.create(&record).await.status(), StatusCode::OK);
-                c.records.insert(record["id"].as_str().unwrap().to_owned(), record);
+                record(&mut c, random_record(&mut rng)).await;
             }
             conseillers.push(c);
         }
         // A database from before the counters: records, and no counter yet.
-        for table in ["stats_jour", "stats_conseiller_jour", "reorientations_autres_jour"] {
+        for table in ["stats_jour", "stats_conseiller_jour", "reorientations_autres_jour", "contributions_mois"] {
             app.execute(&format!("DELETE FROM {table}")).await;
         }
 
@@ -226,37 +259,100 @@ on_both_databases! {
             c.device = c.device.at(&app.address);
         }
 
-        let (status, france) = national(&conseillers[0].device, "france").await;
+        let (status, france) = national(&conseillers[0].device, "france", MARCH, MARCH).await;
         assert_eq!(status, StatusCode::OK, "{france}");
-        assert_eq!(serde_json::from_value::<Stats>(france["stats"].clone()).unwrap(), expected(&conseillers, &["69"]));
+        assert_eq!(figures(&france).unwrap(), expected(&conseillers, &["69"], march()));
         assert_personal_figures_exact(&conseillers).await;
     }
 
-    async fn a_territory_needs_5_contributing_conseillers_for_its_figures(app) {
+    async fn a_month_needs_5_contributing_conseillers_and_one_with_fewer_never_shows(app) {
         let mut conseillers = Vec::new();
         for n in 0..5 {
             conseillers.push(conseiller_of(&app, &format!("c{n}@exemple.fr"), LYON).await);
         }
-        // Four have recorded something in the period, the fifth only before it.
-        for c in &conseillers[..4] {
-            c.device.create(&record_on("2026-11-02")).await;
+        // Four recorded something in October 2026, the fifth only long before.
+        for c in conseillers[..4].iter_mut() {
+            record_dated(c, "2026-10-02").await;
         }
-        conseillers[4].device.create(&record_on("2025-01-15")).await;
+        record_dated(&mut conseillers[4], "2025-01-15").await;
+        let asker = conseillers[0].device.clone();
 
-        let (status, four) = national(&conseillers[0].device, "departement-69").await;
-        assert_eq!(status, StatusCode::FORBIDDEN);
-        assert_eq!(four["data"]["kind"], "too_few_contributors");
-        let csv = conseillers[0].device.request(Method::GET, &format!("/api/exports/nationales.csv?territoire=departement-69&du={}&au={}", year().du, year().au)).send().await.unwrap();
+        let (status, four) = national(&asker, "departement-69", "2026-10", "2026-10").await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(four["stats"], Value::Null, "{four}");
+        assert_eq!(four["evolution"], json!([{ "mois": "2026-10", "comptes_rendus": null, "accompagnements": null }]));
+        for territoire in ["france", "region-84"] {
+            let (_, answer) = national(&asker, territoire, "2026-10", "2026-10").await;
+            assert_eq!(answer["stats"], Value::Null, "{territoire}: {answer}");
+        }
+        let csv = asker.request(Method::GET, "/api/exports/nationales.csv?territoire=departement-69&du=2026-10&au=2026-10").send().await.unwrap();
         assert_eq!(csv.status(), StatusCode::FORBIDDEN);
+        let refusal: Value = csv.json().await.unwrap();
+        assert_eq!(refusal["data"]["kind"], "too_few_contributors");
 
-        conseillers[4].device.create(&record_on("2026-11-03")).await;
-        let (status, five) = national(&conseillers[0].device, "departement-69").await;
+        // A late record of the fifth: the month is read again at once on this server.
+        record_dated(&mut conseillers[4], "2026-10-03").await;
+        let (status, five) = national(&asker, "departement-69", "2026-10", "2026-10").await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(five["stats"]["records"], 5);
         assert_eq!(five["libelle"], "Rhône (69)");
-        let csv = conseillers[0].device.request(Method::GET, &format!("/api/exports/nationales.csv?territoire=departement-69&du={}&au={}", year().du, year().au)).send().await.unwrap().text().await.unwrap();
-        assert!(csv.contains("Statistiques nationales, Rhône (69), du 01/10/2025 au 27/11/2026"), "{csv}");
+        let csv = asker.request(Method::GET, "/api/exports/nationales.csv?territoire=departement-69&du=2026-10&au=2026-10").send().await.unwrap().text().await.unwrap();
+        assert!(csv.contains("Statistiques nationales, Rhône (69), du 01/10/2026 au 31/10/2026"), "{csv}");
         assert!(!csv.contains("Identifiant"), "no record rows: {csv}");
+
+        // November has one contributor: October and November together give no figure, and
+        // the évolution says November is secret, never "1 compte rendu".
+        record_dated(&mut conseillers[0], "2026-11-04").await;
+        let (_, both) = national(&asker, "departement-69", "2026-10", "2026-11").await;
+        assert_eq!(both["stats"], Value::Null, "{both}");
+        assert_eq!(both["evolution"][0]["comptes_rendus"], 5);
+        assert_eq!(both["evolution"][1], json!({ "mois": "2026-11", "comptes_rendus": null, "accompagnements": null }));
+        assert!(!both.to_string().contains("\"comptes_rendus\":1"), "{both}");
+    }
+
+    async fn the_month_under_way_and_periods_in_days_are_refused(app) {
+        let device = app.conseiller("camille@exemple.fr").await;
+        let this_month = conum::domain::mois::Mois::of(conum::clock::today_in_paris()).to_string();
+        let last_month = conum::domain::mois::Mois::of(conum::clock::today_in_paris()).previous().to_string();
+
+        let (status, body) = national(&device, "departement-69", &last_month, &this_month).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        let message = body["data"]["errors"][0]["message"].as_str().unwrap();
+        assert!(message.contains("dernier mois terminé"), "{message}");
+        // The period of the issue: 1 to 29 November minus 1 to 28 November. Days are not
+        // asked for: a figure moves a whole month at a time.
+        let (status, body) = national(&device, "departement-69", "2026-11-01", "2026-11-29").await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        assert!(body["message"].as_str().unwrap().contains("AAAA-MM"), "{body}");
+    }
+
+    async fn a_region_minus_a_published_departement_never_isolates_a_conseiller(app) {
+        // The issue's cases: the région of the Rhône (9 conseillers) and of the Cantal's only
+        // one; Pays de la Loire, Loire-Atlantique (5) and the Mayenne's only one.
+        let mut conseillers = Vec::new();
+        for (n, place) in [LYON; 9].into_iter().chain([AURILLAC]).chain([NANTES; 5]).chain([LAVAL]).enumerate() {
+            let mut c = conseiller_of(&app, &format!("c{n}@exemple.fr"), place).await;
+            record_dated(&mut c, "2026-03-05").await;
+            conseillers.push(c);
+        }
+        let asker = conseillers[0].device.clone();
+        let answered = |answer: &Value| !answer["stats"].is_null();
+
+        let (_, region) = national(&asker, "region-84", MARCH, MARCH).await;
+        let (_, rhone) = national(&asker, "departement-69", MARCH, MARCH).await;
+        assert!(!(answered(&region) && answered(&rhone)), "région 84 minus the Rhône would give the Cantal's conseiller");
+        assert!(answered(&region), "{region}");
+        let (_, pays_de_la_loire) = national(&asker, "region-52", MARCH, MARCH).await;
+        let (_, loire_atlantique) = national(&asker, "departement-44", MARCH, MARCH).await;
+        assert!(answered(&pays_de_la_loire), "{pays_de_la_loire}");
+        assert!(!answered(&loire_atlantique), "{loire_atlantique}");
+        for territoire in ["departement-15", "departement-53"] {
+            let (_, alone) = national(&asker, territoire, MARCH, MARCH).await;
+            assert!(!answered(&alone), "{territoire}: {alone}");
+        }
+        // France minus its two régions leaves nobody: it is published.
+        let (_, france) = national(&asker, "france", MARCH, MARCH).await;
+        assert_eq!(figures(&france).unwrap().records, 16);
     }
 
     async fn concurrent_saves_moves_and_date_swaps_keep_the_counters_exact(app) {
@@ -270,19 +366,21 @@ on_both_databases! {
         let mut firsts = Vec::new();
         for c in conseillers.iter_mut() {
             for date in ["2026-03-02", "2026-03-03"] {
-                let mut record = random_record(&mut rng);
-                record["date"] = json!(date);
-                assert_eq!(c.device.create(&record).await.status(), StatusCode::OK);
-                c.records.insert(record["id"].as_str().unwrap().to_owned(), record);
+                let mut dated = random_record(&mut rng);
+                dated["date"] = json!(date);
+                record(c, dated).await;
             }
             firsts.push(c.records.clone());
         }
+        let swapped = |record: &Value| {
+            let mut swapped = record.clone();
+            swapped["date"] = json!(if record["date"] == "2026-03-02" { "2026-03-03" } else { "2026-03-02" });
+            swapped
+        };
         let mut swaps = Vec::new();
         for (c, records) in conseillers.iter().zip(&firsts) {
             for (id, record) in records {
-                let mut swapped = record.clone();
-                swapped["date"] = json!(if record["date"] == "2026-03-02" { "2026-03-03" } else { "2026-03-02" });
-                swaps.push((c, id.clone(), swapped));
+                swaps.push((c, id.clone(), swapped(record)));
             }
         }
         let answers = futures_util::future::join_all(
@@ -292,22 +390,13 @@ on_both_databases! {
         assert!(answers.iter().all(|r| r.status() == StatusCode::OK));
         for (c, records) in conseillers.iter_mut().zip(firsts) {
             for (id, record) in records {
-                let mut swapped = record.clone();
-                swapped["date"] = json!(if record["date"] == "2026-03-02" { "2026-03-03" } else { "2026-03-02" });
-                c.records.insert(id, swapped);
+                c.records.insert(id, swapped(&record));
             }
         }
 
         // The first conseiller saves records while moving to Grenoble and back, and ends there.
         let new_records: Vec<Value> = (0..12).map(|_| random_record(&mut rng)).collect();
         let mover = &conseillers[0];
-        let profil_in = |place: (&str, &str, &str, &str)| {
-            let mut profil = signup_body("lyon0@exemple.fr");
-            profil.as_object_mut().unwrap().retain(|k, _| !["email", "password"].contains(&k.as_str()));
-            profil["commune"] = json!({ "insee": place.0, "nom": place.1, "code_postal": place.2 });
-            profil["departement"] = json!(place.3);
-            profil
-        };
         let moves = [profil_in(GRENOBLE), profil_in(LYON), profil_in(GRENOBLE)];
         let saving = futures_util::future::join_all(new_records.iter().map(|r| mover.device.create(r)));
         let moving = async {
@@ -325,12 +414,13 @@ on_both_databases! {
         for r in new_records {
             mover.records.insert(r["id"].as_str().unwrap().to_owned(), r);
         }
-        // Four conseillers in Lyon now: its figures are withheld, but the région's are exact.
-        let (status, region) = national(&conseillers[1].device, "region-84").await;
+        // Four conseillers in Lyon now and one in Grenoble: the départements' figures are
+        // withheld, the région's are exact.
+        let (status, region) = national(&conseillers[1].device, "region-84", MARCH, MARCH).await;
         assert_eq!(status, StatusCode::OK, "{region}");
-        assert_eq!(serde_json::from_value::<Stats>(region["stats"].clone()).unwrap(), expected(&conseillers, &["69", "38"]));
-        let (status, _) = national(&conseillers[1].device, "departement-69").await;
-        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert_eq!(figures(&region).unwrap(), expected(&conseillers, &["69", "38"], march()));
+        let (_, lyon) = national(&conseillers[1].device, "departement-69", MARCH, MARCH).await;
+        assert_eq!(lyon["stats"], Value::Null);
         assert_personal_figures_exact(&conseillers).await;
     }
 
@@ -345,7 +435,7 @@ on_both_databases! {
                 .output()
                 .expect("run conum demo")
         };
-        let filled = run(&["--conseillers", "8", "--par-conseiller", "30", "--accompagnements-compte", "120"]);
+        let filled = run(&["--conseillers", "30", "--par-conseiller", "60", "--accompagnements-compte", "120"]);
         assert!(filled.status.success(), "{}", String::from_utf8_lossy(&filled.stderr));
         let printed = String::from_utf8(filled.stdout).unwrap();
         let login = printed
@@ -360,7 +450,8 @@ on_both_databases! {
         assert!(!again.status.success());
         assert!(String::from_utf8_lossy(&again.stderr).contains("remplit une base vide"));
 
-        app.start().await;
+        // Its accounts are verified conseillers: they count whatever the sign-up mode.
+        app.restart_with_env(&[("SIGNUP_MODE", "invitation")]).await;
         let device = app.device();
         assert_eq!(device.log_in(email, password).await.status(), StatusCode::OK);
         let last_year = Periode {
@@ -369,22 +460,17 @@ on_both_databases! {
         };
         let own: Stats = stats_of(&device, last_year).await.json().await.unwrap();
         assert_eq!(own.records, 120);
-        let response = device
-            .request(Method::GET, &format!("/api/statistiques/nationales?territoire=france&du={}&au={}", last_year.du, last_year.au))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), StatusCode::OK);
-        let france: Value = response.json().await.unwrap();
-        let france: Stats = serde_json::from_value(france["stats"].clone()).unwrap();
-        assert!(france.records > 120, "{}", france.records);
+        let last = conum::domain::mois::Mois::last_complete(conum::clock::today_in_paris()).to_string();
+        let (status, france) = national(&device, "france", &last, &last).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(figures(&france).expect("France is published").records > 30, "{france}");
     }
 
     async fn national_figures_need_a_session(app) {
         app.conseiller("camille@exemple.fr").await;
-        let (status, _) = national(&app.device(), "france").await;
+        let (status, _) = national(&app.device(), "france", MARCH, MARCH).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
-        let (status, body) = national(&app.device(), "ville-lyon").await;
+        let (status, body) = national(&app.device(), "ville-lyon", MARCH, MARCH).await;
         assert!(status == StatusCode::UNAUTHORIZED || status == StatusCode::BAD_REQUEST, "{body}");
     }
 }
@@ -395,15 +481,15 @@ async fn public_statistics_open_the_national_figures_without_login() {
     for n in 0..5 {
         app.conseiller(&format!("c{n}@exemple.fr"))
             .await
-            .create(&record_on("2026-11-02"))
+            .create(&record_on("2026-10-02"))
             .await;
     }
 
-    let (status, body) = national(&app.device(), "france").await;
+    let (status, body) = national(&app.device(), "france", "2026-10", "2026-10").await;
 
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["stats"]["records"], 5);
-    let (status, body) = national(&app.device(), "ville-lyon").await;
+    let (status, body) = national(&app.device(), "ville-lyon", "2026-10", "2026-10").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(
         body["message"]

@@ -1,7 +1,8 @@
-// Issue 2's proof in a browser: sign up, record, see it listed, log out, log in, still listed.
+// Issue 2's proof in a browser: sign up (through the link of the mail), record, see it
+// listed, log out, log in, still listed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serverAndBrowser, open, signUp, serverRecords, eventually } from './support.mjs';
+import { serverAndBrowser, open, signUp, serverRecords, eventually, linkMailedTo } from './support.mjs';
 
 const shared = serverAndBrowser();
 
@@ -19,7 +20,11 @@ test('a conseiller signs up, records an accompaniment, logs out and back in, and
   await page.getByRole('button', { name: 'Lyon 69001' }).click();
   assert.equal(await page.getByLabel('Département').inputValue(), '69');
   await page.getByRole('button', { name: 'Créer mon compte' }).click();
+  await page.getByRole('heading', { name: 'Vérifiez votre messagerie' }).waitFor();
+  await page.getByText('Un lien pour ouvrir votre compte a été envoyé à camille.martin@exemple.fr.').waitFor();
 
+  // The link of the mail opens the account, logged in on this phone.
+  await open(page, await linkMailedTo(shared.server, 'camille.martin@exemple.fr', '/adresse/confirmer'));
   await page.getByRole('heading', { name: 'Nouvel accompagnement' }).waitFor();
   assert.equal(new URL(page.url()).pathname, '/');
   // The commune de rattachement is the form's default.

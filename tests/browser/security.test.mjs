@@ -3,11 +3,12 @@
 // folder; "Télécharger mes données" and "Supprimer mon compte" do what they say.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  startServer, launchBrowser, newPhone, open, signUp, createRecord, eventually, PASSWORD,
+  startServer, launchBrowser, newPhone, open, signUp, createRecord, PASSWORD,
+  linkMailedTo,
 } from './support.mjs';
 
 const button = (page, name) => page.getByRole('button', { name, exact: true });
@@ -86,9 +87,7 @@ test('"Mot de passe oublié ?" sends a link by mail that sets a new password onc
     await page.getByLabel('Adresse e-mail').fill(email);
     await button(page, 'Recevoir le lien').tap();
     await page.getByText('Si un compte existe pour cette adresse, un e-mail vient de lui être envoyé').waitFor();
-    await eventually(async () => readdirSync(mails).length === 1, 5000, 'the mail written');
-    const mail = readFileSync(join(mails, readdirSync(mails)[0]), 'utf8').replace(/=\r\n/g, '').replace(/=3D/g, '=');
-    const link = mail.match(/http:\/\/\S+jeton=[0-9a-f]+/)[0];
+    const link = await linkMailedTo(server, email, '/mot-de-passe/nouveau');
 
     await open(page, link);
     await page.getByRole('textbox', { name: /^Nouveau mot de passe/ }).fill('une nouvelle phrase de passe');

@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import http from 'node:http';
 import net from 'node:net';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,16 +16,21 @@ export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const require = createRequire(import.meta.url);
 
 /** Starts dist/server (built by scripts/build.sh) on a fresh SQLite database (unless `env`
- *  says otherwise) and resolves once it listens. `halt()` stops the process and keeps the
- *  data, `restart()` starts it again on the same port and database, `stop()` ends it all. */
+ *  says otherwise) and resolves once it listens. Anyone may sign up (`SIGNUP_MODE=ouverte`)
+ *  and mails go to `mailDir`, unless `env` says otherwise. `halt()` stops the process and
+ *  keeps the data, `restart()` starts it again on the same port and database, `stop()` ends
+ *  it all. */
 export async function startServer(env = {}, { dir, port = 0 } = {}) {
   dir ??= mkdtempSync(join(tmpdir(), 'conum-browser-'));
+  const mailDir = env.MAIL_DIR ?? join(dir, 'mails');
   const child = spawn(join(root, 'dist', 'server'), [], {
     env: {
       ...process.env,
       HOST: '127.0.0.1',
       PORT: String(port),
       DATABASE_URL: `sqlite://${dir}/conum.db?mode=rwc`,
+      SIGNUP_MODE: 'ouverte',
+      MAIL_DIR: mailDir,
       ...env,
     },
     stdio: ['ignore', 'pipe', process.env.TEST_LOG ? 'inherit' : 'ignore'],
@@ -40,6 +45,7 @@ export async function startServer(env = {}, { dir, port = 0 } = {}) {
     url,
     port: Number(new URL(url).port),
     dir,
+    mailDir,
     async halt() {
       child.kill('SIGKILL');
       await exited;
@@ -141,22 +147,96 @@ function signUpBody(commune, names) {
 
 const LYON = { insee: '69123', nom: 'Lyon', code_postal: '69001' };
 
-/** Creates an account through the API (its cookie lands in the page's context). */
+/** The mails the server wrote to `to`, decoded from quoted-printable, oldest first. */
+export function mailsTo(server, to) {
+  let files = [];
+  try { files = readdirSync(server.mailDir).filter((f) => f.endsWith('.eml')); } catch { return []; }
+  return files
+    .map((f) => join(server.mailDir, f))
+    .sort((a, b) => statSync(a).mtimeMs - statSync(b).mtimeMs)
+    .map((f) => quotedPrintable(readFileSync(f, 'utf8')))
+    .filter((text) => text.includes(`To: ${to}`));
+}
+
+function quotedPrintable(text) {
+  const bytes = [];
+  const joined = text.replace(/=\r\n/g, '');
+  for (let i = 0; i < joined.length; i += 1) {
+    const hex = joined.slice(i + 1, i + 3);
+    if (joined[i] === '=' && /^[0-9A-F]{2}$/.test(hex)) {
+      bytes.push(parseInt(hex, 16));
+      i += 2;
+    } else {
+      bytes.push(...Buffer.from(joined[i], 'utf8'));
+    }
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
+/** The link of the newest mail to `to` whose address contains `path` (waits for it), on the
+ *  test's address of the server (the mails name it `localhost`). */
+export async function linkMailedTo(server, to, path) {
+  let link = null;
+  await eventually(async () => {
+    const found = mailsTo(server, to).map((m) => m.match(/https?:\/\/\S+/g) ?? []).flat()
+      .filter((l) => l.includes(path));
+    link = found.at(-1) ?? null;
+    return link !== null;
+  }, 10_000, `a mail to ${to} with ${path}`);
+  const url = new URL(link);
+  return `${server.url}${url.pathname}${url.search}`;
+}
+
+/** The token of that link. */
+async function tokenMailedTo(server, to, path) {
+  return new URL(await linkMailedTo(server, to, path)).searchParams.get(path.includes('invitation') ? 'invitation' : 'jeton');
+}
+
+/** Creates an account through the API and follows its mail's link, as a conseiller does (the
+ *  session's cookie lands in the page's context). */
 export async function signUp(page, server, commune = LYON, names = {}) {
   const data = signUpBody(commune, names);
   const response = await page.request.post(`${server.url}/api/compte`, { data });
   if (response.status() !== 200) throw new Error(`sign-up: ${response.status()} ${await response.text()}`);
+  const jeton = await tokenMailedTo(server, data.email, '/adresse/confirmer');
+  const confirmed = await page.request.post(`${server.url}/api/adresse/confirmation`, { data: { jeton } });
+  if (confirmed.status() !== 200) throw new Error(`confirmation: ${confirmed.status()} ${await confirmed.text()}`);
   return data.email;
 }
 
-/** Creates an account from elsewhere (not this phone): its email. */
-export async function signUpElsewhere(server, names = {}) {
-  const data = signUpBody(LYON, names);
-  const response = await fetch(`${server.url}/api/compte`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(data),
+/** Opens an account without a browser (`server`: its `url` and `mailDir`, in `ouverte`
+ *  mode): signs up with `data`, follows the mail's link; the session's cookie. */
+export async function openAccount(server, data) {
+  const post = (path, body) => fetch(`${server.url}${path}`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
   });
+  const response = await post('/api/compte', data);
   if (response.status !== 200) throw new Error(`sign-up: ${response.status} ${await response.text()}`);
+  const jeton = await tokenMailedTo(server, data.email.toLowerCase(), '/adresse/confirmer');
+  const confirmed = await post('/api/adresse/confirmation', { jeton });
+  if (confirmed.status !== 200) throw new Error(`confirmation: ${confirmed.status} ${await confirmed.text()}`);
+  return confirmed.headers.get('set-cookie').split(';')[0];
+}
+
+/** Creates an account from elsewhere (not this phone): its email. */
+export async function signUpElsewhere(server, names = {}, commune = LYON) {
+  const data = signUpBody(commune, names);
+  elsewhereCookies.set(data.email, await openAccount(server, data));
   return data.email;
+}
+
+const elsewhereCookies = new Map();
+
+/** Stores a record for an account made elsewhere (`signUpElsewhere`). */
+export async function createRecordElsewhere(server, email, fields = {}) {
+  const record = recordWith(fields);
+  const response = await fetch(`${server.url}/api/accompagnements`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie: elsewhereCookies.get(email) },
+    body: JSON.stringify(record),
+  });
+  if (response.status !== 200) throw new Error(`create: ${response.status} ${await response.text()}`);
+  return record;
 }
 
 /** The records of the account `email`, asked from elsewhere (a login of its own). */
@@ -217,6 +297,8 @@ export async function relay(target) {
   await new Promise((resolve) => proxy.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${proxy.address().port}`,
+    /** The mails of the server behind. */
+    get mailDir() { return target.server.mailDir; },
     intercept(match, action, then) { rule = { match, action, then }; },
     /** How many answers are held back. */
     held: () => held.length,
@@ -292,14 +374,19 @@ export function uuidv7() {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
-/** Stores a record through the API (an individual accompaniment unless `fields` say otherwise). */
-export async function createRecord(page, server, fields = {}) {
-  const record = {
+/** An individual accompaniment unless `fields` say otherwise. */
+function recordWith(fields) {
+  return {
     id: uuidv7(), date: todayInParis(), activite: 'individuel', participants: 1,
     commune: { insee: '69123', nom: 'Lyon', code_postal: '69001' }, canal: 'rattachement',
     ages: { plus_60: 1 }, statuts: { retraite: 1 }, thematiques: ['courriel'], duree_minutes: 30,
     ...fields,
   };
+}
+
+/** Stores a record through the API (an individual accompaniment unless `fields` say otherwise). */
+export async function createRecord(page, server, fields = {}) {
+  const record = recordWith(fields);
   const response = await page.request.post(`${server.url}/api/accompagnements`, { data: record });
   if (response.status() !== 200) throw new Error(`create: ${response.status()} ${await response.text()}`);
   return record;

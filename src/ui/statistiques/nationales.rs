@@ -1,17 +1,21 @@
-//! "Statistiques nationales": the same figures over every conseiller of France, a région or a
-//! département, pooled and anonymous (the API gives nothing for fewer than 5 contributing
-//! conseillers). Outside the logged-in frame: with `PUBLIC_STATISTICS` anyone may read it.
+//! "Statistiques nationales": the same figures over every verified conseiller of a
+//! territory, pooled per month under the statistical secret (domain.md §3): a month is shown
+//! once it is over, only where enough conseillers contributed and no smaller territory would
+//! be given away; elsewhere it is "secret". Opens on the conseiller's région, as the booklet
+//! promises ("mutualisées au niveau de votre région"). Outside the logged-in frame: with
+//! `PUBLIC_STATISTICS` anyone may read it.
 
+use chrono::NaiveDate;
 use dioxus::prelude::*;
 
-use super::{
-    announced_period, date_of, period_or_this_month, print_report, use_loaded_stats, Figures,
-    Periodes, PrintHeader,
-};
-use crate::api::{self, ApiError, NationalQuery};
+use super::{print_report, use_loaded_stats, Figures, PrintHeader};
+use crate::api::{self, ApiError, NationalMonth, NationalQuery, NationalStats};
 use crate::clock::today_in_paris;
-use crate::domain::territoire::{self, Territoire, MIN_CONSEILLERS};
-use crate::offline::network::{self, RETRY};
+use crate::domain::anonymat::MIN_CONSEILLERS;
+use crate::domain::mois::{Granularite, PeriodeMois};
+use crate::domain::territoire::{self, Territoire};
+use crate::offline::network::{self, within, RETRY};
+use crate::offline::phone;
 use crate::ui::format;
 use crate::ui::session;
 use crate::ui::shell::Navigation;
@@ -20,23 +24,45 @@ use crate::ui::Route;
 #[component]
 pub fn StatistiquesNationales(territoire: String, du: String, au: String) -> Element {
     let today = today_in_paris();
-    let (du, au) = period_or_this_month(du, au, today);
-    let chosen = Territoire::parse(&territoire).unwrap_or(Territoire::France);
-    let query = NationalQuery {
-        territoire: Some(chosen.code()),
-        du: date_of(&du),
-        au: date_of(&au),
+    let periode = PeriodeMois::parse(Some(&du), Some(&au), today)
+        .unwrap_or_else(|_| PeriodeMois::default_on(today));
+    // No territory in the address: the conseiller's région, painted by the server when the
+    // request has their session, else looked up on the phone.
+    let own_region = use_server_future(api::own_region)?.peek().clone().flatten();
+    let asked = if territoire.is_empty() {
+        own_region.unwrap_or_default()
+    } else {
+        territoire
     };
+    let chosen = Territoire::parse(&asked).ok().filter(|_| !asked.is_empty());
+    use_own_region_when_none(chosen.is_none(), periode);
+    let query = chosen.as_ref().map(|t| NationalQuery {
+        territoire: Some(t.code()),
+        du: Some(periode.du().to_string()),
+        au: Some(periode.au().to_string()),
+    });
     let loaded = use_resource(use_reactive!(|query| async move {
         RETRY();
-        session::ask(network::READ, api::statistiques_nationales(query)).await
+        match query {
+            Some(query) => session::ask(network::READ, api::statistiques_nationales(query)).await,
+            // The conseiller's région is being looked up: the page is asked for again.
+            None => std::future::pending().await,
+        }
     }));
-    let shown_stats = use_loaded_stats(loaded, |national| &national.stats);
-    let shown_period = shown_stats.read().as_ref().map(|s| s.periode);
-    let announced = announced_period(shown_period, &du, &au, today);
+    let complete = use_memo(move || {
+        loaded
+            .read()
+            .as_ref()
+            .and_then(|r| r.as_ref().ok())
+            .filter(|n| n.stats.is_some())
+            .cloned()
+            .map(Ok::<_, ApiError>)
+    });
+    use_loaded_stats(complete, |national| {
+        national.stats.as_ref().expect("only complete answers")
+    });
+    let shown = chosen.clone().unwrap_or(Territoire::France);
     let read = loaded.read();
-    let code = chosen.code();
-    let (du_link, au_link) = (du.clone(), au.clone());
     rsx! {
         header { class: "bandeau",
             span { class: "marque", "Conum" }
@@ -46,58 +72,156 @@ pub fn StatistiquesNationales(territoire: String, du: String, au: String) -> Ele
         main { class: "page", id: "contenu",
             PrintHeader {
                 title: "Conum — statistiques nationales",
-                who: chosen.label(),
+                who: shown.label(),
                 today,
             }
             h1 { "Statistiques nationales" }
             p { class: "fr-hint-text",
-                "Les accompagnements de tous les conseillers numériques, mis en commun. Chaque accompagnement compte dans le département de son conseiller, tel qu'il figure aujourd'hui dans son profil. "
-                "Aucun chiffre n'est donné pour un territoire et une période où moins de {MIN_CONSEILLERS} conseillers ont saisi des accompagnements."
+                "Les comptes rendus des conseillers numériques vérifiés, mis en commun : jamais au nom d'un conseiller. Chacun compte dans le département de son profil. "
+                "Un mois n'est publié qu'une fois terminé, là où au moins {MIN_CONSEILLERS} conseillers ont contribué et sans qu'un territoire plus petit devienne identifiable ; sinon il est « secret »."
             }
-            TerritoryChoice { chosen: chosen.clone(), du: du.clone(), au: au.clone() }
-            if let Some(p) = announced {
-                p { class: "periode-affichee",
-                    "{chosen.label()} — du {format::date_courte(p.du)} au {format::date_courte(p.au)}" }
+            TerritoryChoice { chosen: chosen.clone(), periode }
+            PeriodChoice { territoire: shown.code(), periode, today }
+            p { class: "periode-affichee",
+                "{shown.label()} — {periode.label()}"
             }
-            Periodes { du: du.clone(), au: au.clone(), today,
-                to: move |(du, au)| Route::StatistiquesNationales { territoire: code.clone(), du, au } }
-            match read.as_ref() {
-                None => rsx! { p { class: "chargement", "Chargement…" } },
-                Some(Err(ApiError::TooFewContributors)) => rsx! {
-                    div { class: "fr-alert fr-alert--info", role: "status",
-                        p { "{ApiError::TooFewContributors}" }
-                        p { "Choisissez un territoire plus large ou une période plus longue." }
-                    }
-                },
-                Some(Err(error)) => rsx! { p { class: "fr-error-text", role: "alert", "{error}" } },
-                Some(Ok(national)) => rsx! { Figures { stats: national.stats.clone() } },
+            p { class: "lien-nationales",
+                Link { to: Route::Statistiques { du: String::new(), au: String::new() }, "Mes statistiques" }
             }
-            if let Some(p) = shown_period {
+            // Nothing stands below the figures but what comes with them: nothing moves when
+            // they arrive.
+            div { class: "resultats",
+                match (chosen.is_some(), read.as_ref()) {
+                    (_, None) | (false, _) => rsx! { p { class: "chargement", "Chargement…" } },
+                    (_, Some(Err(error))) => rsx! { p { class: "fr-error-text", role: "alert", "{error}" } },
+                    (_, Some(Ok(national))) => match &national.stats {
+                        Some(stats) => rsx! { Figures { stats: stats.clone() } },
+                        None => rsx! { Secret { national: national.clone() } },
+                    },
+                }
+            }
+            if let Some(Ok(NationalStats { stats: Some(_), territoire, du, au, .. })) = read.as_ref() {
                 section { class: "exports", "aria-labelledby": "titre-exports",
                     h2 { id: "titre-exports", "Exporter" }
                     a { class: "fr-btn fr-btn--secondary",
-                        download: "conum_statistiques_{chosen.code()}_{p.du}_{p.au}.csv",
-                        href: "/api/exports/nationales.csv?territoire={chosen.code()}&du={p.du}&au={p.au}",
+                        download: "conum_statistiques_{territoire}_{du}_{au}.csv",
+                        href: "/api/exports/nationales.csv?territoire={territoire}&du={du}&au={au}",
                         "Statistiques (CSV)" }
                     button { r#type: "button", class: "fr-btn fr-btn--secondary",
                         onclick: {
-                            let name = format!("conum_statistiques_{}", chosen.code());
-                            move |_| print_report(&name, p)
+                            let name = format!("conum_statistiques_{territoire}");
+                            move |_| print_report(&name, periode.periode())
                         },
                         "Rapport (PDF)" }
                 }
-            }
-            p { class: "lien-nationales",
-                Link { to: Route::Statistiques { du: du_link, au: au_link }, "Mes statistiques" }
             }
         }
     }
 }
 
-/// France entière, a région or a département.
+/// No territory in the address, and none painted by the server: the région of the
+/// conseiller whose session the phone holds (their profile kept on the phone), else of the
+/// session the browser has (asked without ending anything: a visitor of public figures has
+/// none), else France entière.
+fn use_own_region_when_none(none: bool, periode: PeriodeMois) {
+    use_effect(use_reactive!(|none, periode| {
+        if none {
+            spawn(async move {
+                let departement = match phone::session().await.owner {
+                    Some(_) => phone::PROFIL.load().await.map(|p| p.details.departement),
+                    None => within(network::QUICK, api::current_profil())
+                        .await
+                        .ok()
+                        .map(|p| p.details.departement),
+                };
+                let region = departement.and_then(|d| Territoire::region_of(&d));
+                navigator().replace(Route::StatistiquesNationales {
+                    territoire: region.unwrap_or(Territoire::France).code(),
+                    du: periode.du().to_string(),
+                    au: periode.au().to_string(),
+                });
+            });
+        }
+    }));
+}
+
+/// Some month of the period is secret: no figure of the whole period, the published months
+/// one by one.
 #[component]
-fn TerritoryChoice(chosen: Territoire, du: String, au: String) -> Element {
-    let selected = chosen.code();
+fn Secret(national: NationalStats) -> Element {
+    let secrets: Vec<String> = national.secrets().iter().map(|m| m.label()).collect();
+    let all_secret = secrets.len() == national.evolution.len();
+    rsx! {
+        div { class: "fr-alert fr-alert--info", role: "status",
+            p { "{ApiError::TooFewContributors}" }
+            if all_secret {
+                p { "Aucun mois de cette période n'est publié ici. Choisissez un territoire plus large ou une autre période." }
+            } else {
+                p { "Secret : {secrets.join(\", \")}. Les autres mois sont publiés ci-dessous ; choisissez-les, ou un territoire plus large, pour tous les chiffres." }
+            }
+        }
+        if !all_secret {
+            figure { class: "graphique", "aria-labelledby": "titre-evolution-secret",
+                h2 { id: "titre-evolution-secret", class: "graphique__titre", "Évolution, mois par mois" }
+                table { class: "fr-table",
+                    caption { class: "fr-sr-only", "Évolution, mois par mois" }
+                    thead {
+                        tr {
+                            th { scope: "col", "Mois" }
+                            th { scope: "col", "Comptes rendus" }
+                            th { scope: "col", "Accompagnements" }
+                        }
+                    }
+                    tbody {
+                        for month in national.evolution.iter() {
+                            MonthRow { key: "{month.mois}", month: month.clone() }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[component]
+fn MonthRow(month: NationalMonth) -> Element {
+    let cell = |n: Option<u64>| n.map_or("secret".to_owned(), format::nombre);
+    rsx! {
+        tr { class: if month.is_secret() { "secret" },
+            th { scope: "row", "{month.mois.label()}" }
+            td { "{cell(month.comptes_rendus)}" }
+            td { "{cell(month.accompagnements)}" }
+        }
+    }
+}
+
+/// The conseiller's région (or the one shown), France, its départements one tap away, and
+/// any territory from the list.
+#[component]
+fn TerritoryChoice(chosen: Option<Territoire>, periode: PeriodeMois) -> Element {
+    let selected = chosen.as_ref().map(Territoire::code).unwrap_or_default();
+    let region = match &chosen {
+        Some(Territoire::Region(code)) => Some(Territoire::Region(code.clone())),
+        Some(Territoire::Departement(code)) => Territoire::region_of(code),
+        _ => None,
+    };
+    let nearby: Vec<Territoire> = match &region {
+        Some(Territoire::Region(code)) => std::iter::once(Territoire::France)
+            .chain(std::iter::once(Territoire::Region(code.clone())))
+            .chain(
+                territoire::departements()
+                    .iter()
+                    .filter(|d| d.region == code)
+                    .map(|d| Territoire::Departement(d.code.to_owned())),
+            )
+            .collect(),
+        _ => vec![Territoire::France],
+    };
+    let to = move |territoire: String| Route::StatistiquesNationales {
+        territoire,
+        du: periode.du().to_string(),
+        au: periode.au().to_string(),
+    };
     let regions: Vec<Territoire> = territoire::regions()
         .iter()
         .map(|r| Territoire::Region(r.code.to_owned()))
@@ -107,17 +231,24 @@ fn TerritoryChoice(chosen: Territoire, du: String, au: String) -> Element {
         .map(|d| Territoire::Departement(d.code.to_owned()))
         .collect();
     rsx! {
+        nav { class: "periodes territoires", "aria-label": "Territoire",
+            for t in nearby {
+                Link {
+                    key: "{t.code()}",
+                    class: if t.code() == selected { "fr-tag actif" } else { "fr-tag" },
+                    "aria-current": if t.code() == selected { "page" },
+                    to: to(t.code()),
+                    "{short_label(&t)}"
+                }
+            }
+        }
         div { class: "fr-select-group territoire",
-            label { class: "fr-label", r#for: "territoire", "Territoire" }
+            label { class: "fr-label", r#for: "territoire", "Autre territoire" }
             select {
                 class: "fr-select",
                 id: "territoire",
                 onchange: move |e| {
-                    navigator().push(Route::StatistiquesNationales {
-                        territoire: e.value(),
-                        du: du.clone(),
-                        au: au.clone(),
-                    });
+                    navigator().push(to(e.value()));
                 },
                 option { value: "france", selected: selected == "france", "France entière" }
                 for (group, choices) in [("Régions", regions), ("Départements", departements)] {
@@ -131,6 +262,77 @@ fn TerritoryChoice(chosen: Territoire, du: String, au: String) -> Element {
                             }
                         }
                     }
+                }
+            }
+        }
+    }
+}
+
+/// A territory's name on a tag: "France", "Auvergne-Rhône-Alpes", "Rhône".
+fn short_label(t: &Territoire) -> String {
+    match t {
+        Territoire::France => "France".to_owned(),
+        Territoire::Departement(code) => {
+            territoire::departement(code).map_or(code.clone(), |d| d.nom.to_owned())
+        }
+        region => region.label(),
+    }
+}
+
+/// A month, a quarter or a year: only months that are over.
+#[component]
+fn PeriodChoice(territoire: String, periode: PeriodeMois, today: NaiveDate) -> Element {
+    let mut granularite = use_signal(|| Granularite::of(periode));
+    use_effect(use_reactive!(
+        |periode| granularite.set(Granularite::of(periode))
+    ));
+    let choices = granularite().choices(today);
+    let current = choices.iter().position(|(_, p)| *p == periode);
+    let to = move |p: PeriodeMois| Route::StatistiquesNationales {
+        territoire: territoire.clone(),
+        du: p.du().to_string(),
+        au: p.au().to_string(),
+    };
+    let to_choice = to.clone();
+    rsx! {
+        nav { class: "periodes", "aria-label": "Période",
+            for g in Granularite::ALL {
+                button {
+                    key: "{g.label()}",
+                    r#type: "button",
+                    class: if g == granularite() { "fr-tag actif" } else { "fr-tag" },
+                    "aria-pressed": if g == granularite() { "true" } else { "false" },
+                    onclick: {
+                        let to = to.clone();
+                        move |_| {
+                            granularite.set(g);
+                            if let Some((_, first)) = g.choices(today).into_iter().next() {
+                                navigator().push(to(first));
+                            }
+                        }
+                    },
+                    "{g.label()}"
+                }
+            }
+        }
+        div { class: "fr-select-group periode-choisie",
+            label { class: "fr-label", r#for: "periode", "{granularite().label()}" }
+            select {
+                class: "fr-select",
+                id: "periode",
+                onchange: {
+                    let choices = choices.clone();
+                    move |e: FormEvent| {
+                        if let Some((_, p)) = e.value().parse::<usize>().ok().and_then(|i| choices.get(i)) {
+                            navigator().push(to_choice(*p));
+                        }
+                    }
+                },
+                if current.is_none() {
+                    option { value: "", selected: true, "{periode.label()}" }
+                }
+                for (i, (label, _)) in choices.iter().enumerate() {
+                    option { key: "{i}", value: "{i}", selected: Some(i) == current, "{label}" }
                 }
             }
         }

@@ -93,7 +93,7 @@ pub fn Statistiques(du: String, au: String) -> Element {
             p { class: "periode-affichee", "Du {format::date_courte(p.du)} au {format::date_courte(p.au)}" }
         }
         p { class: "lien-nationales",
-            Link { to: Route::StatistiquesNationales { territoire: String::new(), du: du.clone(), au: au.clone() },
+            Link { to: Route::StatistiquesNationales { territoire: String::new(), du: String::new(), au: String::new() },
                 "Voir les statistiques nationales" }
         }
         Periodes { du: du.clone(), au: au.clone(), today,
