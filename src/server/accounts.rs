@@ -51,6 +51,11 @@ pub async fn sign_up(
     }
     app.limits.mail_to(&new.email)?;
     let password_hash = passwords::hash(new.password.clone()).await?;
+    // Sign-ups whose link was never followed are forgotten once it no longer works.
+    sqlx::query("DELETE FROM inscriptions WHERE expires_at < $1")
+        .bind(clock::now().timestamp())
+        .execute(&app.db.pool)
+        .await?;
     let known: Option<ConseillerId> =
         sqlx::query_scalar("SELECT id FROM conseillers WHERE email = $1")
             .bind(&new.email)
@@ -544,6 +549,8 @@ pub async fn delete_with_records(app: &AppState, id: &ConseillerId) -> Result<()
         "DELETE FROM accompagnements WHERE conseiller_id = $1",
         "DELETE FROM password_resets WHERE conseiller_id = $1",
         "DELETE FROM confirmations WHERE conseiller_id = $1",
+        // The programme's invitation named the person: it goes with the account.
+        "DELETE FROM invitations WHERE conseiller_id = $1",
         "DELETE FROM sessions WHERE conseiller_id = $1",
         "DELETE FROM conseillers WHERE id = $1",
     ] {

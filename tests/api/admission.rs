@@ -103,6 +103,10 @@ on_both_databases! {
         // Once only.
         let again = app.device().sign_up(&body).await;
         assert!(field_message(again, "invitation").await.contains("n'est plus valable"));
+        // The invitation, which names the person, goes with the account (RGPD).
+        let deleted = device.request(reqwest::Method::DELETE, "/api/moi").json(&json!({ "password": PASSWORD })).send().await.unwrap();
+        assert_eq!(deleted.status(), StatusCode::OK);
+        assert_eq!(app.count("SELECT COUNT(*) FROM invitations WHERE email = 'camille@exemple.fr'").await, 0);
     }
 
     async fn the_programme_invites_from_its_csv_list_line_by_line(app) {

@@ -437,9 +437,11 @@ export async function everyChartDrawn(page) {
       for (let i = 3; i < pixels.length; i += 4) if (pixels[i] !== 0) return true;
       return false;
     };
+    // The sections come one task after another: every place is there once the rest shows.
+    const complete = document.querySelector('.chiffres-complets') !== null;
     const boxes = [...document.querySelectorAll('.graphique__dessin')];
     const next = boxes.find((box) => !drawn(box));
     next?.scrollIntoView({ block: 'center' });
-    return boxes.length > 0 && !next;
+    return complete && boxes.length > 0 && !next;
   }, null, { timeout: 20_000, polling: 100 });
 }

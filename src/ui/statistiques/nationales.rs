@@ -8,7 +8,7 @@
 use chrono::NaiveDate;
 use dioxus::prelude::*;
 
-use super::{print_report, use_loaded_stats, Figures, PrintHeader};
+use super::{print_report, Figures, PrintHeader};
 use crate::api::{self, ApiError, NationalMonth, NationalQuery, NationalStats};
 use crate::clock::today_in_paris;
 use crate::domain::anonymat::MIN_CONSEILLERS;
@@ -49,18 +49,6 @@ pub fn StatistiquesNationales(territoire: String, du: String, au: String) -> Ele
             None => std::future::pending().await,
         }
     }));
-    let complete = use_memo(move || {
-        loaded
-            .read()
-            .as_ref()
-            .and_then(|r| r.as_ref().ok())
-            .filter(|n| n.stats.is_some())
-            .cloned()
-            .map(Ok::<_, ApiError>)
-    });
-    use_loaded_stats(complete, |national| {
-        national.stats.as_ref().expect("only complete answers")
-    });
     let shown = chosen.clone().unwrap_or(Territoire::France);
     let read = loaded.read();
     rsx! {
@@ -95,26 +83,36 @@ pub fn StatistiquesNationales(territoire: String, du: String, au: String) -> Ele
                     (_, None) | (false, _) => rsx! { p { class: "chargement", "Chargement…" } },
                     (_, Some(Err(error))) => rsx! { p { class: "fr-error-text", role: "alert", "{error}" } },
                     (_, Some(Ok(national))) => match &national.stats {
-                        Some(stats) => rsx! { Figures { stats: stats.clone() } },
+                        Some(stats) => rsx! {
+                            Figures { stats: stats.clone(),
+                                Exports { territoire: national.territoire.clone(), periode }
+                            }
+                        },
                         None => rsx! { Secret { national: national.clone() } },
                     },
                 }
             }
-            if let Some(Ok(NationalStats { stats: Some(_), territoire, du, au, .. })) = read.as_ref() {
-                section { class: "exports", "aria-labelledby": "titre-exports",
-                    h2 { id: "titre-exports", "Exporter" }
-                    a { class: "fr-btn fr-btn--secondary",
-                        download: "conum_statistiques_{territoire}_{du}_{au}.csv",
-                        href: "/api/exports/nationales.csv?territoire={territoire}&du={du}&au={au}",
-                        "Statistiques (CSV)" }
-                    button { r#type: "button", class: "fr-btn fr-btn--secondary",
-                        onclick: {
-                            let name = format!("conum_statistiques_{territoire}");
-                            move |_| print_report(&name, periode.periode())
-                        },
-                        "Rapport (PDF)" }
-                }
-            }
+        }
+    }
+}
+
+/// The figures' CSV and the printed report.
+#[component]
+fn Exports(territoire: String, periode: PeriodeMois) -> Element {
+    let (du, au) = (periode.du(), periode.au());
+    rsx! {
+        section { class: "exports", "aria-labelledby": "titre-exports",
+            h2 { id: "titre-exports", "Exporter" }
+            a { class: "fr-btn fr-btn--secondary",
+                download: "conum_statistiques_{territoire}_{du}_{au}.csv",
+                href: "/api/exports/nationales.csv?territoire={territoire}&du={du}&au={au}",
+                "Statistiques (CSV)" }
+            button { r#type: "button", class: "fr-btn fr-btn--secondary",
+                onclick: {
+                    let name = format!("conum_statistiques_{territoire}");
+                    move |_| print_report(&name, periode.periode())
+                },
+                "Rapport (PDF)" }
         }
     }
 }
@@ -200,6 +198,7 @@ fn MonthRow(month: NationalMonth) -> Element {
 #[component]
 fn TerritoryChoice(chosen: Option<Territoire>, periode: PeriodeMois) -> Element {
     let selected = chosen.as_ref().map(Territoire::code).unwrap_or_default();
+    let all_options = use_after_opening();
     let region = match &chosen {
         Some(Territoire::Region(code)) => Some(Territoire::Region(code.clone())),
         Some(Territoire::Departement(code)) => Territoire::region_of(code),
@@ -251,7 +250,12 @@ fn TerritoryChoice(chosen: Option<Territoire>, periode: PeriodeMois) -> Element 
                     navigator().push(to(e.value()));
                 },
                 option { value: "france", selected: selected == "france", "France entière" }
-                for (group, choices) in [("Régions", regions), ("Départements", departements)] {
+                if !all_options() {
+                    if let Some(t) = chosen.as_ref().filter(|t| **t != Territoire::France) {
+                        option { key: "{t.code()}", value: t.code(), selected: true, "{t.label()}" }
+                    }
+                }
+                for (group, choices) in all_options().then_some([("Régions", regions), ("Départements", departements)]).into_iter().flatten() {
                     optgroup { key: "{group}", label: group,
                         for choice in choices {
                             option {
@@ -266,6 +270,21 @@ fn TerritoryChoice(chosen: Option<Territoire>, periode: PeriodeMois) -> Element 
             }
         }
     }
+}
+
+/// False while the page opens, true a task later: the long lists of the pickers (136
+/// territories, 80 months: some 220 nodes) come after the hydration, which is the page's
+/// longest task on a phone; until then each picker holds its chosen option, and looks the
+/// same.
+fn use_after_opening() -> Signal<bool> {
+    let mut opened = use_signal(|| false);
+    use_effect(move || {
+        spawn(async move {
+            crate::offline::browser::sleep(std::time::Duration::ZERO).await;
+            opened.set(true);
+        });
+    });
+    opened
 }
 
 /// A territory's name on a tag: "France", "Auvergne-Rhône-Alpes", "Rhône".
@@ -288,6 +307,7 @@ fn PeriodChoice(territoire: String, periode: PeriodeMois, today: NaiveDate) -> E
     ));
     let choices = granularite().choices(today);
     let current = choices.iter().position(|(_, p)| *p == periode);
+    let all_options = use_after_opening();
     let to = move |p: PeriodeMois| Route::StatistiquesNationales {
         territoire: territoire.clone(),
         du: p.du().to_string(),
@@ -332,7 +352,9 @@ fn PeriodChoice(territoire: String, periode: PeriodeMois, today: NaiveDate) -> E
                     option { value: "", selected: true, "{periode.label()}" }
                 }
                 for (i, (label, _)) in choices.iter().enumerate() {
-                    option { key: "{i}", value: "{i}", selected: Some(i) == current, "{label}" }
+                    if all_options() || Some(i) == current {
+                        option { key: "{i}", value: "{i}", selected: Some(i) == current, "{label}" }
+                    }
                 }
             }
         }

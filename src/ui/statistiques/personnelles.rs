@@ -13,7 +13,7 @@ use super::{
 };
 use crate::api::{self, ApiError, StatsQuery};
 use crate::clock::today_in_paris;
-use crate::domain::stats::Stats;
+use crate::domain::stats::{Periode, Stats};
 use crate::domain::{Accompagnement, AccompagnementInput, ConseillerId};
 use crate::offline::network::{self, RETRY};
 use crate::offline::outbox::{self, Change, OutboxStatus};
@@ -124,23 +124,34 @@ pub fn Statistiques(du: String, au: String) -> Element {
                         }
                     }
                 }
-                Figures { stats: shown.stats.clone() }
+                Figures { stats: shown.stats.clone(),
+                    if let Some(profil) = &profil {
+                        UndoLast { owner: profil.id.clone() }
+                    }
+                    Exports { periode: shown.stats.periode }
+                }
             },
         }
-        // Under the figures: it comes with them (coming before, it would be pushed down).
-        if let (Some(profil), true) = (&profil, read.is_some()) {
+        // Without figures (an error), "Annuler la dernière saisie" still stands.
+        if let (Some(profil), Some(Err(_))) = (&profil, read.as_ref()) {
             UndoLast { owner: profil.id.clone() }
         }
-        if let Some(p) = shown_period {
-            section { class: "exports", "aria-labelledby": "titre-exports",
-                h2 { id: "titre-exports", "Exporter" }
-                a { class: "fr-btn fr-btn--secondary", download: "conum_accompagnements_{p.du}_{p.au}.csv",
-                    href: "/api/exports/accompagnements.csv?du={p.du}&au={p.au}", "Accompagnements (CSV)" }
-                a { class: "fr-btn fr-btn--secondary", download: "conum_statistiques_{p.du}_{p.au}.csv",
-                    href: "/api/exports/statistiques.csv?du={p.du}&au={p.au}", "Statistiques (CSV)" }
-                button { r#type: "button", class: "fr-btn fr-btn--secondary",
-                    onclick: move |_| print_report("conum_statistiques", p), "Rapport (PDF)" }
-            }
+    }
+}
+
+/// The period's CSV files and the printed report.
+#[component]
+fn Exports(periode: Periode) -> Element {
+    let p = periode;
+    rsx! {
+        section { class: "exports", "aria-labelledby": "titre-exports",
+            h2 { id: "titre-exports", "Exporter" }
+            a { class: "fr-btn fr-btn--secondary", download: "conum_accompagnements_{p.du}_{p.au}.csv",
+                href: "/api/exports/accompagnements.csv?du={p.du}&au={p.au}", "Accompagnements (CSV)" }
+            a { class: "fr-btn fr-btn--secondary", download: "conum_statistiques_{p.du}_{p.au}.csv",
+                href: "/api/exports/statistiques.csv?du={p.du}&au={p.au}", "Statistiques (CSV)" }
+            button { r#type: "button", class: "fr-btn fr-btn--secondary",
+                onclick: move |_| print_report("conum_statistiques", p), "Rapport (PDF)" }
         }
     }
 }
