@@ -6,7 +6,8 @@
 // demonstration account's own statistics over a year. Then the load: 32 clients asking
 // national figures without a pause (anonymous, PUBLIC_STATISTICS=1) while the conseiller
 // saves records one after the other and opens the app (GET /api/moi): their p50 / p99
-// against the same without the load.
+// against the same without the load. The flood's client runs at the lowest priority
+// (benches/flood.mjs), as a remote one would take none of the server's CPU.
 // The filled databases are kept (in CONUM_BENCH_DIR, target/bench by default; Postgres:
 // database conum_national_*) and reused by the next run. Run with scripts/bench.sh national.
 import { execFileSync, spawn } from 'node:child_process';
@@ -123,23 +124,19 @@ async function conseillerWork(server, cookie) {
   return { saves: p50p99(saves), opens: p50p99(opens) };
 }
 
-/** `clients` anonymous clients asking national figures (territories and periods in turn)
- *  until `done` resolves: how many answers of each status. */
+/** `clients` anonymous clients asking national figures (`benches/flood.mjs`, a process of
+ *  its own at the lowest priority) until `done` resolves: how many answers of each status. */
 async function nationalFlood(server, clients, done) {
-  const territories = ['france', 'region-84', 'region-11', 'region-53', 'departement-69', 'departement-75', 'departement-15'];
-  const periods = [[monthBefore(12), monthBefore(1)], [monthBefore(3), monthBefore(1)], [monthBefore(1), monthBefore(1)], [monthBefore(24), monthBefore(13)]];
-  const statuses = {};
-  let stop = false;
-  done.then(() => { stop = true; });
-  await Promise.all(Array.from({ length: clients }, async (_, c) => {
-    for (let i = c; !stop; i += 1) {
-      const [du, au] = periods[i % periods.length];
-      const response = await fetch(`${server.url}/api/statistiques/nationales?territoire=${territories[i % territories.length]}&du=${du}&au=${au}`);
-      await response.arrayBuffer();
-      statuses[response.status] = (statuses[response.status] ?? 0) + 1;
-    }
-  }));
-  return statuses;
+  const child = spawn('nice', ['-n', '19', process.execPath, join('benches', 'flood.mjs'), server.url, String(clients), monthBefore(1)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout.on('data', (chunk) => { out += chunk; });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  // The flood runs a moment before the conseiller's work is measured.
+  await new Promise((r) => setTimeout(r, 1000));
+  done.then(() => child.kill('SIGTERM'));
+  return { started: true, result: exited.then(() => JSON.parse(out || '{}')) };
 }
 
 mkdirSync(DIR, { recursive: true });
@@ -170,10 +167,10 @@ for (const engine of engines) {
     const quiet = await conseillerWork(server, cookie);
     let finish;
     const done = new Promise((resolve) => { finish = resolve; });
-    const flood = nationalFlood(server, LOAD_CLIENTS, done);
+    const flood = await nationalFlood(server, LOAD_CLIENTS, done);
     const loaded = await conseillerWork(server, cookie);
     finish();
-    const statuses = await flood;
+    const statuses = await flood.result;
     const ratio = (a, b) => (a / b).toFixed(2);
     loadRows.push([engine.label,
       `${quiet.saves.p50.toFixed(1)} / ${quiet.saves.p99.toFixed(1)}`,
@@ -190,7 +187,7 @@ console.log(`\nNational statistics, ${CONSEILLERS} conseillers × ${PER_CONSEILL
 console.log('| Engine | `conum demo` took | France entière: first reading, then from memory (records) | Auvergne-Rhône-Alpes | Rhône | Personal statistics, one year (records) |');
 console.log('|---|---|---|---|---|---|');
 for (const row of rows) console.log(`| ${row.join(' | ')} |`);
-console.log(`\nA conseiller saving ${LOAD_SAVES} records one after the other (and GET /api/moi after each) alone, then while ${LOAD_CLIENTS} clients ask national figures without a pause (anonymous, PUBLIC_STATISTICS=1); ms, p50 / p99 (× the p99 alone).\n`);
+console.log(`\nA conseiller saving ${LOAD_SAVES} records one after the other (and GET /api/moi after each) alone, then while ${LOAD_CLIENTS} clients ask national figures without a pause (anonymous, PUBLIC_STATISTICS=1; their client at nice 19); ms, p50 / p99 (× the p99 alone).\n`);
 console.log('| Engine | Save, alone | Save, under the flood | GET /api/moi, alone | GET /api/moi, under the flood | National answers during the flood |');
 console.log('|---|---|---|---|---|---|');
 for (const row of loadRows) console.log(`| ${row.join(' | ')} |`);

@@ -17,7 +17,9 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
-use super::{assets, communes, exports, guard, headers, passwords, precache, sessions, AppState};
+use super::{
+    assets, communes, exports, guard, headers, national, passwords, precache, sessions, AppState,
+};
 use crate::api::wire::ApiError;
 
 /// The largest body a request may have.
@@ -84,10 +86,14 @@ pub fn router(state: AppState, ui: fn() -> dioxus::prelude::Element) -> Router {
         state.clone(),
         headers::layer,
     ))
-    .layer(axum::Extension(state))
+    .layer(axum::Extension(state.clone()))
     // Pages and API answers, compressed as they are made (the files of public/ were
     // compressed at build time).
     .layer(CompressionLayer::new())
+    .layer(middleware::from_fn_with_state(
+        state,
+        national::one_at_a_time,
+    ))
     .layer(
         TraceLayer::new_for_http()
             .make_span_with(DefaultMakeSpan::new().level(Level::INFO))

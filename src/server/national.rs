@@ -14,6 +14,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
 use super::{counters, AppState, Db, SessionHandle};
 use crate::api::wire::{ApiError, NationalMonth, NationalQuery, NationalStats};
 use crate::clock;
@@ -56,6 +61,9 @@ pub struct National {
     generation: AtomicU64,
     /// One reading at a time; the others wait for it, then find their months read.
     reading: tokio::sync::Mutex<()>,
+    /// One national answer at a time, from the request to its compressed bytes
+    /// ([`one_at_a_time`]).
+    answering: tokio::sync::Semaphore,
     lifetime: Duration,
 }
 
@@ -65,6 +73,7 @@ impl National {
             months: Mutex::default(),
             generation: AtomicU64::new(0),
             reading: tokio::sync::Mutex::new(()),
+            answering: tokio::sync::Semaphore::new(1),
             lifetime,
         }
     }
@@ -199,4 +208,34 @@ pub async fn for_query(
     let territoire = query.territoire()?;
     let periode = query.periode(clock::today_in_paris())?;
     stats(app, &territoire, periode).await
+}
+
+/// How long a national request may wait for its turn before a 503.
+const TURN_WAIT: Duration = Duration::from_secs(5);
+
+/// The largest national answer (a CSV or JSON of a few KB).
+const ANSWER_MAX_BYTES: usize = 1024 * 1024;
+
+/// Middleware: national figures (the API and its CSV) are answered one at a time, from the
+/// request to the compressed bytes, so that a flood of them — anonymous when the figures are
+/// public — takes one core at most and leaves the conseillers' saves their share. Past
+/// [`TURN_WAIT`] in the queue, a French 503.
+pub async fn one_at_a_time(State(app): State<AppState>, request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    if path != "/api/statistiques/nationales" && path != "/api/exports/nationales.csv" {
+        return next.run(request).await;
+    }
+    let Ok(Ok(_turn)) = tokio::time::timeout(TURN_WAIT, app.national.answering.acquire()).await
+    else {
+        return ApiError::Busy.into_response();
+    };
+    let (parts, body) = next.run(request).await.into_parts();
+    // The body is compressed as it is read: read here, inside the turn.
+    match axum::body::to_bytes(body, ANSWER_MAX_BYTES).await {
+        Ok(bytes) => Response::from_parts(parts, Body::from(bytes)),
+        Err(error) => {
+            tracing::error!(%error, "national answer not read");
+            ApiError::Server.into_response()
+        }
+    }
 }

@@ -466,6 +466,33 @@ on_both_databases! {
         assert!(figures(&france).expect("France is published").records > 30, "{france}");
     }
 
+    async fn a_burst_of_national_queries_is_answered_in_turn_while_saves_go_on(app) {
+        let mut conseillers = Vec::new();
+        for n in 0..5 {
+            let mut c = conseiller_of(&app, &format!("c{n}@exemple.fr"), LYON).await;
+            record_dated(&mut c, "2026-03-04").await;
+            conseillers.push(c);
+        }
+        let asker = conseillers[0].device.clone();
+        let queries = (0..32).map(|i| {
+            let asker = asker.clone();
+            async move {
+                let territoire = ["france", "region-84", "departement-69"][i % 3];
+                national(&asker, territoire, MARCH, MARCH).await
+            }
+        });
+        let late = record_on("2026-11-03");
+        let saving = conseillers[1].device.create(&late);
+
+        let (answers, saved) = tokio::join!(futures_util::future::join_all(queries), saving);
+
+        assert_eq!(saved.status(), StatusCode::OK);
+        for (status, answer) in answers {
+            assert_eq!(status, StatusCode::OK, "{answer}");
+            assert_eq!(answer["stats"]["records"], 5, "{answer}");
+        }
+    }
+
     async fn national_figures_need_a_session(app) {
         app.conseiller("camille@exemple.fr").await;
         let (status, _) = national(&app.device(), "france", MARCH, MARCH).await;
