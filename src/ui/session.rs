@@ -13,7 +13,7 @@ use dioxus::router::Navigator;
 use super::historique::keep_first_page;
 use super::Route;
 use crate::api::{self, ApiError, Confirmed, Jeton, SignUpAnswer};
-use crate::domain::{ConseillerId, Credentials, Profil, SignupInput};
+use crate::domain::{Accompagnement, ConseillerId, Credentials, Profil, SignupInput};
 use crate::offline::network::{self, within};
 use crate::offline::phone::SessionEnd;
 use crate::offline::{outbox, phone};
@@ -131,6 +131,19 @@ pub async fn ask<T>(
         session_over(navigator()).await;
     }
     result
+}
+
+/// The conseiller's last record: the server's (kept on the phone for offline use), else the
+/// copy the phone kept.
+pub async fn last_record(owner: &ConseillerId) -> Option<Accompagnement> {
+    match ask(network::QUICK, api::last_accompagnement()).await {
+        Ok(found) => {
+            let found = found.map(|stored| stored.accompagnement);
+            phone::DERNIER.keep(owner, &found).await;
+            found
+        }
+        Err(_) => phone::DERNIER.load().await.flatten(),
+    }
 }
 
 /// Logs in (or signs up), then makes the phone this conseiller's and sends what they left

@@ -134,8 +134,9 @@ test('the national page opens on the conseiller\'s région, by month, quarter or
   if (process.env.UPDATE_SCREENSHOTS) {
     mkdirSync(screenshots, { recursive: true });
     await open(page, `${shared.server.url}/statistiques/nationales?territoire=france&du=2026-01&au=2026-03`);
-    await page.getByText('Secret : mars 2026.').waitFor();
-    await page.screenshot({ path: join(screenshots, 'nationales-secret.png'), fullPage: true });
+    // The page scrolls inside the app's frame: what a phone shows is the screen around it.
+    await page.getByText('Secret : mars 2026.').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(screenshots, 'nationales-secret.png') });
   }
 
   await phone.context.close();
@@ -183,6 +184,8 @@ test('offline, "Annuler la dernière saisie" waits in the outbox and the figures
     await open(page, `${own.server.url}/statistiques?du=2026-02-01&au=2026-02-28`);
     await page.getByText('Du 01/02/2026 au 28/02/2026').waitFor();
     assert.equal(await tile(page, 'Comptes rendus'), '2');
+    // What the conseiller saw before the network went: the button, from the server's answer.
+    await page.getByRole('button', { name: 'Annuler la dernière saisie' }).waitFor();
 
     await own.server.halt();
     await page.getByRole('button', { name: 'Annuler la dernière saisie' }).tap();

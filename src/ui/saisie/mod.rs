@@ -9,9 +9,7 @@ use uuid::Uuid;
 
 pub use form::{blank_record, copy_for_today, FormMode, RecordForm, Saved};
 
-use crate::api;
 use crate::domain::{Accompagnement, AccompagnementInput, ConseillerId};
-use crate::offline::network;
 use crate::offline::outbox::{self, Change, Delivery};
 use crate::offline::{browser, phone};
 use crate::ui::components::{ShownRecord, WithRecord};
@@ -37,17 +35,7 @@ pub fn Saisie() -> Element {
     let mut notice = use_signal(|| None::<String>);
     let mut last = use_signal(|| None::<Accompagnement>);
     let reload_last = move |owner: ConseillerId| {
-        spawn(async move {
-            let found = match session::ask(network::QUICK, api::last_accompagnement()).await {
-                Ok(found) => {
-                    let found = found.map(|stored| stored.accompagnement);
-                    phone::DERNIER.keep(&owner, &found).await;
-                    found
-                }
-                Err(_) => phone::DERNIER.load().await.flatten(),
-            };
-            last.set(found);
-        });
+        spawn(async move { last.set(session::last_record(&owner).await) });
     };
     // Once the conseiller is known (and again if another one logs in).
     use_effect(use_reactive!(|owner| {

@@ -30,11 +30,12 @@ pub fn StatistiquesNationales(territoire: String, du: String, au: String) -> Ele
     // request has their session, else looked up on the phone.
     let own_region = use_server_future(api::own_region)?.peek().clone().flatten();
     let asked = if territoire.is_empty() {
-        own_region.unwrap_or_default()
+        own_region.clone().unwrap_or_default()
     } else {
         territoire
     };
     let chosen = Territoire::parse(&asked).ok().filter(|_| !asked.is_empty());
+    let home = use_home_region(own_region);
     use_own_region_when_none(chosen.is_none(), periode);
     let query = chosen.as_ref().map(|t| NationalQuery {
         territoire: Some(t.code()),
@@ -68,7 +69,7 @@ pub fn StatistiquesNationales(territoire: String, du: String, au: String) -> Ele
                 "Les comptes rendus des conseillers numériques vérifiés, mis en commun : jamais au nom d'un conseiller. Chacun compte dans le département de son profil. "
                 "Un mois n'est publié qu'une fois terminé, là où au moins {MIN_CONSEILLERS} conseillers ont contribué et sans qu'un territoire plus petit devienne identifiable ; sinon il est « secret »."
             }
-            TerritoryChoice { chosen: chosen.clone(), periode }
+            TerritoryChoice { chosen: chosen.clone(), home, periode }
             PeriodChoice { territoire: shown.code(), periode, today }
             p { class: "periode-affichee",
                 "{shown.label()} — {periode.label()}"
@@ -196,13 +197,18 @@ fn MonthRow(month: NationalMonth) -> Element {
 /// The conseiller's région (or the one shown), France, its départements one tap away, and
 /// any territory from the list.
 #[component]
-fn TerritoryChoice(chosen: Option<Territoire>, periode: PeriodeMois) -> Element {
+fn TerritoryChoice(
+    chosen: Option<Territoire>,
+    home: Option<Territoire>,
+    periode: PeriodeMois,
+) -> Element {
     let selected = chosen.as_ref().map(Territoire::code).unwrap_or_default();
     let all_options = use_after_opening();
+    // The région shown, else the conseiller's own: one tap back from France.
     let region = match &chosen {
         Some(Territoire::Region(code)) => Some(Territoire::Region(code.clone())),
         Some(Territoire::Departement(code)) => Territoire::region_of(code),
-        _ => None,
+        _ => home,
     };
     let nearby: Vec<Territoire> = match &region {
         Some(Territoire::Region(code)) => std::iter::once(Territoire::France)
@@ -270,6 +276,20 @@ fn TerritoryChoice(chosen: Option<Territoire>, periode: PeriodeMois) -> Element 
             }
         }
     }
+}
+
+/// The conseiller's région: painted by the server from the session, else from the profile
+/// kept on the phone (a page reached by the app's own navigation, or offline).
+fn use_home_region(painted: Option<String>) -> Option<Territoire> {
+    let kept = use_resource(move || async move {
+        phone::session().await.owner?;
+        phone::PROFIL
+            .load()
+            .await
+            .and_then(|p| Territoire::region_of(&p.details.departement))
+    });
+    let painted = painted.and_then(|code| Territoire::parse(&code).ok());
+    painted.or_else(|| kept.read().clone().flatten())
 }
 
 /// False while the page opens, true a task later: the long lists of the pickers (136

@@ -59,6 +59,7 @@ pub fn Statistiques(du: String, au: String) -> Element {
     let outbox = use_context::<Signal<OutboxStatus>>();
     let owner = profil.as_ref().map(|p| p.id.clone());
     let meanwhile = use_signal(|| None::<Shown>);
+    let last = use_last_record(owner.clone());
     let loaded = use_resource(use_reactive!(|query, owner| {
         async move {
             outbox();
@@ -126,7 +127,7 @@ pub fn Statistiques(du: String, au: String) -> Element {
                 }
                 Figures { stats: shown.stats.clone(),
                     if let Some(profil) = &profil {
-                        UndoLast { owner: profil.id.clone() }
+                        UndoLast { owner: profil.id.clone(), last }
                     }
                     Exports { periode: shown.stats.periode }
                 }
@@ -134,7 +135,7 @@ pub fn Statistiques(du: String, au: String) -> Element {
         }
         // Without figures (an error), "Annuler la dernière saisie" still stands.
         if let (Some(profil), Some(Err(_))) = (&profil, read.as_ref()) {
-            UndoLast { owner: profil.id.clone() }
+            UndoLast { owner: profil.id.clone(), last }
         }
     }
 }
@@ -216,31 +217,35 @@ async fn with_pending(mut stats: Stats, source: Source) -> Shown {
     }
 }
 
-/// The conseiller's last record: the server's, else the phone's copy; none while its
-/// deletion waits to be sent (the one before is not known until then).
-async fn last_record() -> Option<Accompagnement> {
-    let last = match session::ask(network::QUICK, api::last_accompagnement()).await {
-        Ok(found) => found.map(|stored| stored.accompagnement),
-        Err(_) => phone::DERNIER.load().await.flatten(),
-    }?;
+/// The conseiller's last record; none while its deletion waits to be sent (the one before is
+/// not known until then).
+async fn last_record(owner: &ConseillerId) -> Option<Accompagnement> {
+    let last = session::last_record(owner).await?;
     match outbox::pending_for(&last.id().to_string()).await {
         Some(change) if change.kind == Change::Delete => None,
         _ => Some(last),
     }
 }
 
+/// The last record as last found, asked as the page opens (alongside the figures, so it is
+/// known before the network goes) and again whenever the outbox changes. While a new answer
+/// comes the old one stays, so the button never vanishes under a finger.
+fn use_last_record(owner: Option<ConseillerId>) -> Signal<Option<Accompagnement>> {
+    let outbox = use_context::<Signal<OutboxStatus>>();
+    let mut last = use_signal(|| None::<Accompagnement>);
+    use_resource(use_reactive!(|owner| async move {
+        outbox();
+        if let Some(owner) = owner {
+            last.set(last_record(&owner).await);
+        }
+    }));
+    last
+}
+
 /// "Annuler la dernière saisie": deletes the conseiller's last record, once confirmed (the
 /// confirmation names it); through the outbox, so offline too. The figures follow.
 #[component]
-fn UndoLast(owner: ConseillerId) -> Element {
-    let outbox = use_context::<Signal<OutboxStatus>>();
-    // The last record as last found: asked again whenever the outbox changes, but the button
-    // stays (and takes taps) while the new answer comes, rather than vanishing under a finger.
-    let mut last = use_signal(|| None::<Accompagnement>);
-    use_resource(move || async move {
-        outbox();
-        last.set(last_record().await);
-    });
+fn UndoLast(owner: ConseillerId, last: Signal<Option<Accompagnement>>) -> Element {
     let mut confirming = use_signal(|| false);
     let mut message = use_signal(|| None::<String>);
     let Some(record) = last() else {
