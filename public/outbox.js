@@ -154,7 +154,8 @@ async function json(response) {
  * - 'done': the server holds the change (or, for a delete, the record is gone);
  * - 'network': not an answer of Conum's server (nothing, a timeout, a portal): stop for now;
  * - 'login': the session is over (or belongs to someone else): seal and stop;
- * - 'later': the server cannot take it now (5xx): keep it, go on with other records;
+ * - 'later': the server cannot take it now (5xx, or 429: the day's quota): keep it, go on
+ *   with other records;
  * - 'refused': the server refused this change; keep it with the server's error.
  */
 export function classify(op, status, body) {
@@ -166,7 +167,7 @@ export function classify(op, status, body) {
   if (typeof kind !== 'string') return 'network';
   if (status === 401) return 'login';
   if (op.kind === 'delete' && status === 404 && kind === 'not_found') return 'done';
-  if (status >= 500) return 'later';
+  if (status >= 500 || status === 429) return 'later';
   return 'refused';
 }
 

@@ -20,7 +20,7 @@ case "${1:-}" in
     command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
     dir=$(mktemp -d)
     trap 'kill $server 2>/dev/null; rm -rf "$dir"' EXIT
-    DATABASE_URL="sqlite://$dir/conum.db?mode=rwc" PORT=18181 RUST_LOG=warn SIGNUP_MODE=ouverte MAIL_DIR="$dir/mails" dist/server >/dev/null &
+    DATABASE_URL="sqlite://$dir/conum.db?mode=rwc" PORT=18181 RUST_LOG=warn SIGNUP_MODE=ouverte MAIL_DIR="$dir/mails" RECORDS_PER_DAY=10000000 dist/server >/dev/null &
     server=$!
     sleep 2
     echo "server RSS at rest: $(($(awk '/VmRSS/ {print $2}' /proc/$server/status) / 1024)) MB"

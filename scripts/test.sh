@@ -38,3 +38,6 @@ node --test --test-concurrency=1 tests/browser/
 
 echo "==> fault script: kill -9 and SIGTERM under load, SQLite and Postgres"
 node scripts/faults.mjs --seconds 2
+
+echo "==> attack script: the open internet's cases, SQLite, Postgres, two servers"
+node scripts/attacks.mjs > /dev/null

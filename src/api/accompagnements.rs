@@ -81,7 +81,7 @@ pub async fn painted_history() -> Option<String> {
         // Only for the account the phone itself holds (a shared tablet after a logout made
         // offline still sends the old session cookie); without one, no database query.
         let phone_owner = crate::server::sessions::phone_owner(&headers)?;
-        let owner = crate::server::sessions::conseiller_of(&app.db, &headers)
+        let owner = crate::server::sessions::conseiller_of(&app, &headers)
             .await
             .map_err(not_painted)
             .ok()??;

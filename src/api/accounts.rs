@@ -63,9 +63,9 @@ pub async fn update_profil(input: Json<ProfilInput>) -> Result<Profil, ApiError>
 }
 
 /// Changes the password (the current one is required) and logs out the other devices.
-#[put("/api/moi/mot-de-passe", app: AppCtx, session: SessionCtx)]
+#[put("/api/moi/mot-de-passe", app: AppCtx, session: SessionCtx, client: ClientCtx)]
 pub async fn change_password(change: Json<PasswordChange>) -> Result<(), ApiError> {
-    accounts::change_password(&app, &session, change.0).await
+    accounts::change_password(&app, &session, client.0, change.0).await
 }
 
 /// "Mot de passe oublié ?": mails a reset link if the address has an account (the answer

@@ -38,7 +38,7 @@ pub async fn own_region() -> Option<String> {
         let app = context.extension::<crate::server::AppState>()?;
         let headers = context.parts_mut().headers.clone();
         let phone_owner = crate::server::sessions::phone_owner(&headers)?;
-        let owner = crate::server::sessions::conseiller_of(&app.db, &headers)
+        let owner = crate::server::sessions::conseiller_of(&app, &headers)
             .await
             .ok()??;
         if owner.as_str() != phone_owner {

@@ -263,6 +263,13 @@ pub enum ApiError {
     /// whether the account exists or not.
     #[error("Trop de tentatives, réessayez dans {}.", minutes(*wait_minutes))]
     TooManyAttempts { wait_minutes: u64 },
+    /// 429: the account saved as many records in 24 hours as it may (a ceiling far above
+    /// any real day); the phone keeps the next ones and sends them later.
+    #[error("Vous avez enregistré {max} comptes rendus en 24 heures, le plafond : les suivants restent sur ce téléphone et partiront plus tard.")]
+    DailyQuota { max: u64 },
+    /// 404: no API at this address (a typo, an old app).
+    #[error("Cette adresse de l'API Conum n'existe pas.")]
+    UnknownRoute,
     /// 503: too many requests need a password hashed at once; nothing was done.
     #[error("Le service est très sollicité : réessayez dans un instant.")]
     Busy,
@@ -284,14 +291,14 @@ impl ApiError {
         match self {
             ApiError::Invalid { .. } | ApiError::Malformed { .. } => 400,
             ApiError::Unauthorized | ApiError::WrongAccount | ApiError::BadCredentials => 401,
-            ApiError::NotFound => 404,
+            ApiError::NotFound | ApiError::UnknownRoute => 404,
             ApiError::CrossSite
             | ApiError::TooFewContributors
             | ApiError::InvitationRequired
             | ApiError::Deactivated => 403,
             ApiError::EmailTaken | ApiError::IdTaken => 409,
             ApiError::TooLarge { .. } => 413,
-            ApiError::TooManyAttempts { .. } => 429,
+            ApiError::TooManyAttempts { .. } | ApiError::DailyQuota { .. } => 429,
             ApiError::Server => 500,
             ApiError::Busy | ApiError::Unavailable | ApiError::Unreachable => 503,
         }

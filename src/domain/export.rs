@@ -60,8 +60,25 @@ fn timestamp(t: DateTime<Utc>) -> String {
 
 /// One row per record, every field.
 pub fn records_csv(records: &[(Accompagnement, DateTime<Utc>, DateTime<Utc>)]) -> String {
+    let mut text = records_csv_head();
+    text.push_str(&records_csv_rows(records));
+    text
+}
+
+/// The beginning of the records' CSV: the BOM and the header row. The rows follow, a page at
+/// a time ([`records_csv_rows`]): a file of any size is written in constant memory.
+pub fn records_csv_head() -> String {
     let mut w = writer();
-    write_records(&mut w, records);
+    write_row(&mut w, records_header());
+    finish(w)
+}
+
+/// Rows of the records' CSV, without BOM or header.
+pub fn records_csv_rows(records: &[(Accompagnement, DateTime<Utc>, DateTime<Utc>)]) -> String {
+    let mut w = bare_writer();
+    for record in records {
+        write_row(&mut w, record_row(record));
+    }
     finish(w)
 }
 
@@ -70,6 +87,14 @@ pub fn personal_data_csv(
     profil: &Profil,
     records: &[(Accompagnement, DateTime<Utc>, DateTime<Utc>)],
 ) -> String {
+    let mut text = personal_data_csv_head(profil);
+    text.push_str(&records_csv_rows(records));
+    text
+}
+
+/// The beginning of "Télécharger mes données": the profile, an empty row, the records'
+/// header row; then [`records_csv_rows`].
+pub fn personal_data_csv_head(profil: &Profil) -> String {
     let mut w = writer();
     let d = &profil.details;
     write_row(&mut w, ["Mon profil", ""]);
@@ -87,19 +112,22 @@ pub fn personal_data_csv(
         write_row(&mut w, [label, value]);
     }
     // An empty row, then the records (the csv crate wants rows of one length per table).
-    w.flush().expect("in memory");
-    let mut records_part = writer();
-    write_records(&mut records_part, records);
     let mut text = finish(w);
     text.push_str("\r\n");
-    text.push_str(finish(records_part).trim_start_matches(BOM));
+    let mut header = bare_writer();
+    write_row(&mut header, records_header());
+    text.push_str(&finish(header));
     text
 }
 
-fn write_records(
-    w: &mut csv::Writer<Vec<u8>>,
-    records: &[(Accompagnement, DateTime<Utc>, DateTime<Utc>)],
-) {
+/// A writer without the BOM (what follows the start of a file).
+fn bare_writer() -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new()
+        .delimiter(b';')
+        .from_writer(Vec::new())
+}
+
+fn records_header() -> Vec<String> {
     let mut header: Vec<String> = [
         "Date",
         "Activité",
@@ -137,53 +165,56 @@ fn write_records(
         ]
         .map(str::to_owned),
     );
-    write_row(w, &header);
-    for (a, created, updated) in records {
-        let mut row = vec![
-            date(a.date()),
-            a.activite().label().to_owned(),
-            a.participants().to_string(),
-            a.deja_accompagnes()
-                .map(|n| n.to_string())
-                .unwrap_or_default(),
-            a.commune().nom().to_owned(),
-            a.commune().insee().to_owned(),
-            a.commune().code_postal().to_owned(),
-            a.canal().label().to_owned(),
-        ];
-        row.extend(
-            TrancheAge::ALL
-                .iter()
-                .map(|k| a.ages().get(k).copied().unwrap_or(0).to_string()),
-        );
-        row.extend(
-            Statut::ALL
-                .iter()
-                .map(|k| a.statuts().get(k).copied().unwrap_or(0).to_string()),
-        );
-        let suivi = a.suivi();
-        row.extend([
-            a.thematiques()
-                .iter()
-                .map(|t| t.label())
-                .collect::<Vec<_>>()
-                .join(", "),
-            a.duree_minutes().to_string(),
-            suivi.individuel.to_string(),
-            suivi.atelier.to_string(),
-            suivi.redirection.to_string(),
-            a.redirections()
-                .iter()
-                .map(|r| format!("{} ({})", r.label(), r.personnes))
-                .collect::<Vec<_>>()
-                .join(", "),
-            a.annotation().unwrap_or_default().to_owned(),
-            a.id().to_string(),
-            timestamp(*created),
-            timestamp(*updated),
-        ]);
-        write_row(w, &row);
-    }
+    header
+}
+
+fn record_row(
+    (a, created, updated): &(Accompagnement, DateTime<Utc>, DateTime<Utc>),
+) -> Vec<String> {
+    let mut row = vec![
+        date(a.date()),
+        a.activite().label().to_owned(),
+        a.participants().to_string(),
+        a.deja_accompagnes()
+            .map(|n| n.to_string())
+            .unwrap_or_default(),
+        a.commune().nom().to_owned(),
+        a.commune().insee().to_owned(),
+        a.commune().code_postal().to_owned(),
+        a.canal().label().to_owned(),
+    ];
+    row.extend(
+        TrancheAge::ALL
+            .iter()
+            .map(|k| a.ages().get(k).copied().unwrap_or(0).to_string()),
+    );
+    row.extend(
+        Statut::ALL
+            .iter()
+            .map(|k| a.statuts().get(k).copied().unwrap_or(0).to_string()),
+    );
+    let suivi = a.suivi();
+    row.extend([
+        a.thematiques()
+            .iter()
+            .map(|t| t.label())
+            .collect::<Vec<_>>()
+            .join(", "),
+        a.duree_minutes().to_string(),
+        suivi.individuel.to_string(),
+        suivi.atelier.to_string(),
+        suivi.redirection.to_string(),
+        a.redirections()
+            .iter()
+            .map(|r| format!("{} ({})", r.label(), r.personnes))
+            .collect::<Vec<_>>()
+            .join(", "),
+        a.annotation().unwrap_or_default().to_owned(),
+        a.id().to_string(),
+        timestamp(*created),
+        timestamp(*updated),
+    ]);
+    row
 }
 
 /// The statistics: the key figures, then each section of the page (`sections`) with the same

@@ -7,8 +7,8 @@ use uuid::Uuid;
 use super::db::AnyQuery;
 use super::guard::ClientIp;
 use super::{
-    communes, counters, errors, invitations, mails, passwords, sessions, standing, AppState,
-    SessionHandle,
+    attempts, communes, counters, errors, guard, invitations, mails, passwords, sessions, standing,
+    AppState, SessionHandle,
 };
 use crate::api::wire::{ApiError, Confirmed, SignUpAnswer};
 use crate::clock;
@@ -33,10 +33,16 @@ pub async fn sign_up(
     ip: ClientIp,
     input: SignupInput,
 ) -> Result<SignUpAnswer, ApiError> {
+    guard::email_within_bounds(&input.email)?;
     let invitation = input.invitation.trim().to_owned();
     let mut new = NewConseiller::parse(input)?;
-    // A sign-up hashes a password: counted against the address.
-    app.limits.costly(ip)?;
+    // A sign-up hashes a password: counted against the client's network.
+    let _ = attempts::take(
+        &app.db,
+        attempts::COSTLY_PER_NETWORK,
+        &ip.network().to_string(),
+    )
+    .await?;
     new.details.commune = communes::official(&new.details.commune, "commune")?;
     if !invitation.is_empty() {
         let profil = invitations::accept(app, session, &invitation, new).await?;
@@ -49,7 +55,7 @@ pub async fn sign_up(
     if !admission.admits_address(&new.email) {
         return Err(ApiError::invalid_field("email", admission.domain_refusal()));
     }
-    app.limits.mail_to(&new.email)?;
+    attempts::mail_to(&app.db, &new.email).await?;
     let password_hash = passwords::hash(new.password.clone()).await?;
     // Sign-ups whose link was never followed are forgotten once it no longer works.
     sqlx::query("DELETE FROM inscriptions WHERE expires_at < $1")
@@ -212,7 +218,7 @@ pub async fn send_confirmation(app: &AppState, id: &ConseillerId) -> Result<(), 
     if confirmed.is_some() {
         return Ok(());
     }
-    app.limits.mail_to(&email)?;
+    attempts::mail_to(&app.db, &email).await?;
     let token = confirmation_link(&app.db.pool, id).await?;
     send_mail(app, &email, mails::confirm_address(&app.origin, &token));
     Ok(())
@@ -261,12 +267,8 @@ pub async fn log_in(
     ip: ClientIp,
     credentials: Credentials,
 ) -> Result<Profil, ApiError> {
+    guard::email_within_bounds(&credentials.email)?;
     let email = normalize_email(&credentials.email);
-    // Counted before any work, whether the account exists or not: the same 429 for both.
-    if let Err(refused) = app.limits.attempt(&email, ip) {
-        tracing::warn!(%email, ip = %ip.0, "login attempts over the limit");
-        return Err(refused);
-    }
     let row: Option<(ConseillerId, String, Option<i64>)> =
         sqlx::query_as("SELECT id, password_hash, desactive_le FROM conseillers WHERE email = $1")
             .bind(&email)
@@ -276,7 +278,7 @@ pub async fn log_in(
         Some((id, hash, deactivated)) => (Some(id), Some(hash), deactivated.is_some()),
         None => (None, None, false),
     };
-    let matches = passwords::verify(credentials.password, stored_hash).await?;
+    let matches = password_checked(app, &email, ip, credentials.password, stored_hash).await?;
     match id {
         // Said only to who gave the right password: the address's owner.
         Some(_) if matches && deactivated => Err(ApiError::Deactivated),
@@ -285,9 +287,37 @@ pub async fn log_in(
             load_profil(app, &id).await
         }
         _ => {
-            tracing::warn!(%email, ip = %ip.0, "login refused: unknown email or wrong password");
+            tracing::warn!(email = %guard::loggable(&email), ip = %ip.0, "login refused: unknown email or wrong password");
             Err(ApiError::BadCredentials)
         }
+    }
+}
+
+/// Checks a password given for `email` (an account's hash, or none: the same work for an
+/// unknown address), counted as an attempt from the client's network
+/// (`attempts::password_attempt`, before any work: the same 429 whether the account exists or
+/// not). A request the hashing queue had no room for is not an attempt: its count is given
+/// back.
+async fn password_checked(
+    app: &AppState,
+    email: &str,
+    ip: ClientIp,
+    password: String,
+    stored_hash: Option<String>,
+) -> Result<bool, ApiError> {
+    let counted = match attempts::password_attempt(&app.db, email, ip.network()).await {
+        Ok(counted) => counted,
+        Err(refused) => {
+            tracing::warn!(email = %guard::loggable(email), ip = %ip.0, "password attempts over the limit");
+            return Err(refused);
+        }
+    };
+    match passwords::verify(password, stored_hash).await {
+        Err(ApiError::Busy) => {
+            attempts::give_back(&app.db, counted).await;
+            Err(ApiError::Busy)
+        }
+        checked => checked,
     }
 }
 
@@ -330,29 +360,40 @@ pub async fn update_profil(
 
 /// Changes the password when the current one is given, and closes the account's other
 /// sessions (a lost phone stops working); this device stays logged in.
+/// A new password, with the current one (counted like a login: a stolen session cannot try
+/// passwords at will); the other sessions end, and so do the reset links not yet used.
 pub async fn change_password(
     app: &AppState,
     session: &SessionHandle,
+    ip: ClientIp,
     change: PasswordChange,
 ) -> Result<(), ApiError> {
     let id = session.conseiller_id()?;
     change.check()?;
-    let stored: String = sqlx::query_scalar("SELECT password_hash FROM conseillers WHERE id = $1")
-        .bind(id)
-        .fetch_one(&app.db.pool)
-        .await?;
-    if !passwords::verify(change.actuel, Some(stored)).await? {
+    let (email, stored): (String, String) =
+        sqlx::query_as("SELECT email, password_hash FROM conseillers WHERE id = $1")
+            .bind(id)
+            .fetch_one(&app.db.pool)
+            .await?;
+    if !password_checked(app, &email, ip, change.actuel, Some(stored)).await? {
         return Err(ApiError::invalid_field(
             "actuel",
             "Le mot de passe actuel est incorrect.",
         ));
     }
     let hash = passwords::hash(change.nouveau).await?;
+    let mut tx = app.db.write().await?;
     sqlx::query("UPDATE conseillers SET password_hash = $2 WHERE id = $1")
         .bind(id)
         .bind(hash)
-        .execute(&app.db.pool)
+        .execute(&mut *tx)
         .await?;
+    // A link mailed before the change would undo it.
+    sqlx::query("DELETE FROM password_resets WHERE conseiller_id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
     session.close_others(&app.db).await
 }
 
@@ -432,9 +473,18 @@ pub async fn request_reset(
     ip: ClientIp,
     input: ResetRequest,
 ) -> Result<(), ApiError> {
+    guard::email_within_bounds(&input.email)?;
     let email = normalize_email(&input.email);
-    app.limits.costly(ip)?;
-    app.limits.account(&email)?;
+    // Counted apart from the logins: asking for links never locks the owner out. The same
+    // counts whether the address has an account or not.
+    let _ = attempts::take(
+        &app.db,
+        attempts::COSTLY_PER_NETWORK,
+        &ip.network().to_string(),
+    )
+    .await?;
+    let _ = attempts::take(&app.db, attempts::RESETS_PER_ADDRESS, &email).await?;
+    attempts::mail_to(&app.db, &email).await?;
     // A deactivated account gets no link: it cannot log in, whatever its password.
     let id: Option<ConseillerId> =
         sqlx::query_scalar("SELECT id FROM conseillers WHERE email = $1 AND desactive_le IS NULL")
@@ -523,8 +573,7 @@ pub async fn delete_account(
             .bind(id)
             .fetch_one(&app.db.pool)
             .await?;
-    app.limits.attempt(&email, ip)?;
-    if !passwords::verify(input.password, Some(stored)).await? {
+    if !password_checked(app, &email, ip, input.password, Some(stored)).await? {
         return Err(ApiError::invalid_field(
             "password",
             "Le mot de passe est incorrect : le compte n'est pas supprimé.",
@@ -536,9 +585,13 @@ pub async fn delete_account(
     Ok(())
 }
 
-/// Deletes an account and everything of it, records included, and takes them out of the
-/// pooled figures.
+/// Deletes an account and everything of it, records included (and the copies of its mails in
+/// `MAIL_DIR`), and takes them out of the pooled figures.
 pub async fn delete_with_records(app: &AppState, id: &ConseillerId) -> Result<(), ApiError> {
+    let email: String = sqlx::query_scalar("SELECT email FROM conseillers WHERE id = $1")
+        .bind(id)
+        .fetch_one(&app.db.pool)
+        .await?;
     let mut tx = app.db.write().await?;
     let (departement, pooled) = counters::lock_departement(&mut tx, id).await?;
     counters::withdrawn(&mut tx, id, pooled.then_some(departement.as_str())).await?;
@@ -558,5 +611,6 @@ pub async fn delete_with_records(app: &AppState, id: &ConseillerId) -> Result<()
     }
     tx.commit().await?;
     app.national.forget_all();
+    app.mailer.forget(&email).await;
     Ok(())
 }

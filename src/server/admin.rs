@@ -90,7 +90,12 @@ async fn command(app: &AppState, args: &[String]) -> anyhow::Result<()> {
         "reactiver" => set_deactivated(app, one_email(rest)?, false).await,
         "donnees" => {
             let id = account(app, one_email(rest)?).await?;
-            println!("{}", exports::personal_data_json_of(app, &id).await?);
+            let body = exports::personal_data_json_of(app, &id).await?;
+            let mut pieces = body.into_data_stream();
+            let mut out = std::io::stdout().lock();
+            while let Some(piece) = futures_util::StreamExt::next(&mut pieces).await {
+                std::io::Write::write_all(&mut out, &piece?)?;
+            }
             Ok(())
         }
         "supprimer" => {

@@ -42,6 +42,15 @@ pub struct Config {
     /// (`NATIONAL_CACHE_SECONDS`, 600): what changes elsewhere (another server, `conum
     /// admin`) shows after at most this long; this server's own changes show at once.
     pub national_cache: std::time::Duration,
+    /// Connections open at once (`MAX_CONNECTIONS`, 10,000), within the open-file limit.
+    pub max_connections: usize,
+    /// Connections one client may hold (`CONNECTIONS_PER_CLIENT`, 64; without effect behind
+    /// a reverse proxy, which holds clients to their share).
+    pub connections_per_client: usize,
+    /// Records one account may create in 24 hours (`RECORDS_PER_DAY`, 500): a busy
+    /// conseiller makes 20 a day, catching up a month a few hundred; a script filling the
+    /// database, thousands.
+    pub records_per_day: usize,
 }
 
 impl Config {
@@ -82,11 +91,28 @@ impl Config {
             })?,
             None => 600,
         };
+        let number = |name: &str, default: usize| -> anyhow::Result<usize> {
+            match var(name) {
+                Some(n) => n
+                    .parse()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .with_context(|| format!("{name} must be a positive number, got {n:?}")),
+                None => Ok(default),
+            }
+        };
+        let host = var("HOST").unwrap_or_else(|| "127.0.0.1".to_owned());
+        // Without PUBLIC_URL the server cannot know the origin browsers see it at, so it can
+        // only check cross-site requests on this machine.
+        anyhow::ensure!(
+            public_url.is_some() || is_loopback(&host),
+            "HOST={host} serves other machines: set PUBLIC_URL to the address browsers use (https://conum.example.fr)"
+        );
         let secure_cookies =
             var("COOKIE_SECURE").map(|v| matches!(v.as_str(), "1" | "true" | "yes"));
         Ok(Config {
             database_url: var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
-            host: var("HOST").unwrap_or_else(|| "127.0.0.1".to_owned()),
+            host,
             port,
             public_url,
             secure_cookies,
@@ -101,7 +127,19 @@ impl Config {
                 .is_some_and(|v| matches!(v.as_str(), "1" | "true" | "yes")),
             admission: Admission { mode, domaines },
             national_cache: std::time::Duration::from_secs(national_cache),
+            max_connections: number("MAX_CONNECTIONS", 10_000)?,
+            connections_per_client: number("CONNECTIONS_PER_CLIENT", 64)?,
+            records_per_day: number("RECORDS_PER_DAY", 500)?,
         })
+    }
+
+    /// The origin browsers reach this server at: `PUBLIC_URL`, else this machine over http
+    /// on its port (`HOST` is then a loopback address).
+    pub fn origin(&self, port: u16) -> String {
+        match &self.public_url {
+            Some(url) => url.clone(),
+            None => format!("http://localhost:{port}"),
+        }
     }
 
     /// Served over https (HSTS is sent).
@@ -110,4 +148,13 @@ impl Config {
             .as_deref()
             .is_some_and(|url| url.starts_with("https://"))
     }
+}
+
+/// `localhost`, `127.x.x.x` or `::1`: reachable from this machine only.
+fn is_loopback(host: &str) -> bool {
+    host == "localhost"
+        || host
+            .trim_matches(['[', ']'])
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }

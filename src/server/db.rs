@@ -230,11 +230,11 @@ impl<'r> sqlx::Decode<'r, sqlx::Any> for ConseillerId {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::api::wire::ApiError;
 
-    fn temporary_sqlite_url() -> String {
+    pub fn temporary_sqlite_url() -> String {
         let dir = std::env::temp_dir().join(format!("conum-db-{}", uuid::Uuid::now_v7()));
         format!("sqlite://{}/conum.db?mode=rwc", dir.display())
     }

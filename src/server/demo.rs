@@ -325,6 +325,16 @@ fn generated(
     }
 }
 
+/// When a record of `date` was saved: that evening, or `now` for today's.
+fn saved_at(date: chrono::NaiveDate, now: &str) -> String {
+    let evening = format!("{date}T17:00:00.000000Z");
+    if evening.as_str() < now {
+        evening
+    } else {
+        now.to_owned()
+    }
+}
+
 async fn insert_records(
     db: &Db,
     owner: &str,
@@ -357,8 +367,10 @@ async fn insert_records(
             Value::Int(i64::from(suivi.redirection)),
             r.annotation()
                 .map_or(Value::NullText, |a| a.to_owned().into()),
-            now.to_owned().into(),
-            now.to_owned().into(),
+            // Written on the evening of its day, as a conseiller does (never later than
+            // now): a year of records is not a year's worth saved today (the daily quota).
+            saved_at(r.date(), now).into(),
+            saved_at(r.date(), now).into(),
         ]);
         for t in r.thematiques() {
             themes.push(vec![id.clone().into(), t.code().to_owned().into()]);

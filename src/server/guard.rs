@@ -1,17 +1,13 @@
-//! What keeps the open internet out: who is asking (the client's address), how often they
-//! may try a password, and where state-changing requests may come from.
+//! What keeps the open internet out: who is asking (the client's address and network), what
+//! a client's text may be before anything else is done with it, and where state-changing
+//! requests may come from. How often a password may be tried: `server::attempts`.
 
-use std::net::{IpAddr, SocketAddr};
-use std::num::NonZeroU32;
-use std::sync::Arc;
-use std::time::Duration;
+use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use governor::clock::{Clock, DefaultClock};
-use governor::{DefaultKeyedRateLimiter, Quota};
 
 use super::AppState;
 use crate::api::wire::ApiError;
@@ -21,106 +17,65 @@ use crate::api::wire::ApiError;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ClientIp(pub IpAddr);
 
-/// How many password attempts an account, and an address, get; how many accounts and reset
-/// mails an address may ask for.
-pub struct LoginLimits {
-    accounts: DefaultKeyedRateLimiter<String>,
-    addresses: DefaultKeyedRateLimiter<IpAddr>,
-    costly: DefaultKeyedRateLimiter<IpAddr>,
-    mails: DefaultKeyedRateLimiter<String>,
-}
+/// A client's network, as limits count it: an IPv4 address, or an IPv6 /64 (what one
+/// subscriber is given: keying IPv6 addresses one by one gives an attacker endless keys).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ClientNetwork(IpAddr);
 
-/// 5 login attempts per account and 20 per address in 15 minutes (a GCRA: one more every
-/// 3 minutes, or 45 seconds, once the burst is spent). A success counts too: under attack
-/// there are none, and no conseiller logs in five times in a quarter of an hour.
-const WINDOW: Duration = Duration::from_secs(15 * 60);
-const PER_ACCOUNT: u32 = 5;
-const PER_ADDRESS: u32 = 20;
-/// Sign-ups and reset mails: 30 per address in 15 minutes (a France Services counter signs
-/// up several conseillers from one address).
-const COSTLY_PER_ADDRESS: u32 = 30;
-/// Sign-up and confirmation links mailed to one address: 5 in 15 minutes (nobody can fill a
-/// mailbox with them), counted apart from its login attempts.
-const MAILS_PER_ADDRESS: u32 = 5;
-
-fn quota(per_window: u32) -> Quota {
-    let burst = NonZeroU32::new(per_window).expect("a positive burst");
-    Quota::with_period(WINDOW / per_window)
-        .expect("a positive period")
-        .allow_burst(burst)
-}
-
-impl Default for LoginLimits {
-    fn default() -> Self {
-        LoginLimits {
-            accounts: DefaultKeyedRateLimiter::keyed(quota(PER_ACCOUNT)),
-            addresses: DefaultKeyedRateLimiter::keyed(quota(PER_ADDRESS)),
-            costly: DefaultKeyedRateLimiter::keyed(quota(COSTLY_PER_ADDRESS)),
-            mails: DefaultKeyedRateLimiter::keyed(quota(MAILS_PER_ADDRESS)),
+impl ClientNetwork {
+    pub fn of(ip: IpAddr) -> ClientNetwork {
+        match ip {
+            IpAddr::V4(_) => ClientNetwork(ip),
+            IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+                Some(v4) => ClientNetwork(IpAddr::V4(v4)),
+                None => {
+                    let s = v6.segments();
+                    ClientNetwork(IpAddr::V6(Ipv6Addr::new(
+                        s[0], s[1], s[2], s[3], 0, 0, 0, 0,
+                    )))
+                }
+            },
         }
     }
 }
 
-impl LoginLimits {
-    /// Counts a password attempt for `email` (normalised, whether it has an account or not)
-    /// from `ip`; refuses it with a 429 once either has had its share.
-    pub fn attempt(&self, email: &str, ip: ClientIp) -> Result<(), ApiError> {
-        check(&self.addresses, &ip.0)?;
-        self.account(email)
-    }
-
-    /// Counts a request about the account `email` (a reset mail: no mail bombing).
-    pub fn account(&self, email: &str) -> Result<(), ApiError> {
-        check(&self.accounts, &email.to_owned())
-    }
-
-    /// Counts a costly anonymous request from `ip` (a sign-up, a reset mail).
-    pub fn costly(&self, ip: ClientIp) -> Result<(), ApiError> {
-        check(&self.costly, &ip.0)
-    }
-
-    /// Counts a sign-up or confirmation link mailed to `email`.
-    pub fn mail_to(&self, email: &str) -> Result<(), ApiError> {
-        check(&self.mails, &email.to_owned())
-    }
-
-    /// Forgets the keys whose limits are back to full (keeps memory bounded).
-    pub fn forget_idle(&self) {
-        self.accounts.retain_recent();
-        self.addresses.retain_recent();
-        self.costly.retain_recent();
-        self.mails.retain_recent();
-        self.accounts.shrink_to_fit();
-        self.addresses.shrink_to_fit();
-        self.costly.shrink_to_fit();
-        self.mails.shrink_to_fit();
-    }
-}
-
-fn check<K: std::hash::Hash + Eq + Clone>(
-    limiter: &DefaultKeyedRateLimiter<K>,
-    key: &K,
-) -> Result<(), ApiError> {
-    limiter
-        .check_key(key)
-        .map_err(|not_until| too_many(not_until.wait_time_from(DefaultClock::default().now())))
-}
-
-fn too_many(wait: Duration) -> ApiError {
-    ApiError::TooManyAttempts {
-        wait_minutes: wait.as_secs().div_ceil(60).max(1),
-    }
-}
-
-/// Forgets idle limits every minute, for the server's lifetime.
-pub fn sweep(limits: Arc<LoginLimits>) {
-    tokio::spawn(async move {
-        let mut every_minute = tokio::time::interval(Duration::from_secs(60));
-        loop {
-            every_minute.tick().await;
-            limits.forget_idle();
+impl std::fmt::Display for ClientNetwork {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            IpAddr::V4(v4) => write!(f, "{v4}"),
+            IpAddr::V6(v6) => write!(f, "{v6}/64"),
         }
-    });
+    }
+}
+
+impl ClientIp {
+    pub fn network(self) -> ClientNetwork {
+        ClientNetwork::of(self.0)
+    }
+}
+
+/// The longest e-mail address there is (RFC 5321's path limit): anything longer is refused
+/// before it is hashed, counted or logged.
+pub const EMAIL_MAX_BYTES: usize = 254;
+
+pub fn email_within_bounds(email: &str) -> Result<(), ApiError> {
+    if email.len() > EMAIL_MAX_BYTES {
+        return Err(ApiError::invalid_field(
+            "email",
+            format!("Une adresse e-mail a au plus {EMAIL_MAX_BYTES} caractères."),
+        ));
+    }
+    Ok(())
+}
+
+/// Text a client sent, fit for a log line: escaped (a newline cannot forge a line) and cut
+/// at 80 characters.
+pub fn loggable(text: &str) -> String {
+    let mut shown: String = text.chars().take(80).flat_map(char::escape_debug).collect();
+    if text.chars().nth(80).is_some() {
+        shown.push('…');
+    }
+    shown
 }
 
 /// Middleware: finds the client's address, and refuses state-changing requests sent by
@@ -155,8 +110,8 @@ fn changes_state(method: &Method) -> bool {
 }
 
 /// What the browser says of the request's origin: `Sec-Fetch-Site` (anything but the same
-/// origin or the user's own navigation) or an `Origin` that is not this server. A client that
-/// sends neither (curl, a script) is no browser to be tricked.
+/// origin or the user's own navigation) or an `Origin` that is not this server's, scheme and
+/// port included. A client that sends neither (curl, a script) is no browser to be tricked.
 fn from_another_site(request: &Request, public_url: Option<&str>) -> bool {
     let headers = request.headers();
     let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
@@ -168,12 +123,11 @@ fn from_another_site(request: &Request, public_url: Option<&str>) -> bool {
     };
     match public_url {
         Some(public) => origin != public,
+        // Without PUBLIC_URL the server listens on a loopback address (`Config`) and speaks
+        // plain http: its origin is http:// and the host the browser asked for.
         None => {
             let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
-            let origin_host = origin
-                .strip_prefix("http://")
-                .or_else(|| origin.strip_prefix("https://"));
-            origin_host.is_none() || origin_host != host
+            host.is_none_or(|host| origin != format!("http://{host}"))
         }
     }
 }
@@ -183,49 +137,34 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_sixth_attempt_on_an_account_is_refused_for_three_minutes() {
-        let limits = LoginLimits::default();
-        let ip = ClientIp(IpAddr::from([192, 0, 2, 1]));
-        for _ in 0..PER_ACCOUNT {
-            limits.attempt("camille@exemple.fr", ip).unwrap();
-        }
-        assert_eq!(
-            limits.attempt("camille@exemple.fr", ip),
-            Err(ApiError::TooManyAttempts { wait_minutes: 3 })
+    fn an_ipv6_client_is_its_64_and_an_ipv4_one_its_address() {
+        let a = ClientNetwork::of("2001:db8:1:2:aaaa::1".parse().unwrap());
+        let b = ClientNetwork::of("2001:db8:1:2:bbbb:cccc::9".parse().unwrap());
+        let c = ClientNetwork::of("2001:db8:1:3::1".parse().unwrap());
+        assert_eq!(a, b);
+        assert_ne!(a, c);
+        assert_eq!(a.to_string(), "2001:db8:1:2::/64");
+        assert_ne!(
+            ClientNetwork::of("192.0.2.1".parse().unwrap()),
+            ClientNetwork::of("192.0.2.2".parse().unwrap())
         );
-        assert!(limits.attempt("dominique@exemple.fr", ip).is_ok());
+        assert_eq!(
+            ClientNetwork::of("::ffff:192.0.2.1".parse().unwrap()),
+            ClientNetwork::of("192.0.2.1".parse().unwrap())
+        );
     }
 
     #[test]
-    fn an_address_gets_twenty_attempts_whatever_the_accounts() {
-        let limits = LoginLimits::default();
-        let ip = ClientIp(IpAddr::from([192, 0, 2, 2]));
-        for n in 0..PER_ADDRESS {
-            limits
-                .attempt(&format!("personne{n}@exemple.fr"), ip)
-                .unwrap();
-        }
-        assert!(matches!(
-            limits.attempt("encore@exemple.fr", ip),
-            Err(ApiError::TooManyAttempts { .. })
-        ));
-        let other = ClientIp(IpAddr::from([192, 0, 2, 3]));
-        assert!(limits.attempt("encore@exemple.fr", other).is_ok());
+    fn a_client_text_in_a_log_is_one_short_line() {
+        assert_eq!(loggable("a@b.fr\nFAKE 200"), "a@b.fr\\nFAKE 200");
+        let long = "x".repeat(60_000);
+        assert_eq!(loggable(&long).chars().count(), 81);
+        assert_eq!(loggable("cécile@exemple.fr"), "cécile@exemple.fr");
     }
 
     #[test]
-    fn the_wait_is_said_in_whole_minutes() {
-        assert_eq!(
-            too_many(Duration::from_secs(1)),
-            ApiError::TooManyAttempts { wait_minutes: 1 }
-        );
-        assert_eq!(
-            too_many(Duration::from_secs(181)),
-            ApiError::TooManyAttempts { wait_minutes: 4 }
-        );
-        assert_eq!(
-            ApiError::TooManyAttempts { wait_minutes: 3 }.to_string(),
-            "Trop de tentatives, réessayez dans 3 minutes."
-        );
+    fn an_email_over_254_bytes_is_refused() {
+        assert!(email_within_bounds(&"a".repeat(254)).is_ok());
+        assert!(email_within_bounds(&"a".repeat(255)).is_err());
     }
 }

@@ -1,7 +1,5 @@
 //! The HTTP side: router, middleware, logging, listening socket.
 
-use std::net::SocketAddr;
-
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
@@ -9,16 +7,18 @@ use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::serve::{ListenerExt, TapIo};
 use axum::Router;
 use dioxus::server::{DioxusRouterExt, ServeConfig};
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tower_http::timeout::RequestBodyTimeoutLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
+use super::connections::{self, ConnectionLimits, BODY_TIMEOUT};
 use super::{
-    assets, communes, exports, guard, headers, national, passwords, precache, sessions, AppState,
+    assets, attempts, communes, exports, guard, headers, national, passwords, precache, sessions,
+    AppState,
 };
 use crate::api::wire::ApiError;
 
@@ -78,8 +78,10 @@ pub fn router(state: AppState, ui: fn() -> dioxus::prelude::Element) -> Router {
         state.clone(),
         sessions::layer,
     ))
-    // Every body, whatever its encoding, stops at 64 KiB (a record is about 1 KiB).
+    // Every body, whatever its encoding, stops at 64 KiB (a record is about 1 KiB), and may
+    // not pause longer than BODY_TIMEOUT between two pieces.
     .layer(RequestBodyLimitLayer::new(BODY_MAX_BYTES))
+    .layer(RequestBodyTimeoutLayer::new(BODY_TIMEOUT))
     .layer(middleware::from_fn(readable_rejections))
     .layer(middleware::from_fn_with_state(state.clone(), guard::layer))
     .layer(middleware::from_fn_with_state(
@@ -96,7 +98,10 @@ pub fn router(state: AppState, ui: fn() -> dioxus::prelude::Element) -> Router {
     ))
     .layer(
         TraceLayer::new_for_http()
-            .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+            // The path, never the query: it may carry a token (a reset link's `jeton`).
+            .make_span_with(|request: &Request| {
+                tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
+            })
             .on_request(())
             .on_response(DefaultOnResponse::new().level(Level::INFO)),
     )
@@ -110,17 +115,6 @@ pub async fn bind(config: &super::Config) -> anyhow::Result<tokio::net::TcpListe
         .map_err(|e| anyhow::anyhow!("cannot listen on {address}: {e}"))
 }
 
-/// Accepted connections, with Nagle's algorithm off: a response written in two parts
-/// (headers, then body) would otherwise wait for the client's delayed ACK, about 40 ms per
-/// request on a kept-alive connection.
-type NoDelayListener = TapIo<tokio::net::TcpListener, fn(&mut tokio::net::TcpStream)>;
-
-fn no_delay(stream: &mut tokio::net::TcpStream) {
-    if let Err(error) = stream.set_nodelay(true) {
-        tracing::warn!(%error, "cannot set TCP_NODELAY");
-    }
-}
-
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
@@ -129,33 +123,28 @@ pub async fn serve(
     let local = listener.local_addr()?;
     passwords::warm_up();
     communes::warm_up();
+    let limits = ConnectionLimits::new(
+        state.config.max_connections,
+        state.config.connections_per_client,
+        state.config.trusted_proxy_header.is_some(),
+    );
     // The tests read this line to learn the port when PORT=0.
     println!("Conum écoute sur http://{local}");
-    tracing::info!(%local, "listening");
+    tracing::info!(%local, connections = limits.total, "listening");
     let db = state.db.clone();
-    let (stop, stopping) = tokio::sync::watch::channel(false);
-    tokio::spawn(async move {
+    attempts::sweep(db.clone());
+    let stopping = async {
         termination_signal().await;
         tracing::info!("termination asked: finishing the requests under way");
-        let _ = stop.send(true);
-    });
-    let asked = |mut stopping: tokio::sync::watch::Receiver<bool>| async move {
-        let _ = stopping.wait_for(|asked| *asked).await;
     };
-    guard::sweep(state.limits.clone());
-    // The client's address counts login attempts.
-    let app = router(state, ui).into_make_service_with_connect_info::<SocketAddr>();
-    let listener: NoDelayListener = listener.tap_io(no_delay);
-    let server = axum::serve(listener, app).with_graceful_shutdown(asked(stopping.clone()));
-    // A client that never finishes its request must not keep the server from stopping.
-    let deadline = async {
-        asked(stopping).await;
-        tokio::time::sleep(SHUTDOWN_GRACE).await;
-    };
-    tokio::select! {
-        served = server => served?,
-        () = deadline => tracing::warn!("requests still under way after the grace period: stopping"),
-    }
+    connections::serve(
+        listener,
+        router(state, ui),
+        limits,
+        stopping,
+        SHUTDOWN_GRACE,
+    )
+    .await;
     db.pool.close().await;
     tracing::info!("stopped");
     Ok(())
@@ -189,12 +178,22 @@ async fn termination_signal() {
     }
 }
 
-/// Requests the framework could not even decode (not JSON, wrong type, a field that does not
+/// Unknown `/api/…` addresses get the API's JSON 404, not a page. Requests the framework could not even decode (not JSON, wrong type, a field that does not
 /// exist, too large) come back in its own English wording; turn them into the API's French
 /// 400 or 413.
 async fn readable_rejections(request: Request, next: Next) -> Response {
     let is_api = request.uri().path().starts_with("/api/");
     let response = next.run(request).await;
+    // No server function at this address (or not for this method): the app's HTML "Page
+    // introuvable", or the pages' 405, would answer.
+    let html = response
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if is_api && (html || response.status() == StatusCode::METHOD_NOT_ALLOWED) {
+        return ApiError::UnknownRoute.into_response();
+    }
     if is_api && response.status() == StatusCode::PAYLOAD_TOO_LARGE {
         return ApiError::TooLarge {
             max_kib: (BODY_MAX_BYTES / 1024) as u64,

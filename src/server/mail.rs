@@ -16,6 +16,7 @@ pub enum Mailer {
     Files {
         transport: AsyncFileTransport<Tokio1Executor>,
         from: Mailbox,
+        dir: std::path::PathBuf,
     },
 }
 
@@ -41,6 +42,7 @@ impl Mailer {
                 Mailer::Files {
                     transport: AsyncFileTransport::new(&config.mail_dir),
                     from,
+                    dir: config.mail_dir.clone(),
                 }
             }
         })
@@ -71,6 +73,37 @@ impl Mailer {
             }
         }
         Ok(())
+    }
+}
+
+impl Mailer {
+    /// Deletes the mails written for `to` (an account deleted: its links and its name go
+    /// with it). Sent mails are out of reach; only the folder's copies can go.
+    pub async fn forget(&self, to: &str) {
+        let Mailer::Files { dir, .. } = self else {
+            return;
+        };
+        let Ok(address) = ascii_address(to) else {
+            return;
+        };
+        let header = format!("To: {address}\r\n");
+        let Ok(mut entries) = tokio::fs::read_dir(dir).await else {
+            return;
+        };
+        while let Ok(Some(entry)) = entries.next_entry().await {
+            let path = entry.path();
+            if path.extension().is_none_or(|x| x != "eml") {
+                continue;
+            }
+            let Ok(text) = tokio::fs::read_to_string(&path).await else {
+                continue;
+            };
+            if text.contains(&header) {
+                if let Err(error) = tokio::fs::remove_file(&path).await {
+                    tracing::warn!(%error, "a deleted account's mail stays in the mail folder");
+                }
+            }
+        }
     }
 }
 
@@ -110,6 +143,7 @@ mod tests {
         let mailer = Mailer::Files {
             transport: AsyncFileTransport::new(&dir),
             from: "Conum <conum@exemple.fr>".parse().unwrap(),
+            dir: dir.clone(),
         };
         mailer
             .send("camille@café.fr", "Objet", "Texte".into())

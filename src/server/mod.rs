@@ -4,9 +4,11 @@
 pub mod accounts;
 pub mod admin;
 pub mod assets;
+pub mod attempts;
 pub mod bulk;
 pub mod communes;
 pub mod config;
+pub mod connections;
 pub mod counters;
 pub mod db;
 pub mod demo;
@@ -32,13 +34,12 @@ pub use config::Config;
 pub use db::Db;
 pub use sessions::SessionHandle;
 
-/// What every server function needs: the pool, the configuration, the login limits, the
-/// mailer, the national figures read so far.
+/// What every server function needs: the pool, the configuration, the mailer, the national
+/// figures read so far, the exports under way.
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
-    pub limits: Arc<guard::LoginLimits>,
     pub mailer: Arc<mail::Mailer>,
     /// Where people reach this server (`PUBLIC_URL`, else `http://localhost:<port>`): the
     /// links of the mails. Never the request's `Host`, which anyone can set.
@@ -64,7 +65,6 @@ impl AppState {
             origin: origin.into(),
             national: Arc::new(national::National::new(config.national_cache)),
             config: Arc::new(config),
-            limits: Arc::default(),
         })
     }
 }
@@ -73,7 +73,7 @@ impl AppState {
 pub type AppCtx = axum::Extension<AppState>;
 /// Extractor giving a server function the caller's session (possibly none).
 pub type SessionCtx = axum::Extension<SessionHandle>;
-/// Extractor giving a server function the caller's address (login limits).
+/// Extractor giving a server function the caller's address (password and mail limits).
 pub type ClientCtx = axum::Extension<guard::ClientIp>;
 
 /// Starts Conum: reads the environment, opens and migrates the database, serves HTTP, and
@@ -86,10 +86,7 @@ pub fn run(app: fn() -> dioxus::prelude::Element) -> anyhow::Result<()> {
         .build()?
         .block_on(async move {
             let listener = http::bind(&config).await?;
-            let origin = match &config.public_url {
-                Some(url) => url.clone(),
-                None => format!("http://localhost:{}", listener.local_addr()?.port()),
-            };
+            let origin = config.origin(listener.local_addr()?.port());
             let state = AppState::open(config, origin).await?;
             tracing::info!(mode = ?state.config.admission.mode, "sign-up mode");
             match invitations::first_account_link(&state).await {

@@ -73,6 +73,12 @@ pub async fn create(
         .execute(&mut *tx)
         .await?;
     if inserted.rows_affected() == 1 {
+        let quota = app.config.records_per_day;
+        if saved_in_a_day(&mut tx, owner).await? > quota as i64 {
+            tx.rollback().await?;
+            tracing::warn!(conseiller = %owner, "records over the daily quota");
+            return Err(ApiError::DailyQuota { max: quota as u64 });
+        }
         insert_children(&mut tx, &record).await?;
         counters::record_changed(&mut tx, owner, None, Some(&record)).await?;
         tx.commit().await?;
@@ -86,6 +92,18 @@ pub async fn create(
         Some(stored) => Ok(stored),
         None => Err(ApiError::IdTaken),
     }
+}
+
+/// Records `owner` created in the last 24 hours, the one being created included.
+async fn saved_in_a_day(conn: &mut AnyConnection, owner: &ConseillerId) -> Result<i64, ApiError> {
+    let since = clock::to_db(clock::now() - chrono::Duration::hours(24));
+    Ok(sqlx::query_scalar(
+        "SELECT COUNT(*) FROM accompagnements WHERE conseiller_id = $1 AND created_at >= $2",
+    )
+    .bind(owner)
+    .bind(since)
+    .fetch_one(&mut *conn)
+    .await?)
 }
 
 /// The rules of domain.md §1, then the commune against the official list.
@@ -277,27 +295,71 @@ fn record_id(id: &str) -> Result<Uuid, ApiError> {
     Uuid::parse_str(id).map_err(|_| ApiError::NotFound)
 }
 
-/// Every record of the period, oldest first (for exports).
+/// Every record of the period, oldest first.
 pub async fn in_period(
     conn: &mut AnyConnection,
     owner: &ConseillerId,
     periode: Periode,
 ) -> Result<Vec<StoredAccompagnement>, ApiError> {
+    in_period_after(conn, owner, periode, &Resume::default(), None).await
+}
+
+fn bind_all<'q>(mut query: AnyQuery<'q>, values: &[String]) -> AnyQuery<'q> {
+    for value in values {
+        query = query.bind(value.clone());
+    }
+    query
+}
+
+/// Where a page of records in period order ends: the next page starts after it.
+#[derive(Clone, Debug, Default)]
+pub struct Resume {
+    date: String,
+    created_at: String,
+    id: String,
+}
+
+impl Resume {
+    pub fn after(last: &StoredAccompagnement) -> Resume {
+        Resume {
+            date: last.accompagnement.date().to_string(),
+            created_at: clock::to_db(last.created_at),
+            id: last.accompagnement.id().to_string(),
+        }
+    }
+}
+
+/// The period's records after `resume` (from the first: `Resume::default()`), oldest first,
+/// at most `limit` of them: an export reads a page at a time, in constant memory.
+pub async fn in_period_after(
+    conn: &mut AnyConnection,
+    owner: &ConseillerId,
+    periode: Periode,
+    resume: &Resume,
+    limit: Option<usize>,
+) -> Result<Vec<StoredAccompagnement>, ApiError> {
     let (du, au) = (periode.du.to_string(), periode.au.to_string());
-    let ids =
-        "SELECT id FROM accompagnements WHERE conseiller_id = $1 AND date >= $2 AND date <= $3";
-    let rows = sqlx::query(&format!(
+    let limit = limit.map_or(String::new(), |n| format!(" LIMIT {n}"));
+    let ids = format!(
+        "SELECT id FROM accompagnements WHERE conseiller_id = $1 AND date >= $2 AND date <= $3
+           AND (date > $4 OR (date = $4 AND (created_at > $5 OR (created_at = $5 AND id > $6))))
+         ORDER BY date, created_at, id{limit}"
+    );
+    let values = [
+        owner.to_string(),
+        du,
+        au,
+        resume.date.clone(),
+        resume.created_at.clone(),
+        resume.id.clone(),
+    ];
+    let sql = format!(
         "SELECT {COLUMNS} FROM accompagnements WHERE id IN ({ids}) ORDER BY date, created_at, id"
-    ))
-    .bind(owner)
-    .bind(&du)
-    .bind(&au)
-    .fetch_all(&mut *conn)
-    .await?;
-    let children = Children::load(conn, ids, |q| {
-        q.bind(owner.to_owned()).bind(du.clone()).bind(au.clone())
-    })
-    .await?;
+    );
+    let rows = bind_all(sqlx::query(&sql), &values)
+        .fetch_all(&mut *conn)
+        .await?;
+    let children = Children::load(conn, &ids, |q| bind_all(q, &values)).await?;
     rows.iter().map(|row| children.assemble(row)).collect()
 }
 

@@ -21,6 +21,8 @@ use crate::clock;
 use crate::domain::ConseillerId;
 
 pub const COOKIE_NAME: &str = "conum_session";
+/// Its name when it is `Secure` (https).
+pub const SECURE_COOKIE_NAME: &str = "__Host-conum_session";
 /// See [`phone_owner`].
 pub const PHONE_OWNER_COOKIE: &str = "conum_telephone";
 /// A phone must stay logged in for weeks between two uses.
@@ -51,8 +53,15 @@ impl SessionHandle {
         self.conseiller_id.as_ref().ok_or(ApiError::Unauthorized)
     }
 
-    /// Starts a session for `conseiller_id` and sends its cookie with the response.
+    /// Starts a session for `conseiller_id` and sends its cookie with the response; the
+    /// browser's previous session, if any, ends (a login replaces it, never adds to it).
     pub async fn open(&self, db: &db::Db, conseiller_id: &ConseillerId) -> Result<(), ApiError> {
+        if let Some(previous) = &self.token_hash {
+            sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+                .bind(previous)
+                .execute(&db.pool)
+                .await?;
+        }
         let token = random_token();
         let now = clock::now().timestamp();
         // Expired sessions of everyone are swept here, a cheap indexed delete.
@@ -147,13 +156,13 @@ async fn find(
 /// Whose live session the request's cookie carries, for a page the server renders. The expiry
 /// is not slid: a page cannot send the cookie back, and the page's next `/api/` call slides it.
 pub async fn conseiller_of(
-    db: &db::Db,
+    app: &AppState,
     headers: &HeaderMap,
 ) -> Result<Option<ConseillerId>, ApiError> {
-    let Some(token) = cookie_token(headers) else {
+    let Some(token) = cookie_token(headers, secure_cookie(&app.config, headers)) else {
         return Ok(None);
     };
-    let found = find(db, &token_hash(&token), clock::now().timestamp()).await?;
+    let found = find(&app.db, &token_hash(&token), clock::now().timestamp()).await?;
     Ok(found.map(|(conseiller_id, _, _)| conseiller_id))
 }
 
@@ -191,8 +200,19 @@ fn owner_claim(request: &Request) -> Option<&str> {
     request.headers().get(OWNER_HEADER)?.to_str().ok()
 }
 
-fn cookie_token(headers: &HeaderMap) -> Option<String> {
-    cookie_value(headers, COOKIE_NAME)
+/// The session cookie's name: over https, with the `__Host-` prefix (the browser then only
+/// takes it from this very host, secure, for every path: no other site of the domain can set
+/// one in its place).
+fn cookie_name(secure: bool) -> &'static str {
+    if secure {
+        SECURE_COOKIE_NAME
+    } else {
+        COOKIE_NAME
+    }
+}
+
+fn cookie_token(headers: &HeaderMap, secure: bool) -> Option<String> {
+    cookie_value(headers, cookie_name(secure))
 }
 
 /// The account the phone says it holds (`PHONE_OWNER_COOKIE`, written by `public/store.js`
@@ -217,7 +237,7 @@ fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
 /// The cookie carrying `value` for `seconds` (none: the cookie is removed).
 fn set_cookie(value: Option<(&str, i64)>, secure: bool) -> HeaderValue {
     let (token, seconds) = value.unwrap_or(("", 0));
-    let mut cookie = Cookie::build((COOKIE_NAME, token.to_owned()))
+    let mut cookie = Cookie::build((cookie_name(secure), token.to_owned()))
         .path("/")
         .http_only(true)
         .same_site(SameSite::Lax)
@@ -233,13 +253,12 @@ fn set_cookie(value: Option<(&str, i64)>, secure: bool) -> HeaderValue {
 /// `Secure` unless configured otherwise (`COOKIE_SECURE`) or the request is for this machine
 /// without an https `PUBLIC_URL` (http://localhost is how Conum is tried out; everywhere else
 /// it is served over https).
-fn secure_cookie(config: &super::Config, request: &Request) -> bool {
+fn secure_cookie(config: &super::Config, headers: &HeaderMap) -> bool {
     config.secure_cookies.unwrap_or_else(|| {
         if config.https() {
             return true;
         }
-        let host = request
-            .headers()
+        let host = headers
             .get(axum::http::header::HOST)
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default();
@@ -261,7 +280,8 @@ pub async fn layer(State(app): State<AppState>, mut request: Request, next: Next
     if !request.uri().path().starts_with("/api/") {
         return next.run(request).await;
     }
-    let token = cookie_token(request.headers());
+    let secure = secure_cookie(&app.config, request.headers());
+    let token = cookie_token(request.headers(), secure);
     let resolved = match &token {
         Some(token) => match resolve(&app.db, token).await {
             Ok(resolved) => resolved,
@@ -275,7 +295,6 @@ pub async fn layer(State(app): State<AppState>, mut request: Request, next: Next
             return ApiError::WrongAccount.into_response();
         }
     }
-    let secure = secure_cookie(&app.config, &request);
     let stale_cookie = token.is_some() && resolved.is_none();
     let (handle, refreshed) = match resolved {
         Some(session) => (

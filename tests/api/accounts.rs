@@ -10,7 +10,7 @@ fn session_cookie(response: &reqwest::Response) -> String {
         .get_all("set-cookie")
         .iter()
         .map(|v| v.to_str().unwrap().to_owned())
-        .find(|c| c.starts_with("conum_session="))
+        .find(|c| c.starts_with("conum_session=") || c.starts_with("__Host-conum_session="))
         .expect("a session cookie")
 }
 
@@ -255,5 +255,12 @@ async fn the_session_cookie_is_secure_when_served_over_https() {
 
     let response = device.confirm(&token).await;
 
-    assert!(session_cookie(&response).contains("Secure"));
+    // Over https the name carries `__Host-`: the browser takes it from this very host only,
+    // secure, for every path (no other site of the domain can set one in its place).
+    let cookie = session_cookie(&response);
+    assert!(cookie.starts_with("__Host-conum_session="), "{cookie}");
+    assert!(
+        cookie.contains("Secure") && cookie.contains("Path=/") && !cookie.contains("Domain"),
+        "{cookie}"
+    );
 }

@@ -233,6 +233,22 @@ impl TestApp {
         self.start().await;
     }
 
+    /// Another server process on the same database, as a national deployment runs several
+    /// behind one address (its mails go to this app's folder).
+    pub async fn another_instance(&self) -> TestApp {
+        let mut other = TestApp {
+            address: String::new(),
+            database_url: self.database_url.clone(),
+            mail_dir: std::env::temp_dir().join(format!("conum-mails-{}", Uuid::new_v4())),
+            extra_env: self.extra_env.clone(),
+            server: None,
+            sqlite_dir: None,
+            read_mails: Default::default(),
+        };
+        other.start().await;
+        other
+    }
+
     /// A new browser: its own cookie jar, nobody logged in.
     pub fn device(&self) -> Device {
         let cookies = std::sync::Arc::new(reqwest::cookie::Jar::default());
@@ -641,7 +657,7 @@ pub const PASSWORD: &str = "une phrase de passe solide";
 pub const CLIENT_ADDRESS_HEADER: &str = "x-test-client";
 
 /// A new client address for each conseiller the tests sign up.
-fn next_client_address() -> String {
+pub fn next_client_address() -> String {
     static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(1);
     let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     std::net::Ipv4Addr::from(0x0A00_0000 + n).to_string()

@@ -10,6 +10,7 @@ mod exports;
 mod faults;
 mod isolation;
 mod national;
+mod open_internet;
 mod security;
 mod statistiques;
 mod validation;

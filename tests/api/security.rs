@@ -186,6 +186,9 @@ on_both_databases! {
         assert_eq!(app.count("SELECT CAST(SUM(accompagnements) AS BIGINT) FROM stats_jour").await, 8);
         assert_eq!(laptop.profil().await.status(), StatusCode::UNAUTHORIZED);
         assert_eq!(app.device().log_in("camille@exemple.fr", PASSWORD).await.status(), StatusCode::UNAUTHORIZED);
+        // Its mails (the sign-up link) left the mail folder with it; the other's stay.
+        assert!(app.mails_to("camille@exemple.fr").is_empty());
+        assert!(!app.mails_to("dominique@exemple.fr").is_empty());
     }
 
     async fn a_session_ends_90_days_after_the_login_however_much_it_is_used(app) {
