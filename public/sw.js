@@ -8,6 +8,9 @@
 //   every conseiller; what is personal loads in the browser), except the history's first
 //   page, painted for the session's conseiller into a page marked no-store, never kept here.
 // - Files: cache first. /api/ is never cached.
+// - Only Conum's own answers are kept or shown for a route: its server marks every response
+//   (`X-Conum: 1`); a captive portal answering every address "200 OK" with its own page has
+//   no mark, so it is neither stored nor put in place of a page the phone keeps.
 // - Background Sync: sends the outbox when the connection returns, page open or not.
 import { VERSION, PAGES, FILES } from '/precache-manifest.js';
 import * as outbox from '/outbox.js';
@@ -22,7 +25,13 @@ self.addEventListener('install', (event) => {
     // never a page painted with someone's records.
     const pages = PAGES.map((url) => new Request(url, { cache: 'reload', credentials: 'omit' }));
     const files = FILES.map((url) => new Request(url, { cache: 'reload' }));
-    await cache.addAll([...pages, ...files]);
+    // Behind a portal the installation fails (and is tried again later) rather than keep
+    // the portal's page as Conum's.
+    await Promise.all([...pages, ...files].map(async (request) => {
+      const response = await fetch(request);
+      if (!ours(response)) throw new Error(`not Conum's answer: ${request.url}`);
+      await cache.put(request, response);
+    }));
   })());
 });
 
@@ -66,13 +75,32 @@ async function navigation(request, url) {
   const cache = await caches.open(CACHE);
   try {
     const response = await withTimeout(fetch(request), NAVIGATION_TIMEOUT_MS);
+    if (!marked(response)) {
+      // Not Conum's server (a portal): the kept page if there is one; a phone that keeps
+      // none yet sees the portal's page, the only way through it.
+      return (await keptPage(cache, url)) ?? response;
+    }
     if (response.ok && PAGES.includes(url.pathname) && !personal(response)) {
       cache.put(url.pathname, response.clone());
     }
     return response;
   } catch {
-    return (await cache.match(url.pathname)) ?? (await cache.match(cachedPage(url.pathname))) ?? offlinePage();
+    return (await keptPage(cache, url)) ?? offlinePage();
   }
+}
+
+async function keptPage(cache, url) {
+  return (await cache.match(url.pathname)) ?? (await cache.match(cachedPage(url.pathname)));
+}
+
+// Conum's server marks every answer it makes, errors included.
+function marked(response) {
+  return response.headers.get('x-conum') === '1';
+}
+
+// A successful answer of Conum's own: the only kind kept.
+function ours(response) {
+  return response.ok && marked(response);
 }
 
 // A page the server painted with the conseiller's own records (the history) is marked
@@ -96,7 +124,7 @@ async function cacheFirst(request) {
   const cached = await cache.match(request, { ignoreSearch: true });
   if (cached) return cached;
   const response = await fetch(request);
-  if (response.ok) cache.put(request, response.clone());
+  if (ours(response)) cache.put(request, response.clone());
   return response;
 }
 

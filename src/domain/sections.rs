@@ -188,7 +188,7 @@ pub fn sections(s: &Stats) -> Vec<Section> {
     vec![
         section(
             "thematiques",
-            "Thématiques",
+            "Thèmes des accompagnements",
             "Thématique",
             Unit::ComptesRendus,
             Shape::HorizontalBars,
@@ -220,7 +220,7 @@ pub fn sections(s: &Stats) -> Vec<Section> {
         ),
         section(
             "durees",
-            "Durées",
+            "Durée des accompagnements",
             "Durée",
             Unit::ComptesRendus,
             Shape::Columns,
@@ -228,7 +228,7 @@ pub fn sections(s: &Stats) -> Vec<Section> {
         ),
         section(
             "ages",
-            "Tranches d'âge",
+            "Tranches d'âge des usagers",
             "Tranche d'âge",
             Unit::Personnes,
             Shape::Columns,
@@ -236,7 +236,7 @@ pub fn sections(s: &Stats) -> Vec<Section> {
         ),
         section(
             "statuts",
-            "Statuts",
+            "Statut des usagers",
             "Statut",
             Unit::Personnes,
             Shape::HorizontalBars,

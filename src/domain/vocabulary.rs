@@ -167,12 +167,13 @@ vocabulary! {
 }
 
 vocabulary! {
-    /// Duration buckets, used by the statistics only (the record keeps minutes).
+    /// Duration buckets, used by the statistics only (the record keeps minutes), in the
+    /// booklet's words; a 2-hour workshop is "2h ou plus".
     pub enum TrancheDuree {
-        Jusqua30 => "0_30", "30 min ou moins",
-        De30A60 => "30_60", "30 min à 1 h",
-        De60A120 => "60_120", "1 h à 2 h",
-        Plus120 => "120_plus", "Plus de 2 h",
+        Jusqua30 => "0_30", "0 à 30 min.",
+        De30A60 => "30_60", "30 min. à 1h",
+        De60A120 => "60_120", "1h à 2h",
+        Plus120 => "120_plus", "2h ou plus",
     }
 }
 
@@ -182,7 +183,7 @@ impl TrancheDuree {
         match self {
             TrancheDuree::Jusqua30 => Some(30),
             TrancheDuree::De30A60 => Some(60),
-            TrancheDuree::De60A120 => Some(120),
+            TrancheDuree::De60A120 => Some(119),
             TrancheDuree::Plus120 => None,
         }
     }
@@ -236,7 +237,9 @@ mod tests {
         assert_eq!(TrancheDuree::of_minutes(45), TrancheDuree::De30A60);
         assert_eq!(TrancheDuree::of_minutes(60), TrancheDuree::De30A60);
         assert_eq!(TrancheDuree::of_minutes(61), TrancheDuree::De60A120);
-        assert_eq!(TrancheDuree::of_minutes(120), TrancheDuree::De60A120);
+        assert_eq!(TrancheDuree::of_minutes(119), TrancheDuree::De60A120);
+        // The booklet's "2h ou plus": a 2-hour workshop is there.
+        assert_eq!(TrancheDuree::of_minutes(120), TrancheDuree::Plus120);
         assert_eq!(TrancheDuree::of_minutes(121), TrancheDuree::Plus120);
     }
 

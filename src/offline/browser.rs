@@ -82,6 +82,13 @@ pub fn focus_first_control(container_id: &str) {
     }
 }
 
+/// Scrolls the element with this id to the top of its scrolling area.
+pub fn bring_to_top(id: &str) {
+    if let Some(element) = document().and_then(|d| d.get_element_by_id(id)) {
+        element.scroll_into_view();
+    }
+}
+
 /// Whether the element with this id has reached the screen: on it, or above it (passed).
 pub fn reached_screen(id: &str) -> bool {
     let (Some(window), Some(element)) =

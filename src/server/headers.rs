@@ -83,6 +83,9 @@ pub async fn layer(State(app): State<AppState>, request: Request, next: Next) ->
         );
         response
     };
+    // The mark of Conum's own answers: the service worker stores and shows no response
+    // without it (a captive portal answers every address "200 OK" with its own page).
+    set(&mut response, "x-conum", "1");
     set(&mut response, "x-content-type-options", "nosniff");
     set(&mut response, "referrer-policy", "same-origin");
     set(

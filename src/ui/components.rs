@@ -22,6 +22,18 @@ pub fn Confirmation(
 ) -> Element {
     rsx! {
         div { class: "fr-alert fr-alert--warning confirmation", role: "alertdialog", "aria-labelledby": id,
+            tabindex: "-1",
+            // Asked where the question was, it shows in the middle of the screen, focused.
+            onmounted: move |e| async move {
+                let _ = e
+                    .scroll_to_with_options(ScrollToOptions {
+                        behavior: ScrollBehavior::Instant,
+                        vertical: ScrollLogicalPosition::Center,
+                        horizontal: ScrollLogicalPosition::Nearest,
+                    })
+                    .await;
+                let _ = e.set_focus(true).await;
+            },
             h2 { class: "fr-alert__title", id, "{title}" }
             p { "{text}" }
             div { class: "actions",

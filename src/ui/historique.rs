@@ -167,7 +167,9 @@ pub fn Historique() -> Element {
         match total() {
             None => rsx! { p { class: "chargement", "Chargement…" } },
             Some(0) => rsx! { p { "Aucun accompagnement sur cette période." } },
-            Some(n) => rsx! { p { class: "fr-hint-text", role: "status", "{n} accompagnement(s)" } },
+            // "Comptes rendus", as the statistics count them (domain.md §3).
+            Some(1) => rsx! { p { class: "fr-hint-text", role: "status", "1 compte rendu" } },
+            Some(n) => rsx! { p { class: "fr-hint-text", role: "status", "{format::nombre(n)} comptes rendus" } },
         }
         for (day, list) in days {
             section { key: "{day}", class: "jour", "aria-label": "{format::date_longue(day)}",
@@ -212,11 +214,14 @@ fn RecordLine(stored: StoredAccompagnement) -> Element {
 #[component]
 fn Summary(a: Accompagnement, date: bool) -> Element {
     let themes: Vec<&str> = a.thematiques().iter().map(|t| t.label()).collect();
-    let personnes = if a.participants() > 1 {
-        format!(" · {} participants", a.participants())
-    } else {
-        String::new()
-    };
+    // Its own line, each part between " · " (none before the first).
+    let mut details = Vec::with_capacity(3);
+    if a.participants() > 1 {
+        details.push(format!("{} participants", a.participants()));
+    }
+    details.push(a.commune().nom().to_owned());
+    details.push(format::duree(a.duree_minutes().into()));
+    let details = details.join(" · ");
     let day = if date {
         format!("{} · ", format::date_courte(a.date()))
     } else {
@@ -225,7 +230,7 @@ fn Summary(a: Accompagnement, date: bool) -> Element {
     rsx! {
         Link { to: Route::Detail { id: a.id().to_string() },
             strong { "{day}{a.activite().label()}" }
-            span { "{personnes} · {a.commune().nom()} · {format::duree(a.duree_minutes().into())}" }
+            span { "{details}" }
         }
         div { class: "themes", "{themes.join(\", \")}" }
     }

@@ -86,7 +86,7 @@ on_both_databases! {
         assert_eq!(find("Ateliers")[1], "1");
         assert_eq!(find("Participants aux ateliers")[1], "8");
         assert_eq!(find("Usagers avec suivi")[1..], ["6".to_string(), "66,0".to_string()]);
-        assert_eq!(find("30 min à 1 h")[1..], ["1".to_string(), "50,0".to_string()]);
+        assert_eq!(find("30 min. à 1h")[1..], ["1".to_string(), "50,0".to_string()]);
         assert_eq!(find("Moins de 12 ans")[1..], ["3".to_string(), "33,3".to_string()]);
         // Both évolutions with their running totals (people, then records), and the page's
         // own section titles.
@@ -99,7 +99,7 @@ on_both_databases! {
         assert_eq!(in_section("Évolution des accompagnements", "févr. 2026")[1..], ["0".to_string(), "9".to_string()]);
         assert_eq!(in_section("Évolution des comptes rendus", "janv. 2026")[1..], ["2".to_string(), "2".to_string()]);
         assert_eq!(in_section("Évolution des comptes rendus", "févr. 2026")[1..], ["0".to_string(), "2".to_string()]);
-        for title in ["Thématiques", "Évolution des accompagnements", "Évolution des comptes rendus", "Lieux des accompagnements", "Durées", "Tranches d'âge", "Statuts", "Réorientations", "Temps par activité"] {
+        for title in ["Thèmes des accompagnements", "Évolution des accompagnements", "Évolution des comptes rendus", "Lieux des accompagnements", "Durée des accompagnements", "Tranches d'âge des usagers", "Statut des usagers", "Réorientations", "Temps par activité"] {
             assert!(table.iter().any(|r| r[0] == title), "no section {title}");
         }
         assert_eq!(find("Mois")[1..], ["Accompagnements".to_string(), "Cumul".to_string()]);

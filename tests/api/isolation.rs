@@ -117,7 +117,7 @@ on_both_databases! {
         assert!(!camille_page.contains(&link(&own)));
         assert!(dominique_page.contains(&link(&own)), "{dominique_page}");
         assert!(!dominique_page.contains(&link(&theirs)));
-        assert!(dominique_page.contains("1 accompagnement(s)"));
+        assert!(dominique_page.contains("1 compte rendu"));
         // Painted pages are kept by no cache; the frame without a session is the same for all.
         assert_eq!(camille_cache, "no-store");
         assert_eq!(dominique_cache, "no-store");

@@ -121,7 +121,7 @@ test('the history comes painted by the server with the session\'s records, and n
     const bare = await browser.newContext({ javaScriptEnabled: false, storageState: await context.storageState() });
     const html = await bare.newPage();
     await html.goto(`${own.server.url}/historique`);
-    await html.getByText('1 accompagnement(s)').waitFor();
+    await html.getByText('1 compte rendu', { exact: true }).waitFor();
     await line(html).waitFor();
     await bare.close();
 

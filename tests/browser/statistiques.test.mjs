@@ -75,7 +75,7 @@ test('the page shows the figures of known records, for the period in the URL', a
   await everyChartDrawn(page);
 
   // "Voir les données": the numbers as a table.
-  const themes = page.locator('figure').filter({ has: page.getByRole('heading', { name: 'Thématiques' }) });
+  const themes = page.locator('figure').filter({ has: page.getByRole('heading', { name: 'Thèmes des accompagnements' }) });
   await themes.getByText('Voir les données').tap();
   const row = themes.getByRole('row', { name: /Naviguer sur Internet/ });
   await row.waitFor();
@@ -253,9 +253,9 @@ test('the PDF report holds the period and every figure, on at most two A4 pages'
       '10 Accompagnements', '7 Nouveaux usagers', 'Participants aux ateliers', 'Demandes', 'ponctuelles', 'individuels',
       // Every section's data, shares included.
       'Moins de 12 ans', '33,3 %', 'Cumul',
-      'Usagers avec suivi', '6 (60 %)', '2 h 30', 'Thématiques', 'Évolution des accompagnements',
+      'Usagers avec suivi', '6 (60 %)', '2 h 30', 'Thèmes des accompagnements', 'Évolution des accompagnements',
       '3 Comptes rendus', 'Évolution des comptes rendus',
-      'Tranches d\'âge', 'Statuts', 'Réorientations', 'Temps par activité', 'Durées']) {
+      'Tranches d\'âge des usagers', 'Statut des usagers', 'Réorientations', 'Temps par activité', 'Durée des accompagnements']) {
       assert.ok(text.includes(expected), `the PDF says "${expected}"\n${text}`);
     }
   } finally {

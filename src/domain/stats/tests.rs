@@ -119,12 +119,12 @@ fn ages_and_statuts_count_people_not_records() {
 }
 
 #[test]
-fn a_45_minute_record_is_in_30_min_to_1_h() {
+fn a_45_minute_record_is_in_30_min_to_1_h_and_a_2_hour_one_in_2_h_or_more() {
     let stats = Stats::from_records(november(), &sample());
     assert_eq!(stats.durees[&TrancheDuree::Jusqua30], 1);
     assert_eq!(stats.durees[&TrancheDuree::De30A60], 1);
-    assert_eq!(stats.durees[&TrancheDuree::De60A120], 1);
-    assert_eq!(stats.durees[&TrancheDuree::Plus120], 0);
+    assert_eq!(stats.durees[&TrancheDuree::De60A120], 0);
+    assert_eq!(stats.durees[&TrancheDuree::Plus120], 1);
 }
 
 #[test]

@@ -3,6 +3,7 @@
 use dioxus::prelude::*;
 use uuid::Uuid;
 
+use super::jour::jour_de_saisie;
 use super::parts::{
     ActivityAndPeople, AnnotationField, CanalField, CommuneField, DateField, DurationField,
     LastTimeButton, PeopleFields, SuiviSection, ThemeChoices, QUICK_DURATIONS,
@@ -17,6 +18,7 @@ use crate::ui::components::FieldMessage;
 
 /// The fields of the form in screen order: the first faulty one gets the focus.
 const FIELD_ORDER: [&str; 14] = [
+    "date",
     "activite",
     "participants",
     "deja_accompagnes",
@@ -29,7 +31,6 @@ const FIELD_ORDER: [&str; 14] = [
     "suivi",
     "redirections",
     "annotation",
-    "date",
     "id",
 ];
 
@@ -46,26 +47,17 @@ pub enum FormMode {
     Modification,
 }
 
-/// A new record with the profile's defaults: today, the commune de rattachement, on site,
-/// one participant (no commune until the profile is known).
+/// A new record with the profile's defaults: the day of entry, the commune de rattachement,
+/// on site, one participant (no commune until the profile is known).
 pub fn blank_record(profil: Option<&Profil>) -> AccompagnementInput {
     AccompagnementInput {
-        date: today_in_paris().to_string(),
+        date: jour_de_saisie(),
         participants: 1,
         commune: profil
             .map(|p| p.details.commune.clone().into())
             .unwrap_or_default(),
         canal: Canal::Rattachement.code().into(),
         ..AccompagnementInput::default()
-    }
-}
-
-/// A copy of `record` to save again as a new accompaniment: new id, today.
-pub fn copy_for_today(record: &Accompagnement) -> AccompagnementInput {
-    AccompagnementInput {
-        id: String::new(),
-        date: today_in_paris().to_string(),
-        ..record.clone().into()
     }
 }
 
@@ -173,6 +165,7 @@ pub fn RecordForm(
             if let Some(previous) = last {
                 LastTimeButton { record, other_duration, previous }
             }
+            DateField { record, errors, day_of_entry: mode == FormMode::Nouveau }
             ActivityAndPeople { record, errors }
             CommuneField { record, errors, home: profil.as_ref().map(|p| p.details.commune.clone()) }
             CanalField { record, errors }
@@ -181,7 +174,6 @@ pub fn RecordForm(
             DurationField { record, errors, other_duration }
             SuiviSection { record, errors }
             AnnotationField { record, errors }
-            DateField { record, errors }
 
             FieldMessage { errors, field: "id" }
             if let Some(message) = problem() {

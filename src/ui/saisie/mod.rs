@@ -1,13 +1,15 @@
 //! The entry form's pages: a new record (the start page), a modification, a duplicate.
 
 mod form;
+mod jour;
 mod parts;
 mod repartition;
 
 use dioxus::prelude::*;
 use uuid::Uuid;
 
-pub use form::{blank_record, copy_for_today, FormMode, RecordForm, Saved};
+pub use form::{blank_record, FormMode, RecordForm, Saved};
+pub use jour::copy_for_today;
 
 use crate::domain::{Accompagnement, AccompagnementInput, ConseillerId};
 use crate::offline::outbox::{self, Change, Delivery};
@@ -59,8 +61,10 @@ pub fn Saisie() -> Element {
             spawn({
                 let owner = owner.clone();
                 async move {
-                    // A copy for "Comme la dernière fois" offline, once the confirmation shows.
+                    // A copy for "Comme la dernière fois" offline, once the confirmation shows;
+                    // the blank form (drawn the frame after) starts at its top.
                     browser::after_next_paint().await;
+                    browser::bring_to_top("titre-saisie");
                     phone::DERNIER.keep(&owner, &Some(done.record)).await
                 }
             });
@@ -113,7 +117,17 @@ pub fn Saisie() -> Element {
     rsx! {
         h1 { id: "titre-saisie", "Nouvel accompagnement" }
         if let Some((id, delivery)) = saved() {
-            div { class: "fr-alert fr-alert--success fr-alert--sm confirmation", role: "status",
+            // Where the thumb is while "Annuler" lasts: just above "Enregistrer" (the form was
+            // filled from its bottom); then in its place above the blank form.
+            div {
+                class: if undo_open() { "fr-alert fr-alert--success fr-alert--sm confirmation confirmation--flottante" } else { "fr-alert fr-alert--success fr-alert--sm confirmation" },
+                role: "status",
+                tabindex: "-1",
+                id: "confirmation-saisie",
+                onmounted: move |e| async move {
+                    // Screen readers hear it, and the keyboard goes on from it ("Annuler").
+                    let _ = e.set_focus(true).await;
+                },
                 p { "Accompagnement enregistré" }
                 DeliveryLine { id, delivery }
                 if undo_open() {

@@ -3,7 +3,7 @@
 
 use dioxus::prelude::*;
 
-use super::form::copy_for_today;
+use super::jour::{choose_jour_de_saisie, copy_for_today, jour_de_saisie};
 use super::repartition::{self, Counts};
 use crate::clock::today_in_paris;
 use crate::domain::accompagnement::{
@@ -327,23 +327,48 @@ pub fn AnnotationField(
 
 /// The day of the accompaniment (today unless changed).
 #[component]
-pub fn DateField(record: Signal<AccompagnementInput>, errors: ReadSignal<FieldErrors>) -> Element {
+pub fn DateField(
+    record: Signal<AccompagnementInput>,
+    errors: ReadSignal<FieldErrors>,
+    /// A new record's date is the "Jour de saisie": it stays for the next records.
+    day_of_entry: bool,
+) -> Element {
     let current = record();
+    let today = today_in_paris().to_string();
     rsx! {
-        div { class: "fr-input-group", id: "champ-date",
-            label { class: "fr-label", r#for: "date", "Date de l'accompagnement" }
-            input {
-                class: "fr-input",
-                id: "date",
-                r#type: "date",
-                max: "{today_in_paris()}",
-                value: "{current.date}",
-                "aria-describedby": if errors.read().get("date").is_some() { error_id("date") },
-                oninput: move |e| record.write().date = e.value(),
+        div { class: "fr-input-group jour-saisie", id: "champ-date",
+            label { class: "fr-label", r#for: "date",
+                if day_of_entry { "Jour de saisie" } else { "Date de l'accompagnement" }
+            }
+            div { class: "jour-saisie__choix",
+                input {
+                    class: "fr-input",
+                    id: "date",
+                    r#type: "date",
+                    max: "{today}",
+                    value: "{current.date}",
+                    "aria-describedby": if errors.read().get("date").is_some() { error_id("date") },
+                    oninput: move |e| {
+                        let day = e.value();
+                        if day_of_entry {
+                            choose_jour_de_saisie(&day);
+                        }
+                        record.write().date = day;
+                    },
+                }
+                if day_of_entry && current.date != today {
+                    button { r#type: "button", class: "fr-btn fr-btn--secondary",
+                        onclick: move |_| {
+                            let today = today_in_paris().to_string();
+                            choose_jour_de_saisie(&today);
+                            record.write().date = today;
+                        },
+                        "Aujourd'hui"
+                    }
+                }
             }
             FieldMessage { errors, field: "date" }
         }
-
     }
 }
 
@@ -365,7 +390,7 @@ fn set_suivi(mut record: Signal<AccompagnementInput>, which: FollowUp, n: i64) {
     }
 }
 
-/// "Comme la dernière fois": fills every field from the last record, dated today.
+/// "Comme la dernière fois": fills every field from the last record, dated the day of entry.
 #[component]
 pub fn LastTimeButton(
     record: Signal<AccompagnementInput>,
@@ -377,7 +402,10 @@ pub fn LastTimeButton(
             r#type: "button",
             class: "fr-btn fr-btn--secondary comme-la-derniere-fois",
             onclick: move |_| {
-                let copy = copy_for_today(&previous);
+                let copy = AccompagnementInput {
+                    date: jour_de_saisie(),
+                    ..copy_for_today(&previous)
+                };
                 other_duration.set(!QUICK_DURATIONS.contains(&copy.duree_minutes));
                 record.set(copy);
             },

@@ -160,10 +160,36 @@ fn draw_one(d: &Section) {
             let mut option = serde_json::to_value(self::chart(d))
                 .map_err(|e| wasm_bindgen::JsValue::from_str(&e.to_string()))?;
             merge(&mut option, &line_heights(d));
+            merge(&mut option, &french_texts(d));
             chart.set_option(&js_sys::JSON::parse(&option.to_string())?)
         });
     if let Err(error) = drawn {
         tracing::warn!("chart {} not drawn: {error:?}", d.id);
+    }
+}
+
+/// What charming cannot say: the screen reader's description in French (ECharts writes its
+/// own in English), and each slice's label written the French way ("1 234 (12,3 %)"; ECharts
+/// would write "1,234 (12.34 %)"), none on an empty slice (its place stays in the legend).
+fn french_texts(d: &Section) -> serde_json::Value {
+    let description = format!("{} : graphique, détail dans « Voir les données »", d.title);
+    let aria = serde_json::json!({ "label": { "description": description } });
+    match d.shape {
+        Shape::Donut => {
+            let slices: Vec<serde_json::Value> = d
+                .rows
+                .iter()
+                .map(|r| {
+                    let shown = r.value > 0;
+                    serde_json::json!({
+                        "label": { "show": shown, "formatter": bar_text(r) },
+                        "labelLine": { "show": shown },
+                    })
+                })
+                .collect();
+            serde_json::json!({ "aria": aria, "series": [{ "data": slices }] })
+        }
+        _ => serde_json::json!({ "aria": aria }),
     }
 }
 
@@ -256,8 +282,12 @@ fn base() -> Chart {
         .tooltip(Tooltip::new().trigger(Trigger::Item))
 }
 
-fn value_label(position: LabelPosition) -> Label {
-    Label::new().show(true).position(position).formatter("{c}")
+/// Values named with their French writing ("1 234"), which their labels print (`{b}`).
+fn french_numbers(values: &[i64]) -> Vec<DataPointItem> {
+    values
+        .iter()
+        .map(|v| DataPointItem::new(*v).name(format::nombre(u64::try_from(*v).unwrap_or(0))))
+        .collect()
 }
 
 /// The text written on a bar: its value, and its share when the section has shares. It goes
@@ -345,18 +375,13 @@ fn chart(d: &Section) -> Chart {
             Pie::new()
                 .radius(vec!["35%", "60%"])
                 .center(vec!["50%", "42%"])
-                .label(
-                    Label::new()
-                        .show(true)
-                        .formatter("{c} ({d} %)")
-                        .font_size(FONT as f64),
-                )
-                // Empty slices would only pile "0" labels on each other.
+                .label(Label::new().show(true).font_size(FONT as f64))
+                // Every row, empty ones too (they stay in the legend; `french_texts` writes
+                // each slice's label).
                 .data(
                     d.rows
                         .iter()
-                        .filter(|r| r.value > 0)
-                        .map(|r| (r.value as i64, r.label.as_str()))
+                        .map(|r| DataPointItem::new(r.value as i64).name(r.label.as_str()))
                         .collect::<Vec<_>>(),
                 ),
         ),
@@ -381,15 +406,15 @@ fn chart(d: &Section) -> Chart {
                 .y_axis(Axis::new().type_(AxisType::Value))
                 .series(
                     Bar::new()
-                        .name("Accompagnements du mois")
-                        .data(values)
-                        .label(value_label(LabelPosition::Top)),
+                        .name(format!("{} du mois", d.unit.label()))
+                        .data(french_numbers(&values))
+                        .label(text_label(LabelPosition::Top)),
                 )
                 .series(
                     Line::new()
                         .name("Cumul")
-                        .data(cumulative)
-                        .label(value_label(LabelPosition::Top)),
+                        .data(french_numbers(&cumulative))
+                        .label(text_label(LabelPosition::Top)),
                 )
         }
     }

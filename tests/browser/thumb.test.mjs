@@ -1,0 +1,135 @@
+// The conseiller's phone, round two (issue 23), at 360×640: what a thumb, a hotel wifi and a
+// day of catching up expect.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  serverAndBrowser, newPhone, open, signUp, serverRecords, todayInParis, eventually,
+  startServer, relay, launchBrowser,
+} from './support.mjs';
+
+const shared = serverAndBrowser();
+const PHONE = { width: 360, height: 640 };
+const button = (page, name) => page.getByRole('button', { name, exact: true });
+
+async function phoneOnTheForm() {
+  const context = await newPhone(shared.browser, PHONE);
+  const page = await context.newPage();
+  await signUp(page, shared.server);
+  await open(page, `${shared.server.url}/`);
+  await page.getByRole('heading', { name: 'Nouvel accompagnement' }).waitFor();
+  return { context, page };
+}
+
+/** Whether the element is wholly inside the screen, and not under something else. */
+async function inView(locator) {
+  return locator.evaluate((element) => {
+    const box = element.getBoundingClientRect();
+    const inside = box.top >= 0 && box.left >= 0 && box.bottom <= innerHeight && box.right <= innerWidth;
+    const hit = document.elementFromPoint(box.left + box.width / 2, box.top + Math.min(box.height / 2, 10));
+    return inside && (hit === element || element.contains(hit));
+  });
+}
+
+async function fillIndividual(page) {
+  await button(page, 'Accompagnement individuel').tap();
+  await button(page, 'Plus de 60 ans').tap();
+  await button(page, 'Retraité(e)').tap();
+  await button(page, 'Courriels').tap();
+  await button(page, '30 min').tap();
+}
+
+test('after a save from the bottom of the form, the confirmation and "Annuler" are where the thumb is, focused; the blank form starts at its top', async () => {
+  const { context, page } = await phoneOnTheForm();
+  await fillIndividual(page);
+  await button(page, 'Enregistrer').tap();
+
+  const confirmation = page.locator('#confirmation-saisie');
+  await confirmation.getByText('Accompagnement enregistré', { exact: true }).waitFor();
+  assert.ok(await inView(confirmation), 'the confirmation is on screen, uncovered');
+  assert.ok(await inView(confirmation.getByRole('button', { name: 'Annuler' })), '"Annuler" is on screen');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'confirmation-saisie');
+  await eventually(async () => inView(page.getByRole('heading', { name: 'Nouvel accompagnement' })), 2000, 'the form back at its top');
+  await context.close();
+});
+
+test('"Supprimer" asks its question in the middle of the screen, focused', async () => {
+  const { context, page } = await phoneOnTheForm();
+  await fillIndividual(page);
+  await button(page, 'Enregistrer').tap();
+  await page.getByText('Envoyé.').waitFor();
+  const [record] = await serverRecords(page, shared.server);
+  await open(page, `${shared.server.url}/accompagnements/${record.id}`);
+  await button(page, 'Supprimer').tap();
+
+  const question = page.getByRole('alertdialog');
+  await question.waitFor();
+  assert.ok(await inView(button(page, 'Confirmer la suppression')), 'the confirmation button is on screen');
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('role')), 'alertdialog');
+  await context.close();
+});
+
+test("yesterday's five records in a row, the day chosen once at the top of the form", async () => {
+  const { context, page } = await phoneOnTheForm();
+  const yesterday = new Date(Date.parse(`${todayInParis()}T12:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+  const day = page.getByLabel('Jour de saisie');
+  assert.ok(await inView(day), 'the day is at the top of the form');
+  await day.fill(yesterday);
+  for (let n = 0; n < 5; n++) {
+    await fillIndividual(page);
+    await button(page, 'Enregistrer').tap();
+    await page.locator('#confirmation-saisie').getByText('Accompagnement enregistré', { exact: true }).waitFor();
+    await eventually(async () => (await day.inputValue()) === yesterday && inView(day), 3000, `the day kept after record ${n + 1}`);
+    await page.getByText('Envoyé.').waitFor();
+  }
+
+  await eventually(async () => (await serverRecords(page, shared.server)).length === 5, 5000, 'five records stored');
+  const records = await serverRecords(page, shared.server);
+  assert.deepEqual(records.map((r) => r.date), Array(5).fill(yesterday));
+  await button(page, "Aujourd'hui").tap();
+  assert.equal(await day.inputValue(), todayInParis());
+  await context.close();
+});
+
+test('behind a captive portal the installed app keeps nothing of it and still opens the form offline', async () => {
+  const own = { server: await startServer() };
+  const front = await relay(own);
+  const browser = await launchBrowser();
+  try {
+    const context = await newPhone(browser, PHONE);
+    const page = await context.newPage();
+    await signUp(page, front);
+    await open(page, `${front.url}/`);
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
+    await page.getByRole('heading', { name: 'Nouvel accompagnement' }).waitFor();
+
+    // The hotel's wifi: every address answered "200 OK" with the portal's page.
+    front.intercept(() => true, 'portal');
+    await page.reload();
+    await page.getByRole('heading', { name: 'Nouvel accompagnement' }).waitFor();
+    assert.equal(await page.getByText('Portail Wi-Fi').count(), 0);
+    // A file asked behind the portal (not precached) is not kept either.
+    await page.evaluate(async () => { await fetch('/favicon.ico'); await fetch('/icons/inconnu.png'); });
+    const portalKept = await page.evaluate(async () => {
+      for (const name of await caches.keys()) {
+        const cache = await caches.open(name);
+        for (const request of await cache.keys()) {
+          const text = await (await cache.match(request)).clone().text();
+          if (text.includes('Portail Wi-Fi')) return request.url;
+        }
+      }
+      return null;
+    });
+    assert.equal(portalKept, null, 'a portal page in the cache');
+
+    // Then no network at all: the app opens on its form.
+    await context.setOffline(true);
+    await page.reload();
+    await page.getByRole('heading', { name: 'Nouvel accompagnement' }).waitFor();
+    assert.equal(await page.getByText('Portail Wi-Fi').count(), 0);
+    await context.close();
+  } finally {
+    await browser.close();
+    front.close();
+    own.server.stop();
+  }
+});
