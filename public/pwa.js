@@ -6,9 +6,11 @@ import * as outbox from '/outbox.js';
 const RETRY_MS = 30_000;
 let registration = null;
 
-/** Registers /sw.js; calls `onUpdate()` when a new version is installed and waiting. */
-export async function registerWorker(onUpdate) {
+/** Registers /sw.js; calls `onUpdate()` when a new version is installed and waiting, and
+ *  `onReadyOffline()` once a first installation has kept everything the app needs offline. */
+export async function registerWorker(onUpdate, onReadyOffline) {
   if (!('serviceWorker' in navigator)) return;
+  const firstInstallation = !navigator.serviceWorker.controller;
   registration = await navigator.serviceWorker.register('/sw.js', {
     type: 'module',
     scope: '/',
@@ -20,6 +22,8 @@ export async function registerWorker(onUpdate) {
     if (worker.state === 'installed') waiting();
   });
   waiting();
+  // `ready`: a worker is active, so its installation (the precache) is complete.
+  if (firstInstallation) navigator.serviceWorker.ready.then(() => onReadyOffline());
   follow(registration.installing);
   registration.addEventListener('updatefound', () => follow(registration.installing));
   document.addEventListener('visibilitychange', () => {

@@ -66,8 +66,8 @@ export async function kept(name) {
   return (await load('store')).kept(name);
 }
 
-export async function registerWorker(onUpdate) {
-  await (await load('pwa')).registerWorker(() => onUpdate());
+export async function registerWorker(onUpdate, onReadyOffline) {
+  await (await load('pwa')).registerWorker(() => onUpdate(), () => onReadyOffline());
 }
 
 export function activateUpdate() {

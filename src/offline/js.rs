@@ -89,7 +89,10 @@ extern "C" {
     pub async fn kept(name: &str) -> Result<JsValue, JsValue>;
 
     #[wasm_bindgen(catch, js_name = registerWorker)]
-    pub async fn register_worker(on_update: &Closure<dyn FnMut()>) -> Result<(), JsValue>;
+    pub async fn register_worker(
+        on_update: &Closure<dyn FnMut()>,
+        on_ready_offline: &Closure<dyn FnMut()>,
+    ) -> Result<(), JsValue>;
     #[wasm_bindgen(js_name = activateUpdate)]
     pub fn activate_update();
     #[wasm_bindgen(js_name = requestBackgroundSync)]

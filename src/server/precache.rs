@@ -8,13 +8,17 @@ use sha2::{Digest, Sha256};
 
 /// The pages the app opens on, as the server renders them before the profile is known (the
 /// same for every conseiller). A record's pages are the same for every record: the one of
-/// `_` stands in, offline, for all (`public/sw.js`).
-pub const PAGES: [&str; 8] = [
+/// `_` stands in, offline, for all (`public/sw.js`). Every other route is here too, so that
+/// each opens offline as itself (never another page's frame, which would not hydrate).
+pub const PAGES: [&str; 11] = [
     "/",
     "/historique",
     "/statistiques",
+    "/statistiques/nationales",
     "/profil",
     "/connexion",
+    "/inscription",
+    "/mot-de-passe-oublie",
     "/accompagnements/_",
     "/accompagnements/_/modifier",
     "/accompagnements/_/dupliquer",

@@ -216,9 +216,27 @@ pub struct ShownRecord {
 
 /// Loads one of the conseiller's records — the outbox's version first, then the server's,
 /// then (offline) the copy of the history kept on the phone — and shows it with `show`.
+/// `at_once`: while the server answers, shows the phone's copy (a record to read opens at
+/// once on a weak network); a form waits for the server's, since it copies what it starts
+/// from and a stale copy would be saved again.
 #[component]
-pub fn WithRecord(id: String, show: Callback<ShownRecord, Element>) -> Element {
+pub fn WithRecord(
+    id: String,
+    #[props(default)] at_once: bool,
+    show: Callback<ShownRecord, Element>,
+) -> Element {
     let outbox = use_context::<Signal<outbox::OutboxStatus>>();
+    // The phone's copy while the server answers: on a weak network a record opens at once
+    // (the history's copy of it), and is refreshed when the answer comes.
+    let kept = use_resource(use_reactive!(|id| async move {
+        match outbox::pending_for(&id).await {
+            Some(change) => change.record().map(|record| ShownRecord {
+                record,
+                waiting: Some(change),
+            }),
+            None => kept_in_history(&id).await,
+        }
+    }));
     let loaded = use_resource(use_reactive!(|id| async move {
         // Again after "Réessayer", and as the outbox sends or receives changes.
         RETRY();
@@ -227,7 +245,10 @@ pub fn WithRecord(id: String, show: Callback<ShownRecord, Element>) -> Element {
     }));
     let read = loaded.read();
     match read.as_ref() {
-        None => rsx! { p { class: "chargement", "Chargement…" } },
+        None => match kept.read().clone().flatten().filter(|_| at_once) {
+            Some(shown) => show.call(shown),
+            None => rsx! { p { class: "chargement", "Chargement…" } },
+        },
         Some(Err(error)) => rsx! {
             h1 { "Accompagnement" }
             p { class: "fr-error-text", role: "alert", "{error}" }
@@ -252,19 +273,23 @@ async fn find_record(id: String) -> Result<ShownRecord, ApiError> {
             record: stored.accompagnement,
             waiting: None,
         }),
-        Err(ApiError::Unreachable) => phone::HISTORIQUE
-            .load()
-            .await
-            .unwrap_or_default()
-            .into_iter()
-            .find(|stored| stored.accompagnement.id().to_string() == id)
-            .map(|stored| ShownRecord {
-                record: stored.accompagnement,
-                waiting: None,
-            })
-            .ok_or(ApiError::Unreachable),
+        Err(ApiError::Unreachable) => kept_in_history(&id).await.ok_or(ApiError::Unreachable),
         Err(error) => Err(error),
     }
+}
+
+/// The record as the history kept on the phone holds it.
+async fn kept_in_history(id: &str) -> Option<ShownRecord> {
+    phone::HISTORIQUE
+        .load()
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .find(|stored| stored.accompagnement.id().to_string() == id)
+        .map(|stored| ShownRecord {
+            record: stored.accompagnement,
+            waiting: None,
+        })
 }
 
 /// Says that a record is not on the server yet, and why when the server refused it.

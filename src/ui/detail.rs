@@ -12,7 +12,7 @@ use crate::offline::outbox::{self, Change};
 #[component]
 pub fn Detail(id: String) -> Element {
     rsx! {
-        WithRecord { id, show: move |shown: ShownRecord| rsx! { Actions { shown } } }
+        WithRecord { id, at_once: true, show: move |shown: ShownRecord| rsx! { Actions { shown } } }
     }
 }
 

@@ -2,6 +2,8 @@
 
 use chrono::{Datelike, NaiveDate, Weekday};
 
+use crate::domain::sections::Unit;
+
 /// "26/11/2026".
 pub fn date_courte(date: NaiveDate) -> String {
     date.format("%d/%m/%Y").to_string()
@@ -49,9 +51,33 @@ pub fn duree(minutes: i64) -> String {
     }
 }
 
+/// A section's value as people read it: a time in hours and minutes ("168 h 45"), any other
+/// count with its thousands apart ("1 234").
+pub fn quantite(unit: Unit, value: u64) -> String {
+    match unit {
+        Unit::Minutes => duree(i64::try_from(value).unwrap_or(i64::MAX)),
+        _ => nombre(value),
+    }
+}
+
+/// The heading of a section's values in its table: "Temps" for a time written in hours.
+pub fn en_tete(unit: Unit) -> &'static str {
+    match unit {
+        Unit::Minutes => "Temps",
+        _ => unit.label(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_time_reads_in_hours_and_minutes_and_a_count_with_its_thousands_apart() {
+        assert_eq!(quantite(Unit::Minutes, 10_125), "168 h 45");
+        assert_eq!(quantite(Unit::Personnes, 10_125), "10\u{202f}125");
+        assert_eq!(en_tete(Unit::Minutes), "Temps");
+    }
 
     #[test]
     fn dates_read_the_french_way() {

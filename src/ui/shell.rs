@@ -17,6 +17,16 @@ pub fn Shell() -> Element {
     let outbox = outbox::use_outbox();
     use_context_provider(|| outbox);
     let worker::UpdateReady(update_ready) = use_context::<worker::UpdateReady>();
+    let worker::ReadyOffline(mut ready_offline) = use_context::<worker::ReadyOffline>();
+    // Said for a few seconds, then gone.
+    use_effect(move || {
+        if ready_offline() {
+            spawn(async move {
+                crate::offline::browser::sleep(std::time::Duration::from_secs(8)).await;
+                ready_offline.set(false);
+            });
+        }
+    });
     let retry = move |_| {
         network::retry();
         outbox::flush_soon();
@@ -47,6 +57,11 @@ pub fn Shell() -> Element {
                     span { "Nouvelle version disponible" }
                     button { r#type: "button", class: "fr-btn fr-btn--sm",
                         onclick: move |_| worker::activate_update(), "Recharger" }
+                }
+            }
+            if ready_offline() {
+                p { class: "pret-hors-connexion",
+                    "Prêt hors connexion : Conum s'ouvre désormais même sans réseau."
                 }
             }
             if ready && !ONLINE() {

@@ -133,3 +133,77 @@ test('behind a captive portal the installed app keeps nothing of it and still op
     own.server.stop();
   }
 });
+
+test('a sent record opens within a second from the phone\'s copy while the server takes 10 s', async () => {
+  const own = { server: await startServer() };
+  const front = await relay(own);
+  const browser = await launchBrowser();
+  try {
+    const context = await newPhone(browser, PHONE);
+    const page = await context.newPage();
+    await signUp(page, front);
+    await open(page, `${front.url}/`);
+    await page.getByRole('heading', { name: 'Nouvel accompagnement' }).waitFor();
+    await fillIndividual(page);
+    await button(page, 'Enregistrer').tap();
+    await page.getByText('Envoyé.').waitFor();
+    await page.getByRole('link', { name: 'Historique' }).tap();
+    const line = page.getByRole('link', { name: /Accompagnement individuel/ });
+    await line.waitFor();
+
+    // One bar of signal: the record's own request is answered after 10 s.
+    front.intercept((req) => req.method === 'GET' && /^\/api\/accompagnements\/[0-9a-f-]{36}$/.test(req.url), 'hold');
+    setTimeout(() => front.release(), 10_000);
+    const started = Date.now();
+    await line.tap();
+    await page.getByRole('heading', { name: 'Accompagnement individuel' }).waitFor({ timeout: 5000 });
+    const ms = Date.now() - started;
+    assert.ok(ms < 1000, `opened after ${ms} ms`);
+    assert.equal(await page.getByText('Chargement…').count(), 0);
+    await button(page, 'Supprimer').waitFor();
+    await context.close();
+  } finally {
+    await browser.close();
+    front.close();
+    own.server.stop();
+  }
+});
+
+test('the phone says once when the app is ready to open without network', async () => {
+  const { context, page } = await phoneOnTheForm();
+  const said = page.getByText("Prêt hors connexion : Conum s'ouvre désormais même sans réseau.");
+  await said.waitFor({ timeout: 30_000 });
+  assert.ok(await page.evaluate(() => navigator.serviceWorker.ready.then((r) => r.active !== null)));
+  await said.waitFor({ state: 'detached', timeout: 15_000 });
+  await context.close();
+});
+
+test('screenshots of every screen at 360×640', { skip: !process.env.UPDATE_SCREENSHOTS }, async () => {
+  const { context, page } = await phoneOnTheForm();
+  const shot = (name) => page.screenshot({ path: `docs/screenshots/${name}-360x640.png` });
+  await fillIndividual(page);
+  await button(page, 'Enregistrer').tap();
+  await page.getByText('Envoyé.').waitFor();
+  await shot('saisie-confirmation');
+  const [record] = await serverRecords(page, shared.server);
+  for (const [name, path, ready] of [
+    ['historique', '/historique', 'Mes accompagnements'],
+    ['detail', `/accompagnements/${record.id}`, 'Accompagnement individuel'],
+    ['modifier', `/accompagnements/${record.id}/modifier`, "Modifier l'accompagnement"],
+    ['statistiques', '/statistiques', 'Mes statistiques'],
+    ['nationales', '/statistiques/nationales', 'Statistiques nationales'],
+    ['profil', '/profil', 'Mon profil'],
+  ]) {
+    await open(page, `${shared.server.url}${path}`);
+    await page.getByRole('heading', { name: ready }).first().waitFor();
+    await page.waitForTimeout(300);
+    await shot(name);
+  }
+  const visitor = await (await newPhone(shared.browser, PHONE)).newPage();
+  for (const [name, path] of [['connexion', '/connexion'], ['inscription', '/inscription'], ['mot-de-passe-oublie', '/mot-de-passe-oublie']]) {
+    await open(visitor, `${shared.server.url}${path}`);
+    await visitor.waitForTimeout(300);
+    await visitor.screenshot({ path: `docs/screenshots/${name}-360x640.png` });
+  }
+  await context.close();
+});

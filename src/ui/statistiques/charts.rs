@@ -182,7 +182,7 @@ fn french_texts(d: &Section) -> serde_json::Value {
                 .map(|r| {
                     let shown = r.value > 0;
                     serde_json::json!({
-                        "label": { "show": shown, "formatter": bar_text(r) },
+                        "label": { "show": shown, "formatter": bar_text(d, r) },
                         "labelLine": { "show": shown },
                     })
                 })
@@ -292,10 +292,11 @@ fn french_numbers(values: &[i64]) -> Vec<DataPointItem> {
 
 /// The text written on a bar: its value, and its share when the section has shares. It goes
 /// as the data item's name, which the label prints (`{b}`).
-fn bar_text(row: &Row) -> String {
+fn bar_text(d: &Section, row: &Row) -> String {
+    let value = format::quantite(d.unit, row.value);
     match row.percent {
-        Some(share) => format!("{} ({} %)", format::nombre(row.value), decimal(share)),
-        None => format::nombre(row.value),
+        Some(share) => format!("{value} ({} %)", decimal(share)),
+        None => value,
     }
 }
 
@@ -303,7 +304,7 @@ fn bar_text(row: &Row) -> String {
 fn bars(d: &Section) -> Vec<DataPointItem> {
     d.rows
         .iter()
-        .map(|r| DataPointItem::new(r.value as i64).name(bar_text(r)))
+        .map(|r| DataPointItem::new(r.value as i64).name(bar_text(d, r)))
         .collect()
 }
 
@@ -324,7 +325,7 @@ fn chart(d: &Section) -> Chart {
             let longest = d
                 .rows
                 .iter()
-                .map(|r| bar_text(r).chars().count())
+                .map(|r| bar_text(d, r).chars().count())
                 .max()
                 .unwrap_or(1);
             base()

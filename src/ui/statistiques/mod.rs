@@ -268,7 +268,7 @@ fn ChartFigure(d: Section) -> Element {
                     thead {
                         tr {
                             th { scope: "col", "{d.label_header}" }
-                            th { scope: "col", "{d.unit.label()}" }
+                            th { scope: "col", "{format::en_tete(d.unit)}" }
                             th { scope: "col", "{d.third_header()}" }
                         }
                     }
@@ -276,7 +276,7 @@ fn ChartFigure(d: Section) -> Element {
                         for (i, row) in d.rows.iter().enumerate() {
                             tr { key: "{i}",
                                 th { scope: "row", "{row.label}" }
-                                td { "{format::nombre(row.value)}" }
+                                td { "{format::quantite(d.unit, row.value)}" }
                                 match (row.percent, row.cumul) {
                                     (Some(share), _) => rsx! { td { "{decimal(share)} %" } },
                                     (None, Some(cumul)) => rsx! { td { "{format::nombre(cumul)}" } },

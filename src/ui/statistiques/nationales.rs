@@ -126,8 +126,14 @@ fn use_own_region_when_none(none: bool, periode: PeriodeMois) {
     use_effect(use_reactive!(|none, periode| {
         if none {
             spawn(async move {
-                let departement = match phone::session().await.owner {
+                // The profile kept on the phone, else (not kept yet: the app has just
+                // opened) the server's.
+                let kept = match phone::session().await.owner {
                     Some(_) => phone::PROFIL.load().await.map(|p| p.details.departement),
+                    None => None,
+                };
+                let departement = match kept {
+                    Some(departement) => Some(departement),
                     None => within(network::QUICK, api::current_profil())
                         .await
                         .ok()
