@@ -90,7 +90,9 @@ test("yesterday's five records in a row, the day chosen once at the top of the f
   await context.close();
 });
 
-test('behind a captive portal the installed app keeps nothing of it and still opens the form offline', async () => {
+/** A phone signed up on the form, talking to its own server through a relay that can play a
+ *  captive portal or one bar of signal (`front.intercept`). */
+async function phoneBehindRelay(body) {
   const own = { server: await startServer() };
   const front = await relay(own);
   const browser = await launchBrowser();
@@ -99,8 +101,19 @@ test('behind a captive portal the installed app keeps nothing of it and still op
     const page = await context.newPage();
     await signUp(page, front);
     await open(page, `${front.url}/`);
-    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
     await page.getByRole('heading', { name: 'Nouvel accompagnement' }).waitFor();
+    await body({ front, context, page });
+    await context.close();
+  } finally {
+    await browser.close();
+    front.close();
+    own.server.stop();
+  }
+}
+
+test('behind a captive portal the installed app keeps nothing of it and still opens the form offline', async () => {
+  await phoneBehindRelay(async ({ front, context, page }) => {
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
 
     // The hotel's wifi: every address answered "200 OK" with the portal's page.
     front.intercept(() => true, 'portal');
@@ -126,24 +139,11 @@ test('behind a captive portal the installed app keeps nothing of it and still op
     await page.reload();
     await page.getByRole('heading', { name: 'Nouvel accompagnement' }).waitFor();
     assert.equal(await page.getByText('Portail Wi-Fi').count(), 0);
-    await context.close();
-  } finally {
-    await browser.close();
-    front.close();
-    own.server.stop();
-  }
+  });
 });
 
 test('a sent record opens within a second from the phone\'s copy while the server takes 10 s', async () => {
-  const own = { server: await startServer() };
-  const front = await relay(own);
-  const browser = await launchBrowser();
-  try {
-    const context = await newPhone(browser, PHONE);
-    const page = await context.newPage();
-    await signUp(page, front);
-    await open(page, `${front.url}/`);
-    await page.getByRole('heading', { name: 'Nouvel accompagnement' }).waitFor();
+  await phoneBehindRelay(async ({ front, page }) => {
     await fillIndividual(page);
     await button(page, 'Enregistrer').tap();
     await page.getByText('Envoyé.').waitFor();
@@ -161,12 +161,7 @@ test('a sent record opens within a second from the phone\'s copy while the serve
     assert.ok(ms < 1000, `opened after ${ms} ms`);
     assert.equal(await page.getByText('Chargement…').count(), 0);
     await button(page, 'Supprimer').waitFor();
-    await context.close();
-  } finally {
-    await browser.close();
-    front.close();
-    own.server.stop();
-  }
+  });
 });
 
 test('the phone says once when the app is ready to open without network', async () => {
