@@ -156,9 +156,18 @@ impl Referentiel {
                 None => Vec::new(),
             };
         }
-        let key = search_key(&words.join(" "));
+        let mut key = search_key(&words.join(" "));
         if key.is_empty() {
             return Vec::new();
+        }
+        // A word the conseiller finished typing ("Saint-", "saint ", "Saint") matches whole
+        // words only: "Saint-" finds Saint-Étienne, never Strasbourg nor Stains.
+        let finished = query.ends_with(|c: char| !c.is_alphanumeric())
+            || words.last().is_some_and(|w| {
+                w.chars().count() > 3 && matches!(search_key(w).as_str(), "st" | "ste")
+            });
+        if finished {
+            key.push(' ');
         }
         let word_start = format!(" {key}");
         // The postal code to show: the one typed (or the first starting with it), else the
@@ -171,7 +180,12 @@ impl Referentiel {
                     Some(prefix) => c.codes_postaux.iter().find(|cp| cp.starts_with(prefix))?,
                     None => &c.codes_postaux[0],
                 };
-                let rank = match_rank(&c.key, &key, &word_start)?;
+                let rank = if finished {
+                    // The name's end closes its last word too.
+                    match_rank(&format!("{} ", c.key), &key, &word_start)?
+                } else {
+                    match_rank(&c.key, &key, &word_start)?
+                };
                 Some((
                     rank,
                     Trouvee {
@@ -287,6 +301,33 @@ mod tests {
             .iter()
             .map(|t| format!("{} {}", t.commune.nom, t.code_postal))
             .collect()
+    }
+
+    #[test]
+    fn saint_typed_whole_finds_the_saints_not_the_names_starting_with_st() {
+        let list = Referentiel::parse(
+            "# test\n\
+             67482\tStrasbourg\t67000\t7\n\
+             93072\tStains\t93240\t5\n\
+             42218\tSaint-Étienne\t42000\t6\n\
+             97411\tSaint-Denis\t97400\t6\n\
+             69999\tLe Monastier-Saint-Xyz\t69999\t1\n",
+        );
+        for typed in ["Saint-", "saint ", "Saint", "saint-", "ST-"] {
+            let found = names(&list.search(typed, 10));
+            assert_eq!(
+                found,
+                [
+                    "Saint-Denis 97400",
+                    "Saint-Étienne 42000",
+                    "Le Monastier-Saint-Xyz 69999"
+                ],
+                "{typed:?}"
+            );
+        }
+        // Still being typed, "st" may begin Strasbourg.
+        assert!(names(&list.search("st", 10)).contains(&"Strasbourg 67000".to_owned()));
+        assert!(names(&list.search("Stras", 10)).contains(&"Strasbourg 67000".to_owned()));
     }
 
     #[test]
