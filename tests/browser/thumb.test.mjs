@@ -173,6 +173,31 @@ test('the phone says once when the app is ready to open without network', async 
   await context.close();
 });
 
+test('with the keyboard, no focused control of the form is hidden behind the strip or the tabs', async () => {
+  const { context, page } = await phoneOnTheForm();
+  await page.getByLabel('Jour de saisie').focus();
+  const covered = [];
+  const visited = new Set();
+  for (let n = 0; n < 80; n++) {
+    await page.keyboard.press('Tab');
+    const seen = await page.evaluate(() => {
+      const element = document.activeElement;
+      if (!element || element === document.body) return null;
+      const box = element.getBoundingClientRect();
+      const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+      return {
+        name: `${element.tagName.toLowerCase()} ${(element.textContent || element.getAttribute('aria-label') || element.id || '').trim().slice(0, 30)}`,
+        visible: hit === element || element.contains(hit) || (hit !== null && hit.contains(element) && hit.tagName === 'LABEL'),
+      };
+    });
+    if (seen) visited.add(seen.name);
+    if (seen && !seen.visible) covered.push(seen.name);
+  }
+  assert.ok(visited.size >= 30, `only ${visited.size} controls reached`);
+  assert.deepEqual(covered, [], 'focused controls hidden under something else');
+  await context.close();
+});
+
 test('screenshots of every screen at 360×640', { skip: !process.env.UPDATE_SCREENSHOTS }, async () => {
   const { context, page } = await phoneOnTheForm();
   const shot = (name) => page.screenshot({ path: `docs/screenshots/${name}-360x640.png` });
