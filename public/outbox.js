@@ -2,8 +2,10 @@
 // sent, and leaves only when the server acknowledged it. Shared by the page (through
 // src/offline) and the service worker (Background Sync): one way of sending.
 //
-// An operation is { seq, id, owner, kind: 'create' | 'update' | 'delete', body, queuedAt,
-// attempted, inFlight, error }:
+// An operation is { seq, id, owner, kind: 'create' | 'update' | 'delete', body, before,
+// queuedAt, attempted, inFlight, error }:
+// - `before`: the server's version of the record an update or delete replaces, when the page
+//   knew it; kept on the phone for the offline figures, never sent;
 // - `owner` is the conseiller who made it: it is only ever sent while the phone's session is
 //   theirs, with `X-Conum-Owner` so that the server refuses it for any other account;
 // - `attempted`: a send was tried, so the server may hold it (its answer may have been lost);
@@ -83,8 +85,10 @@ export function subscribe(listener) {
  * - a create never sent, then a delete: both vanish (the server never knew the record);
  * - an update not being sent, then an update: the last body wins (PUT replaces everything);
  * - anything being sent (or a create the server may hold): the new change waits behind it.
+ * A merged update keeps the `before` of the first (the server's version); a delete takes it
+ * from the update it replaces.
  */
-export async function enqueue(kind, id, body, owner) {
+export async function enqueue(kind, id, body, owner, before) {
   await transaction([OUTBOX], 'readwrite', (s) => {
     const store = s[OUTBOX];
     const request = store.index('id').getAll(id);
@@ -92,7 +96,8 @@ export async function enqueue(kind, id, body, owner) {
       const queued = request.result.sort((a, b) => a.seq - b.seq);
       const idle = queued.filter((op) => !op.inFlight);
       const last = queued[queued.length - 1];
-      const fresh = { id, owner, kind, body: body ?? null, queuedAt: Date.now(), attempted: false, inFlight: false, error: null };
+      const known = queued.find((op) => op.before)?.before ?? before ?? null;
+      const fresh = { id, owner, kind, body: body ?? null, before: known, queuedAt: Date.now(), attempted: false, inFlight: false, error: null };
       if (kind === 'delete') {
         const unknownToServer = queued.length > 0
           && queued.every((op) => !op.inFlight && !op.attempted)

@@ -6,8 +6,8 @@
 // cannot be bundled into the wasm glue.
 const load = (name) => import(new URL(`/${name}.js`, self.location.origin).href);
 
-export async function enqueue(kind, id, body, owner) {
-  await (await load('outbox')).enqueue(kind, id, body, owner);
+export async function enqueue(kind, id, body, owner, before) {
+  await (await load('outbox')).enqueue(kind, id, body, owner, before);
 }
 
 export async function flush() {

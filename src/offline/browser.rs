@@ -82,6 +82,19 @@ pub fn focus_first_control(container_id: &str) {
     }
 }
 
+/// Moves the keyboard focus to the `index`-th element matching `selector` inside the element
+/// with this id (a row of tags' arrows).
+pub fn focus_nth(container_id: &str, selector: &str, index: usize) {
+    let target = document()
+        .and_then(|d| d.get_element_by_id(container_id))
+        .and_then(|container| container.query_selector_all(selector).ok())
+        .and_then(|all| all.item(u32::try_from(index).ok()?))
+        .and_then(|node| node.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(target) = target {
+        let _ = target.focus();
+    }
+}
+
 /// Scrolls the element with this id to the top of its scrolling area.
 pub fn bring_to_top(id: &str) {
     if let Some(element) = document().and_then(|d| d.get_element_by_id(id)) {

@@ -57,7 +57,13 @@ pub fn from_js<T: serde::de::DeserializeOwned>(value: JsValue) -> Result<T, Phon
 #[wasm_bindgen(module = "/src/offline/bridge.js")]
 extern "C" {
     #[wasm_bindgen(catch)]
-    pub async fn enqueue(kind: &str, id: &str, body: JsValue, owner: &str) -> Result<(), JsValue>;
+    pub async fn enqueue(
+        kind: &str,
+        id: &str,
+        body: JsValue,
+        owner: &str,
+        before: JsValue,
+    ) -> Result<(), JsValue>;
     #[wasm_bindgen(catch)]
     pub async fn flush() -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_name = pendingChanges)]

@@ -66,6 +66,10 @@ pub struct PendingChange {
     pub owner: ConseillerId,
     pub kind: Change,
     pub body: Option<AccompagnementInput>,
+    /// The version of the record the server holds, which this change replaces or deletes,
+    /// when the page knew it (kept on the phone, never sent): the offline figures take it out.
+    #[serde(default)]
+    pub before: Option<AccompagnementInput>,
     pub error: Option<Refusal>,
     /// When it was made (milliseconds since 1970, the phone's clock).
     #[serde(rename = "queuedAt", default)]
@@ -82,12 +86,19 @@ impl PendingChange {
     }
 
     /// The record a delete takes away, when the page that deleted it knew it (the body of a
-    /// delete is kept on the phone, never sent).
+    /// delete is kept on the phone, never sent): the server's version when an edit of it
+    /// waited too, else the one the page showed.
     pub fn deleted_record(&self) -> Option<Accompagnement> {
         if self.kind != Change::Delete {
             return None;
         }
-        Accompagnement::from_stored(self.body.clone()?).ok()
+        Accompagnement::from_stored(self.before.clone().or_else(|| self.body.clone())?).ok()
+    }
+
+    /// The server's version of the record this change replaces (none if the page did not
+    /// know it, or the record never reached the server).
+    fn replaced_record(&self) -> Option<Accompagnement> {
+        Accompagnement::from_stored(self.before.clone()?).ok()
     }
 
     /// The server's refusal, if it refused this change.
@@ -114,15 +125,24 @@ pub struct OutboxStatus {
 }
 
 /// Writes the change to the outbox, made by `owner`. Once this returns, the change is safe
-/// on the phone; [`deliver`] sends it.
+/// on the phone; [`deliver`] sends it. `before`: the record as the page found it, for an
+/// edit (the offline figures swap it for the new version until the edit is sent).
 pub async fn queue(
     kind: Change,
     id: &str,
     body: Option<&AccompagnementInput>,
+    before: Option<&AccompagnementInput>,
     owner: &ConseillerId,
 ) -> Result<(), PhoneError> {
     in_browser()?;
-    js::enqueue(kind.code(), id, to_js(&body)?, owner.as_str()).await?;
+    js::enqueue(
+        kind.code(),
+        id,
+        to_js(&body)?,
+        owner.as_str(),
+        to_js(&before)?,
+    )
+    .await?;
     js::request_background_sync();
     Ok(())
 }
@@ -208,15 +228,32 @@ pub fn unsent_records(changes: &[PendingChange]) -> Vec<Accompagnement> {
 /// Records the server holds whose deletion waits on the phone: figures from the server still
 /// count them.
 pub fn deleted_records(changes: &[PendingChange]) -> Vec<Accompagnement> {
-    by_record(changes)
+    known_to_server(changes)
         .iter()
+        .filter_map(PendingChange::deleted_record)
+        .collect()
+}
+
+/// Records the server holds whose edit waits on the phone, as (the server's version, the new
+/// one): figures from the server count the first.
+pub fn edited_records(changes: &[PendingChange]) -> Vec<(Accompagnement, Accompagnement)> {
+    known_to_server(changes)
+        .iter()
+        .filter_map(|latest| Some((latest.replaced_record()?, latest.record()?)))
+        .collect()
+}
+
+/// The latest change of each record the server holds (none of its changes is a create made
+/// on this phone), unless the server refused it.
+fn known_to_server(changes: &[PendingChange]) -> Vec<PendingChange> {
+    by_record(changes)
+        .into_iter()
         .filter(|latest| {
             latest.error.is_none()
                 && !changes
                     .iter()
                     .any(|c| c.id == latest.id && c.kind == Change::Create)
         })
-        .filter_map(PendingChange::deleted_record)
         .collect()
 }
 
@@ -257,4 +294,79 @@ pub fn use_outbox() -> Signal<OutboxStatus> {
         }
     });
     status
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::fixtures;
+
+    fn change(
+        kind: Change,
+        body: AccompagnementInput,
+        before: Option<AccompagnementInput>,
+    ) -> PendingChange {
+        PendingChange {
+            id: body.id.clone(),
+            owner: ConseillerId::new("c1"),
+            kind,
+            body: Some(body),
+            before,
+            error: None,
+            queued_at: 0.0,
+        }
+    }
+
+    /// Record number `n`, lasting `minutes`.
+    fn record(n: u128, minutes: i64) -> AccompagnementInput {
+        AccompagnementInput {
+            id: uuid::Uuid::from_u128(0x0193_0000_0000_7000_8000_0000_0000_0000 + n).to_string(),
+            duree_minutes: minutes,
+            ..fixtures::individuel("2026-12-01")
+        }
+    }
+
+    #[test]
+    fn an_edit_of_a_sent_record_swaps_the_servers_version_for_the_new_one() {
+        let edit = change(Change::Update, record(1, 90), Some(record(1, 30)));
+        let swapped = edited_records(&[edit]);
+        assert_eq!(swapped.len(), 1);
+        assert_eq!(swapped[0].0.duree_minutes(), 30);
+        assert_eq!(swapped[0].1.duree_minutes(), 90);
+        assert!(
+            unsent_records(&[change(Change::Update, record(1, 90), Some(record(1, 30)))])
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn an_edit_of_a_record_made_on_the_phone_is_counted_once_as_new() {
+        let made = change(Change::Create, record(2, 30), None);
+        let edit = change(Change::Update, record(2, 60), Some(record(2, 30)));
+        let changes = [made, edit];
+        assert!(edited_records(&changes).is_empty());
+        let unsent = unsent_records(&changes);
+        assert_eq!(unsent.len(), 1);
+        assert_eq!(unsent[0].duree_minutes(), 60);
+    }
+
+    #[test]
+    fn a_deleted_record_that_was_edited_takes_away_the_servers_version() {
+        let delete = change(Change::Delete, record(3, 90), Some(record(3, 30)));
+        let deleted = deleted_records(&[delete]);
+        assert_eq!(deleted.len(), 1);
+        assert_eq!(deleted[0].duree_minutes(), 30);
+        let plain = change(Change::Delete, record(4, 45), None);
+        assert_eq!(deleted_records(&[plain])[0].duree_minutes(), 45);
+    }
+
+    #[test]
+    fn a_refused_edit_changes_no_figure() {
+        let mut edit = change(Change::Update, record(5, 90), Some(record(5, 30)));
+        edit.error = Some(Refusal {
+            status: 422,
+            body: None,
+        });
+        assert!(edited_records(&[edit]).is_empty());
+    }
 }

@@ -10,8 +10,9 @@ use sha2::{Digest, Sha256};
 /// same for every conseiller). A record's pages are the same for every record: the one of
 /// `_` stands in, offline, for all (`public/sw.js`). Every other route is here too, so that
 /// each opens offline as itself (never another page's frame, which would not hydrate).
-pub const PAGES: [&str; 11] = [
+pub const PAGES: [&str; 12] = [
     "/",
+    "/comme-la-derniere-fois",
     "/historique",
     "/statistiques",
     "/statistiques/nationales",

@@ -136,15 +136,22 @@ pub fn Choices(
     errors: ReadSignal<FieldErrors>,
     #[props(default = "choix")] class: &'static str,
 ) -> Element {
+    let keys = use_tag_keys();
+    let chosen = options
+        .iter()
+        .position(|(code, _)| selected.as_deref() == Some(code.as_str()));
+    let count = options.len();
     rsx! {
-        Group { field, legend, errors,
-            div { class: "{class}",
-                for (code, label) in options {
+        Group { field, legend: legend.clone(), errors,
+            TagRow { field, label: legend, class, keys, count,
+                for (index, (code, label)) in options.into_iter().enumerate() {
                     button {
                         key: "{code}",
                         r#type: "button",
                         class: "fr-tag",
-                        "aria-pressed": if selected.as_deref() == Some(code.as_str()) { "true" } else { "false" },
+                        tabindex: keys.tabindex(index, chosen),
+                        onfocus: move |_| keys.reach(index),
+                        "aria-pressed": if chosen == Some(index) { "true" } else { "false" },
                         onclick: {
                             let code = code.clone();
                             move |_| on_select.call(code.clone())
@@ -153,6 +160,82 @@ pub fn Choices(
                     }
                 }
             }
+        }
+    }
+}
+
+/// The keyboard's way through a row of tags (the WAI-ARIA toolbar pattern): the row is one
+/// Tab stop — the tag last reached, else the first chosen, else the first — and the arrows,
+/// Home and End move inside it. A record takes ~15 Tab presses instead of ~60.
+#[derive(Clone, Copy, PartialEq)]
+pub struct TagKeys {
+    reached: Signal<Option<usize>>,
+}
+
+pub fn use_tag_keys() -> TagKeys {
+    TagKeys {
+        reached: use_signal(|| None),
+    }
+}
+
+impl TagKeys {
+    /// The `tabindex` of the `index`-th tag: "0" for the row's Tab stop, "-1" for the others.
+    pub fn tabindex(&self, index: usize, chosen: Option<usize>) -> &'static str {
+        let stop = self.reached.read().or(chosen).unwrap_or(0);
+        if index == stop {
+            "0"
+        } else {
+            "-1"
+        }
+    }
+
+    /// The `index`-th tag got the focus (a Tab, an arrow, a tap): the row's stop from now on.
+    pub fn reach(mut self, index: usize) {
+        if *self.reached.peek() != Some(index) {
+            self.reached.set(Some(index));
+        }
+    }
+}
+
+/// Where a key moves the focus in a row of `count` tags, from the `from`-th; `None` for a key
+/// that is not a move (it keeps its usual meaning: Space and Enter press the tag).
+pub fn arrow_target(key: &Key, from: usize, count: usize) -> Option<usize> {
+    let last = count.checked_sub(1)?;
+    match key {
+        Key::ArrowRight | Key::ArrowDown => Some(if from >= last { 0 } else { from + 1 }),
+        Key::ArrowLeft | Key::ArrowUp => Some(if from == 0 { last } else { from - 1 }),
+        Key::Home => Some(0),
+        Key::End => Some(last),
+        _ => None,
+    }
+}
+
+/// The tags of one field, one Tab stop with the arrows inside (see `TagKeys`).
+#[component]
+pub fn TagRow(
+    field: &'static str,
+    label: String,
+    #[props(default = "choix")] class: &'static str,
+    keys: TagKeys,
+    count: usize,
+    children: Element,
+) -> Element {
+    let id = format!("choix-{field}");
+    rsx! {
+        div {
+            id: "{id}",
+            class,
+            role: "toolbar",
+            "aria-label": "{label}",
+            onkeydown: move |e: KeyboardEvent| {
+                let from = keys.reached.peek().unwrap_or(0);
+                if let Some(to) = arrow_target(&e.key(), from, count) {
+                    e.prevent_default();
+                    keys.reach(to);
+                    browser::focus_nth(&id, "button.fr-tag", to);
+                }
+            },
+            {children}
         }
     }
 }
@@ -174,6 +257,8 @@ pub fn Stepper(
                 button {
                     r#type: "button",
                     class: "fr-btn fr-btn--secondary stepper__button",
+                    // For the thumb: the keyboard's arrows change the number in its field.
+                    tabindex: "-1",
                     "aria-label": "Diminuer : {label}",
                     disabled: value <= min,
                     onclick: move |_| on_change.call((value - 1).max(min)),
@@ -196,6 +281,7 @@ pub fn Stepper(
                 button {
                     r#type: "button",
                     class: "fr-btn fr-btn--secondary stepper__button",
+                    tabindex: "-1",
                     "aria-label": "Augmenter : {label}",
                     disabled: value >= max,
                     onclick: move |_| on_change.call((value + 1).min(max)),
@@ -364,4 +450,27 @@ fn keep_a_copy(change: &PendingChange) -> Result<(), crate::offline::PhoneError>
         "text/csv;charset=utf-8",
         &csv,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arrows_move_inside_a_row_of_tags_and_wrap_around() {
+        assert_eq!(arrow_target(&Key::ArrowRight, 0, 3), Some(1));
+        assert_eq!(arrow_target(&Key::ArrowDown, 2, 3), Some(0));
+        assert_eq!(arrow_target(&Key::ArrowLeft, 0, 3), Some(2));
+        assert_eq!(arrow_target(&Key::ArrowUp, 2, 3), Some(1));
+        assert_eq!(arrow_target(&Key::Home, 2, 3), Some(0));
+        assert_eq!(arrow_target(&Key::End, 0, 3), Some(2));
+    }
+
+    #[test]
+    fn other_keys_and_empty_rows_move_nothing() {
+        assert_eq!(arrow_target(&Key::Enter, 1, 3), None);
+        assert_eq!(arrow_target(&Key::Character(" ".into()), 1, 3), None);
+        assert_eq!(arrow_target(&Key::Tab, 1, 3), None);
+        assert_eq!(arrow_target(&Key::ArrowRight, 0, 0), None);
+    }
 }

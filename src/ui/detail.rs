@@ -30,7 +30,7 @@ fn Actions(shown: ShownRecord) -> Element {
         move |_| {
             let (id, owner, deleted) = (id.clone(), owner.clone(), deleted.clone());
             async move {
-                match outbox::queue(Change::Delete, &id, Some(&deleted), &owner).await {
+                match outbox::queue(Change::Delete, &id, Some(&deleted), None, &owner).await {
                     Ok(()) => {
                         outbox::flush_soon();
                         navigator().replace(Route::Historique {});

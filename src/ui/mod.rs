@@ -17,7 +17,7 @@ mod statistiques;
 
 use dioxus::prelude::*;
 
-use saisie::{Dupliquer, Modifier, Saisie};
+use saisie::{CommeLaDerniereFois, Dupliquer, Modifier, Saisie};
 use shell::Shell;
 // The other pages come from their wasm modules, through `split`.
 use split::{
@@ -43,6 +43,9 @@ pub enum Route {
     #[layout(Shell)]
         #[route("/")]
         Saisie {},
+        // The form filled as the last record (the home screen's shortcut).
+        #[route("/comme-la-derniere-fois")]
+        CommeLaDerniereFois {},
         #[route("/historique")]
         Historique {},
         #[route("/accompagnements/:id")]

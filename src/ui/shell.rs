@@ -41,7 +41,10 @@ pub fn Shell() -> Element {
     let ready = state.profil().is_some();
     let renders_before_profile = matches!(
         route,
-        Route::Saisie {} | Route::Historique {} | Route::Statistiques { .. }
+        Route::Saisie {}
+            | Route::CommeLaDerniereFois {}
+            | Route::Historique {}
+            | Route::Statistiques { .. }
     );
     let content_now = ready || (state == ProfilState::Loading && renders_before_profile);
     rsx! {
@@ -136,7 +139,7 @@ pub fn Navigation() -> Element {
 /// The tab a page belongs to.
 fn room(route: &Route) -> u8 {
     match route {
-        Route::Saisie {} | Route::Dupliquer { .. } => 0,
+        Route::Saisie {} | Route::CommeLaDerniereFois {} | Route::Dupliquer { .. } => 0,
         Route::Historique {} | Route::Detail { .. } | Route::Modifier { .. } => 1,
         Route::Statistiques { .. } => 2,
         Route::StatistiquesNationales { .. } => 3,

@@ -186,6 +186,7 @@ fn module_of(route: &Route) -> Option<Module> {
         Route::Historique {} | Route::Detail { .. } | Route::MonProfil {} => Some(Module::Suivi),
         Route::Statistiques { .. } | Route::StatistiquesNationales { .. } => Some(Module::Chiffres),
         Route::Saisie {}
+        | Route::CommeLaDerniereFois {}
         | Route::Modifier { .. }
         | Route::Dupliquer { .. }
         | Route::PageIntrouvable { .. } => None,

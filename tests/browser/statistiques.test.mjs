@@ -134,6 +134,42 @@ test('offline, the page shows the last figures plus the records not yet sent', a
   });
 });
 
+test('offline, an edit and then a deletion of a record already sent change the figures at once', async () => {
+  await withOwnServer(async ({ own, page }) => {
+    await createRecord(page, own.server, { date: '2026-01-15', duree_minutes: 90 });
+    const edited = await createRecord(page, own.server, { date: '2026-01-20', duree_minutes: 45 });
+    const january = `${own.server.url}/statistiques?du=2026-01-01&au=2026-01-31`;
+    await open(page, january);
+    assert.equal(await tile(page, 'Temps total'), '2 h 15');
+    await open(page, `${own.server.url}/accompagnements/${edited.id}/modifier`);
+    await page.getByRole('button', { name: '45 min', exact: true }).waitFor();
+
+    await own.server.halt();
+    await page.getByRole('button', { name: '1 h', exact: true }).tap();
+    await page.getByRole('button', { name: 'Enregistrer les modifications', exact: true }).tap();
+    await page.getByRole('button', { name: 'Supprimer', exact: true }).waitFor();
+
+    await page.goto(january);
+    await page.locator('html[data-pret="1"]').waitFor();
+    await page.getByText('Hors connexion : derniers chiffres chargés sur ce téléphone.').waitFor();
+    await page.getByText('inclut 1 accompagnement pas encore envoyé').waitFor();
+    assert.equal(await tile(page, 'Temps total'), '2 h 30', 'the edit counted, not added');
+    assert.equal(await tile(page, 'Comptes rendus'), '2');
+
+    // Deleted before the edit was sent: the server's version (45 min) is what leaves.
+    await page.goto(`${own.server.url}/accompagnements/${edited.id}`);
+    await page.getByRole('button', { name: 'Supprimer', exact: true }).tap();
+    await page.getByRole('button', { name: 'Confirmer la suppression', exact: true }).tap();
+    await page.getByRole('heading', { name: 'Mes accompagnements' }).waitFor();
+    await page.goto(january);
+    await page.locator('html[data-pret="1"]').waitFor();
+    await page.getByText('Hors connexion : derniers chiffres chargés sur ce téléphone.').waitFor();
+    await page.locator('.tuile-chiffre').first().waitFor();
+    assert.equal(await tile(page, 'Temps total'), '1 h 30');
+    assert.equal(await tile(page, 'Comptes rendus'), '1');
+  });
+});
+
 test('the CSV export downloads the period with a BOM, ; and French values', async () => {
   const { context, page } = await statisticsOf('2026-01-01', '2026-01-31');
 

@@ -5,8 +5,8 @@ use uuid::Uuid;
 
 use super::jour::jour_de_saisie;
 use super::parts::{
-    ActivityAndPeople, AnnotationField, CanalField, CommuneField, DateField, DurationField,
-    LastTimeButton, PeopleFields, SuiviSection, ThemeChoices, QUICK_DURATIONS,
+    fill_like, ActivityAndPeople, AnnotationField, CanalField, CommuneField, DateField,
+    DurationField, LastTimeButton, PeopleFields, SuiviSection, ThemeChoices, QUICK_DURATIONS,
 };
 use crate::clock::today_in_paris;
 use crate::domain::vocabulary::Canal;
@@ -69,6 +69,10 @@ pub fn RecordForm(
     mode: FormMode,
     /// The conseiller's last record, for "Comme la dernière fois" (new records only).
     last: Option<Accompagnement>,
+    /// The form starts as the last record, once it is known (its "Comme la dernière fois"
+    /// pressed for the conseiller).
+    #[props(default)]
+    like_last_time: bool,
     /// Called once the record is safe: sent, or kept in the outbox until the network returns.
     on_saved: EventHandler<Saved>,
 ) -> Element {
@@ -93,9 +97,21 @@ pub fn RecordForm(
         }
     }));
 
+    let mut filled_like_last = use_signal(|| false);
+    let last_known = last.clone();
+    use_effect(use_reactive!(|last_known| {
+        if let Some(previous) = last_known {
+            if like_last_time && !*filled_like_last.peek() {
+                filled_like_last.set(true);
+                fill_like(record, other_duration, &previous);
+            }
+        }
+    }));
+
     let save = {
         let profil = profil.clone();
         let mode = mode.clone();
+        let initial = initial.clone();
         move |_| {
             let mut input = record();
             if input.id.is_empty() {
@@ -121,6 +137,7 @@ pub fn RecordForm(
                 return;
             };
             let mode = mode.clone();
+            let initial = initial.clone();
             spawn(async move {
                 saving.set(true);
                 let change = match mode {
@@ -128,7 +145,10 @@ pub fn RecordForm(
                     FormMode::Modification => Change::Update,
                 };
                 // On the phone first: what the network does next changes nothing here.
-                let queued = outbox::queue(change, &input.id, Some(&input), &profil.id).await;
+                // An edit says what it replaces: offline figures swap the two until it is sent.
+                let before = (mode == FormMode::Modification).then_some(&initial);
+                let queued =
+                    outbox::queue(change, &input.id, Some(&input), before, &profil.id).await;
                 if let Err(error) = queued {
                     saving.set(false);
                     problem.set(Some(format!(

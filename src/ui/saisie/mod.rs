@@ -27,6 +27,18 @@ const UNDO_SECONDS: u64 = 10;
 /// "Annuler" for ten seconds.
 #[component]
 pub fn Saisie() -> Element {
+    rsx! { NewRecords { like_last_time: false } }
+}
+
+/// The start page with its first form filled as the last record (the home screen's
+/// "Comme la dernière fois"); the next ones are blank.
+#[component]
+pub fn CommeLaDerniereFois() -> Element {
+    rsx! { NewRecords { like_last_time: true } }
+}
+
+#[component]
+fn NewRecords(like_last_time: bool) -> Element {
     // None while the profile loads (the server renders the form so): the form shows at
     // once and takes the profile's defaults when they come.
     let profil = profil_if_loaded();
@@ -99,7 +111,15 @@ pub fn Saisie() -> Element {
                 .map(AccompagnementInput::from);
             saved.set(None);
             undo_open.set(false);
-            match outbox::queue(Change::Delete, &id.to_string(), deleted.as_ref(), &owner).await {
+            match outbox::queue(
+                Change::Delete,
+                &id.to_string(),
+                deleted.as_ref(),
+                None,
+                &owner,
+            )
+            .await
+            {
                 Ok(()) => {
                     outbox::flush_soon();
                     notice.set(Some(
@@ -143,6 +163,7 @@ pub fn Saisie() -> Element {
             initial,
             mode: FormMode::Nouveau,
             last: last(),
+            like_last_time,
             on_saved,
         }
     }

@@ -16,7 +16,9 @@ use crate::domain::vocabulary::{
 use crate::domain::Accompagnement;
 use crate::domain::{Commune, FieldErrors};
 use crate::ui::communes::CommunePicker;
-use crate::ui::components::{error_id, Choices, FieldMessage, Group, Stepper};
+use crate::ui::components::{
+    error_id, use_tag_keys, Choices, FieldMessage, Group, Stepper, TagRow,
+};
 use crate::ui::format;
 
 /// (code, label) of every value of a vocabulary, for a group of choices.
@@ -201,14 +203,20 @@ pub fn ThemeChoices(
     errors: ReadSignal<FieldErrors>,
 ) -> Element {
     let current = record();
+    let keys = use_tag_keys();
+    let chosen = Thematique::ALL
+        .iter()
+        .position(|t| current.thematiques.iter().any(|c| c == t.code()));
     rsx! {
         Group { field: "thematiques", legend: "Thématiques", errors,
-            div { class: "choix",
-                for theme in Thematique::ALL.iter().copied() {
+            TagRow { field: "thematiques", label: "Thématiques", keys, count: Thematique::ALL.len(),
+                for (index, theme) in Thematique::ALL.iter().copied().enumerate() {
                     button {
                         key: "{theme.code()}",
                         r#type: "button",
                         class: "fr-tag",
+                        tabindex: keys.tabindex(index, chosen),
+                        onfocus: move |_| keys.reach(index),
                         "aria-pressed": if current.thematiques.iter().any(|t| t == theme.code()) { "true" } else { "false" },
                         onclick: move |_| {
                             let mut r = record.write();
@@ -236,15 +244,27 @@ pub fn DurationField(
     other_duration: Signal<bool>,
 ) -> Element {
     let current = record();
+    let keys = use_tag_keys();
+    // The quick choices, then "Autre" (index 6).
+    let autre = QUICK_DURATIONS.len();
+    let chosen = if other_duration() {
+        Some(autre)
+    } else {
+        QUICK_DURATIONS
+            .iter()
+            .position(|m| *m == current.duree_minutes)
+    };
     rsx! {
         Group { field: "duree_minutes", legend: "Durée", errors,
-            div { class: "choix",
-                for minutes in QUICK_DURATIONS {
+            TagRow { field: "duree_minutes", label: "Durée", keys, count: autre + 1,
+                for (index, minutes) in QUICK_DURATIONS.into_iter().enumerate() {
                     button {
                         key: "{minutes}",
                         r#type: "button",
                         class: "fr-tag",
-                        "aria-pressed": if !other_duration() && current.duree_minutes == minutes { "true" } else { "false" },
+                        tabindex: keys.tabindex(index, chosen),
+                        onfocus: move |_| keys.reach(index),
+                        "aria-pressed": if chosen == Some(index) { "true" } else { "false" },
                         onclick: move |_| {
                             other_duration.set(false);
                             record.write().duree_minutes = minutes;
@@ -255,6 +275,8 @@ pub fn DurationField(
                 button {
                     r#type: "button",
                     class: "fr-tag",
+                    tabindex: keys.tabindex(autre, chosen),
+                    onfocus: move |_| keys.reach(autre),
                     "aria-pressed": if other_duration() { "true" } else { "false" },
                     onclick: move |_| other_duration.set(true),
                     "Autre"
@@ -401,17 +423,24 @@ pub fn LastTimeButton(
         button {
             r#type: "button",
             class: "fr-btn fr-btn--secondary comme-la-derniere-fois",
-            onclick: move |_| {
-                let copy = AccompagnementInput {
-                    date: jour_de_saisie(),
-                    ..copy_for_today(&previous)
-                };
-                other_duration.set(!QUICK_DURATIONS.contains(&copy.duree_minutes));
-                record.set(copy);
-            },
+            onclick: move |_| fill_like(record, other_duration, &previous),
             "Comme la dernière fois"
         }
     }
+}
+
+/// Fills the form as `previous`, dated the day of entry.
+pub fn fill_like(
+    mut record: Signal<AccompagnementInput>,
+    mut other_duration: Signal<bool>,
+    previous: &Accompagnement,
+) {
+    let copy = AccompagnementInput {
+        date: jour_de_saisie(),
+        ..copy_for_today(previous)
+    };
+    other_duration.set(!QUICK_DURATIONS.contains(&copy.duree_minutes));
+    record.set(copy);
 }
 
 /// Ages or statuts: one chip per bucket, −/+ to move people in a group.
@@ -427,14 +456,21 @@ fn Repartition(
 ) -> Element {
     let left = repartition::reste(&counts, participants);
     let group = participants > 1;
+    let keys = use_tag_keys();
+    let chosen = options
+        .iter()
+        .position(|(code, _)| counts.contains_key(code));
+    let count = options.len();
     rsx! {
         Group { field, legend, errors,
-            div { class: "repartition",
-                for (code, label) in options {
+            TagRow { field, label: legend, class: "repartition", keys, count,
+                for (index, (code, label)) in options.into_iter().enumerate() {
                     div { key: "{code}", class: "repartition__ligne",
                         button {
                             r#type: "button",
                             class: "fr-tag",
+                            tabindex: keys.tabindex(index, chosen),
+                            onfocus: move |_| keys.reach(index),
                             "aria-pressed": if counts.get(&code).copied().unwrap_or(0) > 0 { "true" } else { "false" },
                             onclick: {
                                 let counts = counts.clone();
@@ -494,6 +530,16 @@ pub fn SuiviSection(
         errors.read().get("suivi").is_some() || errors.read().get("redirections").is_some();
     let open = suivi != SuiviInput::default() || !current.redirections.is_empty() || has_errors;
     let participants = current.participants.max(1);
+    let redirection_keys = use_tag_keys();
+    // "Autre structure…" comes last, and adds a line each tap.
+    let named: Vec<StructureRedirection> = StructureRedirection::ALL
+        .iter()
+        .copied()
+        .filter(|s| *s != StructureRedirection::Autre)
+        .collect();
+    let chosen_redirection = named
+        .iter()
+        .position(|s| current.redirections.iter().any(|r| r.structure == s.code()));
     rsx! {
         details { class: "repli", id: "champ-suivi", open,
             summary { "Suivi et redirections (facultatif)" }
@@ -503,12 +549,14 @@ pub fn SuiviSection(
             FieldMessage { errors, field: "suivi" }
             if suivi.redirection > 0 || !current.redirections.is_empty() {
                 Group { field: "redirections", legend: "Vers quelles structures ?", errors,
-                    div { class: "choix",
-                        for structure in StructureRedirection::ALL.iter().copied().filter(|s| *s != StructureRedirection::Autre) {
+                    TagRow { field: "redirections", label: "Vers quelles structures ?", keys: redirection_keys, count: named.len() + 1,
+                        for (index, structure) in named.iter().copied().enumerate() {
                             button {
                                 key: "{structure.code()}",
                                 r#type: "button",
                                 class: "fr-tag",
+                                tabindex: redirection_keys.tabindex(index, chosen_redirection),
+                                onfocus: move |_| redirection_keys.reach(index),
                                 "aria-pressed": if current.redirections.iter().any(|r| r.structure == structure.code()) { "true" } else { "false" },
                                 onclick: move |_| {
                                     let mut r = record.write();
@@ -524,6 +572,8 @@ pub fn SuiviSection(
                         button {
                             r#type: "button",
                             class: "fr-tag",
+                            tabindex: redirection_keys.tabindex(named.len(), chosen_redirection),
+                            onfocus: move |_| redirection_keys.reach(named.len()),
                             onclick: move |_| record.write().redirections.push(RedirectionInput { structure: StructureRedirection::Autre.code().into(), precision: Some(String::new()), personnes: 1 }),
                             "Autre structure…"
                         }

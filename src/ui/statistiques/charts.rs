@@ -161,11 +161,63 @@ fn draw_one(d: &Section) {
                 .map_err(|e| wasm_bindgen::JsValue::from_str(&e.to_string()))?;
             merge(&mut option, &line_heights(d));
             merge(&mut option, &french_texts(d));
-            chart.set_option(&js_sys::JSON::parse(&option.to_string())?)
+            let option = js_sys::JSON::parse(&option.to_string())?;
+            french_values(&option, d)?;
+            chart.set_option(&option)
         });
     if let Err(error) = drawn {
         tracing::warn!("chart {} not drawn: {error:?}", d.id);
     }
+}
+
+/// The numbers ECharts writes itself — a value axis' graduations, a tooltip's values — the
+/// French way ("1 200", durations in h/min): ECharts writes "1,200" whatever the locale. Given
+/// as a function of ours (options in JSON hold none, and the Content-Security-Policy allows
+/// no `eval`); one small function per chart drawn, kept as long as the page.
+fn french_values(option: &wasm_bindgen::JsValue, d: &Section) -> Result<(), wasm_bindgen::JsValue> {
+    use js_sys::{Array, Object, Reflect};
+    use wasm_bindgen::prelude::Closure;
+    let unit = d.unit;
+    let write = Closure::<dyn Fn(wasm_bindgen::JsValue) -> String>::new(
+        move |value: wasm_bindgen::JsValue| {
+            value
+                .as_f64()
+                .map(|v| format::quantite(unit, v.max(0.0).round() as u64))
+                .unwrap_or_default()
+        },
+    )
+    .into_js_value();
+    let set = |target: &wasm_bindgen::JsValue, key: &str, value: &wasm_bindgen::JsValue| {
+        Reflect::set(target, &key.into(), value).map(|_| ())
+    };
+    for axes in ["xAxis", "yAxis"] {
+        // One axis is written as an object, several as an array.
+        let list = Reflect::get(option, &axes.into())?;
+        let list = if Array::is_array(&list) {
+            Array::from(&list)
+        } else if list.is_object() {
+            Array::of1(&list)
+        } else {
+            continue;
+        };
+        for axis in list.iter() {
+            if Reflect::get(&axis, &"type".into())?.as_string().as_deref() == Some("value") {
+                let label = Reflect::get(&axis, &"axisLabel".into())?;
+                let label = if label.is_object() {
+                    label
+                } else {
+                    Object::new().into()
+                };
+                set(&label, "formatter", &write)?;
+                set(&axis, "axisLabel", &label)?;
+            }
+        }
+    }
+    let tooltip = Reflect::get(option, &"tooltip".into())?;
+    if tooltip.is_object() {
+        set(&tooltip, "valueFormatter", &write)?;
+    }
+    Ok(())
 }
 
 /// What charming cannot say: the screen reader's description in French (ECharts writes its
@@ -203,7 +255,10 @@ fn line_heights(d: &Section) -> serde_json::Value {
             "yAxis": [{ "axisLabel": across }], "series": [{ "label": across }] }),
         Shape::Columns => serde_json::json!({
             "xAxis": [{ "axisLabel": under }], "series": [{ "label": across }] }),
-        Shape::Donut => serde_json::json!({ "series": [{ "label": across }] }),
+        // A label with too little room beside the ring breaks into lines ("69" over
+        // "(12,3 %)"): ECharts would cut it ("69 (1…").
+        Shape::Donut => serde_json::json!({
+            "series": [{ "label": { "lineHeight": LINE, "overflow": "break" } }] }),
         // The month's bar and the running total share a point (always the first month):
         // of two labels that overlap, one is hidden.
         Shape::Evolution => {

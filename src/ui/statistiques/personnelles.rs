@@ -27,7 +27,7 @@ use crate::ui::Route;
 #[derive(Clone, Debug, PartialEq)]
 struct Shown {
     stats: Stats,
-    /// Records waiting in the outbox, added in.
+    /// Records waiting in the outbox, added in (new ones and edits).
     pending_added: usize,
     source: Source,
 }
@@ -196,8 +196,8 @@ async fn load(
     Ok(with_pending(stats, source).await)
 }
 
-/// `stats` with the records waiting in the outbox added in, and those whose deletion waits
-/// taken out.
+/// `stats` with the records waiting in the outbox added in, those whose deletion waits taken
+/// out, and those whose edit waits counted as edited.
 async fn with_pending(mut stats: Stats, source: Source) -> Shown {
     let changes = outbox::pending().await;
     let mut pending_added = 0;
@@ -209,6 +209,13 @@ async fn with_pending(mut stats: Stats, source: Source) -> Shown {
     }
     for record in outbox::deleted_records(&changes) {
         stats.remove(&record);
+    }
+    for (sent, edited) in outbox::edited_records(&changes) {
+        stats.remove(&sent);
+        stats.add(&edited);
+        if stats.periode.contains(sent.date()) || stats.periode.contains(edited.date()) {
+            pending_added += 1;
+        }
     }
     Shown {
         stats,
@@ -274,7 +281,7 @@ fn UndoLast(owner: ConseillerId, last: Signal<Option<Accompagnement>>) -> Elemen
                 (owner.clone(), id.clone(), named.clone(), deleted.clone());
             async move {
                 confirming.set(false);
-                match outbox::queue(Change::Delete, &id, Some(&deleted), &owner).await {
+                match outbox::queue(Change::Delete, &id, Some(&deleted), None, &owner).await {
                     Ok(()) => {
                         outbox::flush_soon();
                         phone::DERNIER.keep(&owner, &None).await;
