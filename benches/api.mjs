@@ -103,5 +103,5 @@ for (const path of shipped) {
 }
 console.log('\n| database | operation | p50 ms | p95 ms |\n|---|---|---|---|');
 await bench('SQLite', {});
-const pg = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:55432/postgres';
+const pg = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:15432/postgres';
 await bench('Postgres', { DATABASE_URL: pg.replace(/\/[^/]*$/, '/conum_bench') });

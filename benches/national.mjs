@@ -20,7 +20,7 @@ const PER_CONSEILLER = Number(process.env.BENCH_PAR_CONSEILLER ?? 500);
 const DEMO_RECORDS = Number(process.env.BENCH_COMPTE ?? 10000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
 const DIR = process.env.CONUM_BENCH_DIR ?? join('target', 'bench');
-const PG_PORT = process.env.CONUM_PG_PORT ?? '55432';
+const PG_PORT = process.env.CONUM_PG_PORT ?? '15432';
 const SIZE = `${CONSEILLERS}x${PER_CONSEILLER}`;
 
 const engines = [

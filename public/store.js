@@ -90,7 +90,7 @@ export function onSessionChange(listener) {
 }
 
 // Whose session the phone holds, told to the server with every page it asks for
-// (server::sessions::phone_owner): the server paints records into a page (the history) only
+// (server::accounts::sessions::phone_owner): the server paints records into a page (the history) only
 // for that account — after a logout made offline, the session cookie (HttpOnly, out of the
 // page's reach) lives on until the server hears of the logout. Written by the page only: the
 // service worker has no cookies to write, and a session it ends was ended by the server.

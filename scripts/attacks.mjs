@@ -4,7 +4,7 @@
 //
 // Usage: node scripts/attacks.mjs [--only sqlite|postgres|two-servers]
 //        [--part connections|passwords|hygiene|exportsAndMoves]
-// Needs the release bundle (scripts/build.sh: dist/server) and, for Postgres, the server of
+// Needs the release bundle (scripts/build.sh: dist/server, or $CONUM_BUNDLE/server) and, for Postgres, the server of
 // scripts/postgres.sh (or TEST_POSTGRES_URL).
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -18,10 +18,10 @@ import { uuidv7 } from '../tests/browser/support.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { values: options } = parseArgs({ options: { only: { type: 'string' }, part: { type: 'string' } } });
-const SERVER = join(root, 'dist', 'server');
+const SERVER = join(process.env.CONUM_BUNDLE ?? join(root, 'dist'), 'server');
 const PASSWORD = 'une phrase de passe solide';
 const PROXY_HEADER = 'x-attack-client';
-const PG_ADMIN = process.env.TEST_POSTGRES_URL ?? `postgres://postgres@127.0.0.1:${process.env.CONUM_PG_PORT ?? 55432}/postgres`;
+const PG_ADMIN = process.env.TEST_POSTGRES_URL ?? `postgres://postgres@127.0.0.1:${process.env.CONUM_PG_PORT ?? 15432}/postgres`;
 
 const results = [];
 function report(engine, name, expected, observed, ok) {

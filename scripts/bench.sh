@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks (not tests) against the release bundle. Prints Markdown tables; BENCHMARKS.md
-# and the README keep the last figures, each next to its budget.
+# keeps the last figures, each next to its budget.
 #   scripts/bench.sh            the API, the bundle, the commune search
 #   scripts/bench.sh pages      first visit of / (bytes until interactive, repeat visit),
 #                               tap → confirmation (CPU 4× slower), Lighthouse mobile
@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 scripts/build.sh >/dev/null
 scripts/postgres.sh >/dev/null
-psql -h 127.0.0.1 -p "${CONUM_PG_PORT:-55432}" -U postgres -qc 'DROP DATABASE IF EXISTS conum_bench' -c 'CREATE DATABASE conum_bench' postgres
+psql -h 127.0.0.1 -p "${CONUM_PG_PORT:-15432}" -U postgres -qc 'DROP DATABASE IF EXISTS conum_bench' -c 'CREATE DATABASE conum_bench' postgres
 case "${1:-}" in
   national) node benches/national.mjs ;;
   pages) node benches/pages.mjs ;;

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Builds the release bundle (server binary + public/ with the wasm client) into dist/.
+# Builds the release bundle (server binary + public/ with the wasm client) into dist/, or into
+# the folder given as first argument (scripts/test.sh builds its own: a server running from
+# dist/ keeps its files).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 scripts/setup.sh
@@ -8,13 +10,14 @@ export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 export NO_DOWNLOADS=1
 echo "==> building the release bundle (dx bundle)"
 # dx copies every file of its public/ staging folder: clear the previous builds' hashed assets.
-rm -rf dist "${CARGO_TARGET_DIR:-target}/dx/conum/release/web/public"
+OUT="${1:-dist}"
+rm -rf "$OUT" "${CARGO_TARGET_DIR:-target}/dx/conum/release/web/public"
 # The client is cut into wasm modules at the pages' split points (ui::split, feature `split`).
-dx bundle --platform web --release --wasm-split --features split --out-dir dist
+dx bundle --platform web --release --wasm-split --features split --out-dir "$OUT"
 # dx keeps the functions' names for the split to pair the modules up; the phones need none.
-for wasm in dist/public/assets/*.wasm; do
+for wasm in "$OUT"/public/assets/*.wasm; do
   wasm-opt --strip-debug --strip-producers --mvp-features --enable-bulk-memory --enable-nontrapping-float-to-int \
     --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue "$wasm" -o "$wasm"
 done
-# Brotli 11 and gzip 9 copies of every text and wasm file, served as they are (server::assets).
-node scripts/precompress.mjs dist/public
+# Brotli 11 and gzip 9 copies of every text and wasm file, served as they are (server::http::assets).
+node scripts/precompress.mjs "$OUT/public"

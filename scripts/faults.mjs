@@ -10,7 +10,7 @@
 //    be there after a restart.
 //
 // Usage: node scripts/faults.mjs [--seconds 3] [--writers 8] [--only sqlite|postgres]
-// Needs the release bundle (scripts/build.sh: dist/server) and, for Postgres, the server of
+// Needs the release bundle (scripts/build.sh: dist/server, or $CONUM_BUNDLE/server) and, for Postgres, the server of
 // scripts/postgres.sh (or TEST_POSTGRES_URL). Prints a report; exits 1 if anything was lost,
 // duplicated or cut.
 import { spawn, execFileSync } from 'node:child_process';
@@ -27,7 +27,7 @@ const { values: options } = parseArgs({
     seconds: { type: 'string', default: '3' },
     writers: { type: 'string', default: '8' },
     only: { type: 'string' },
-    server: { type: 'string', default: join(root, 'dist', 'server') },
+    server: { type: 'string', default: join(process.env.CONUM_BUNDLE ?? join(root, 'dist'), 'server') },
   },
 });
 const SECONDS = Number(options.seconds);
@@ -240,7 +240,7 @@ async function sigtermScenario(databaseUrl) {
 }
 
 function postgresDatabase() {
-  const admin = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:55432/postgres';
+  const admin = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:15432/postgres';
   const name = `conum_faults_${Date.now()}`;
   execFileSync('psql', [admin, '-q', '-c', `CREATE DATABASE ${name}`]);
   return { url: admin.replace(/\/[^/]*$/, `/${name}`), drop: () => execFileSync('psql', [admin, '-q', '-c', `DROP DATABASE ${name} WITH (FORCE)`]) };

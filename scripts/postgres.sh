@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Starts a throw-away Postgres for the API tests on 127.0.0.1:55432 (user postgres, no
-# password), unless one already answers there. Idempotent; installs Debian's postgresql
+# Starts a throw-away Postgres for the API tests on 127.0.0.1:15432 (user postgres, no
+# password), unless one already answers there. The port lies below Linux's ephemeral range
+# (32768–60999): no outgoing connection of another program can hold it. Idempotent; installs Debian's postgresql
 # package when no server binaries are found. With --drop-test-databases, also drops the
 # databases earlier API tests left (scripts/test.sh does, before the API tests).
 set -euo pipefail
 
-PORT="${CONUM_PG_PORT:-55432}"
-DIR="${CONUM_PG_DIR:-/tmp/conum-postgres}"
+PORT="${CONUM_PG_PORT:-15432}"
+DIR="${CONUM_PG_DIR:-/tmp/conum-postgres-$PORT}"
 
 pg_bin() {
   local found
@@ -57,16 +58,15 @@ if [ ! -f "$DIR/PG_VERSION" ]; then
   [ "$(id -u)" = 0 ] && chown postgres "$DIR"
   as_pg "$BIN/initdb" -D "$DIR" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >/dev/null
 fi
+if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
+  echo "Port $PORT is taken by a program that is not Postgres: set CONUM_PG_PORT to a free port" \
+    "(and TEST_POSTGRES_URL to match)." >&2
+  exit 1
+fi
 echo "==> starting Postgres on 127.0.0.1:$PORT"
-# The port lies in Linux's ephemeral range: a client's outgoing connection can hold it for a
-# moment (seen once, "Address already in use"). Tried three times.
-for attempt in 1 2 3; do
-  as_pg "$BIN/pg_ctl" -D "$DIR" -l "$DIR/server.log" -w \
-    -o "-c listen_addresses=127.0.0.1 -c port=$PORT -c unix_socket_directories=$DIR -c fsync=off -c max_connections=300" start >/dev/null && break
-  [ "$attempt" = 3 ] && { tail -n 5 "$DIR/server.log" >&2; exit 1; }
-  echo "==> Postgres did not start (attempt $attempt), again in 3 s"
-  sleep 3
-done
+as_pg "$BIN/pg_ctl" -D "$DIR" -l "$DIR/server.log" -w \
+  -o "-c listen_addresses=127.0.0.1 -c port=$PORT -c unix_socket_directories=$DIR -c fsync=off -c max_connections=300" start >/dev/null ||
+  { tail -n 5 "$DIR/server.log" >&2; exit 1; }
 ready || { echo "Postgres started but does not answer on port $PORT" >&2; exit 1; }
 echo "==> Postgres ready: postgres://postgres@127.0.0.1:$PORT/postgres"
 if [ "${1:-}" = --drop-test-databases ]; then drop_test_databases; fi

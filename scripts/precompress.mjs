@@ -1,5 +1,5 @@
 // Compresses the release bundle's text and wasm files once, at build time, as the server
-// serves them (server::assets): `file.br` (brotli quality 11) and `file.gz` (gzip level 9)
+// serves them (server::http::assets): `file.br` (brotli quality 11) and `file.gz` (gzip level 9)
 // next to each file. Far smaller than compressing per request at a fast level (the wasm:
 // 526 KB at brotli 11 against 565 KB as the server used to send it), and no CPU per request.
 // Run by scripts/build.sh: node scripts/precompress.mjs dist/public

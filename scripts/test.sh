@@ -33,7 +33,11 @@ scripts/postgres.sh --drop-test-databases
 cargo test --features server --test api
 
 echo "==> browser tests (release bundle, headless Chromium)"
-scripts/build.sh
+# A bundle of the tests' own: dist/ may be serving (scripts/run.sh) and must keep its files.
+target="${CARGO_TARGET_DIR:-target}"
+case "$target" in /*) ;; *) target="$PWD/$target" ;; esac
+export CONUM_BUNDLE="${CONUM_BUNDLE:-$target/conum-test-bundle}"
+scripts/build.sh "$CONUM_BUNDLE"
 node --test --test-concurrency=1 tests/browser/
 
 echo "==> fault script: kill -9 and SIGTERM under load, SQLite and Postgres"

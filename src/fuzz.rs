@@ -132,7 +132,7 @@ fn parses_soundly(input: AccompagnementInput) -> Result<(), TestCaseError> {
     let today = NaiveDate::from_ymd_opt(2026, 11, 27).expect("a date");
     if let Ok(record) = Accompagnement::parse(input, today) {
         #[cfg(feature = "server")]
-        let _ = crate::server::communes::official(record.commune(), "commune");
+        let _ = crate::server::store::communes::official(record.commune(), "commune");
         let again = Accompagnement::parse(record.clone().into(), today);
         prop_assert_eq!(again, Ok(record));
     }

@@ -12,6 +12,7 @@ pub mod offline;
 #[cfg(feature = "server")]
 pub mod server;
 pub mod ui;
+pub mod wire;
 
 /// Starts the server (with `server`) or the browser app (with `web`). The server binary
 /// also fills a database with demonstration data: `conum demo --help`.

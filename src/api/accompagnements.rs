@@ -3,13 +3,13 @@
 use dioxus::fullstack::Json;
 use dioxus::prelude::*;
 
-#[cfg(feature = "server")]
-use super::wire::PaintedHistory;
-use super::wire::{ApiError, Deleted, ListQuery, Page, StoredAccompagnement};
 use crate::domain::AccompagnementInput;
+#[cfg(feature = "server")]
+use crate::wire::PaintedHistory;
+use crate::wire::{ApiError, Deleted, ListQuery, Page, StoredAccompagnement};
 
 #[cfg(feature = "server")]
-use crate::server::{records, AppCtx, SessionCtx};
+use crate::server::{store::records, AppCtx, SessionCtx};
 
 /// Stores a record. Sending the same id again returns the stored record and stores nothing.
 #[post("/api/accompagnements", app: AppCtx, session: SessionCtx)]
@@ -80,8 +80,8 @@ pub async fn painted_history() -> Option<String> {
         };
         // Only for the account the phone itself holds (a shared tablet after a logout made
         // offline still sends the old session cookie); without one, no database query.
-        let phone_owner = crate::server::sessions::phone_owner(&headers)?;
-        let owner = crate::server::sessions::conseiller_of(&app, &headers)
+        let phone_owner = crate::server::accounts::sessions::phone_owner(&headers)?;
+        let owner = crate::server::accounts::sessions::conseiller_of(&app, &headers)
             .await
             .map_err(not_painted)
             .ok()??;

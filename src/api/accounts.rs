@@ -3,14 +3,14 @@
 use dioxus::fullstack::Json;
 use dioxus::prelude::*;
 
-use super::wire::{ApiError, Confirmed, InvitationDetails, Jeton, SignUpAnswer};
 use crate::domain::{
     AccountDeletion, Credentials, PasswordChange, PasswordReset, Profil, ProfilInput, ResetRequest,
     SignupInput,
 };
+use crate::wire::{ApiError, Confirmed, InvitationDetails, Jeton, SignUpAnswer};
 
 #[cfg(feature = "server")]
-use crate::server::{accounts, invitations, AppCtx, ClientCtx, SessionCtx};
+use crate::server::{accounts, accounts::invitations, AppCtx, ClientCtx, SessionCtx};
 
 /// A sign-up: with an invitation's token, the account opens with its session; otherwise a
 /// link goes to the address (the answer is the same whether it has an account).

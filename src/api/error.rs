@@ -3,7 +3,7 @@
 
 use dioxus::fullstack::{AsStatusCode, ServerFnError, StatusCode};
 
-use super::wire::ApiError;
+use crate::wire::ApiError;
 
 impl AsStatusCode for ApiError {
     fn as_status_code(&self) -> StatusCode {

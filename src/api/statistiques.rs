@@ -2,11 +2,11 @@
 
 use dioxus::prelude::*;
 
-use super::wire::{ApiError, NationalQuery, NationalStats, StatsQuery};
 use crate::domain::stats::Stats;
+use crate::wire::{ApiError, NationalQuery, NationalStats, StatsQuery};
 
 #[cfg(feature = "server")]
-use crate::server::{national, stats, AppCtx, SessionCtx};
+use crate::server::{stats::national, stats::personal as stats, AppCtx, SessionCtx};
 
 /// Every figure of domain.md §3 for the period, computed by the database. Without `du`, the
 /// period starts at the conseiller's first record ("depuis le début"); without `au`, it ends
@@ -37,8 +37,8 @@ pub async fn own_region() -> Option<String> {
         let context = dioxus::fullstack::FullstackContext::current()?;
         let app = context.extension::<crate::server::AppState>()?;
         let headers = context.parts_mut().headers.clone();
-        let phone_owner = crate::server::sessions::phone_owner(&headers)?;
-        let owner = crate::server::sessions::conseiller_of(&app, &headers)
+        let phone_owner = crate::server::accounts::sessions::phone_owner(&headers)?;
+        let owner = crate::server::accounts::sessions::conseiller_of(&app, &headers)
             .await
             .ok()??;
         if owner.as_str() != phone_owner {

@@ -5,7 +5,7 @@
 //! of rows instead of millions of records.
 //!
 //! The counters are named after the vocabulary (`columns`): a new theme is a new counter,
-//! and a migration adds its column (a test holds the migrations to this list).
+//! and a migration adds its column (`tests/tidy.rs` holds the migrations to this list).
 
 use std::collections::BTreeMap;
 

@@ -60,6 +60,18 @@ macro_rules! vocabulary {
     };
 }
 
+/// (code, label) of every value of a vocabulary, in its order: a group of choices, a table of
+/// docs/domain.md.
+pub fn codes_and_labels<T: Copy>(
+    all: &[T],
+    code: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+) -> Vec<(String, String)> {
+    all.iter()
+        .map(|v| (code(*v).to_owned(), label(*v).to_owned()))
+        .collect()
+}
+
 vocabulary! {
     /// The kind of accompaniment.
     pub enum Activite {

@@ -10,7 +10,7 @@ use futures_util::future::{select, Either};
 
 use super::browser;
 use super::js::in_browser;
-use crate::api::wire::ApiError;
+use crate::wire::ApiError;
 
 /// The profile, the last record: what the start page waits for.
 pub const QUICK: Duration = Duration::from_secs(4);

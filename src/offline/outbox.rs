@@ -6,8 +6,8 @@ use dioxus::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::js::{self, from_js, in_browser, to_js, PhoneError};
-use crate::api::wire::ApiError;
 use crate::domain::{Accompagnement, AccompagnementInput, ConseillerId};
+use crate::wire::ApiError;
 
 /// What a change is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

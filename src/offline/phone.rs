@@ -8,9 +8,9 @@
 use std::marker::PhantomData;
 
 use super::js::{self, from_js, in_browser, to_js, Follow, PhoneError};
-use crate::api::wire::{StatsQuery, StoredAccompagnement};
 use crate::domain::stats::Stats;
 use crate::domain::{Accompagnement, CommuneInput, ConseillerId, Profil};
+use crate::wire::{StatsQuery, StoredAccompagnement};
 use dioxus::fullstack::{HeaderMap, HeaderValue};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -99,7 +99,7 @@ pub async fn session_changes() -> Follow<SessionChange> {
 pub fn claim_requests(owner: Option<&ConseillerId>) {
     let mut headers = HeaderMap::new();
     if let Some(value) = owner.and_then(|o| HeaderValue::from_str(o.as_str()).ok()) {
-        headers.insert(crate::api::wire::OWNER_HEADER, value);
+        headers.insert(crate::wire::OWNER_HEADER, value);
     }
     dioxus::fullstack::set_request_headers(headers);
 }

@@ -8,8 +8,8 @@ use std::collections::HashMap;
 use anyhow::{bail, Context};
 use chrono::{DateTime, Utc};
 
-use super::invitations::{self, Invited, Invitee};
-use super::{accounts, communes, exports, standing, AppState, Config};
+use super::accounts::invitations::{self, Invited, Invitee};
+use super::{accounts, accounts::standing, stats::exports, store::communes, AppState, Config};
 use crate::clock;
 use crate::domain::conseiller::normalize_email;
 use crate::domain::ConseillerId;

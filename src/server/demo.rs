@@ -18,9 +18,9 @@ use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use uuid::Uuid;
 
-use super::bulk::{self, Value};
-use super::counters;
-use super::{communes, passwords, Config, Db};
+use super::stats::counters;
+use super::store::bulk::{self, Value};
+use super::{accounts::passwords, store::communes, Config, Db};
 use crate::clock;
 use crate::domain::accompagnement::{AccompagnementInput, RedirectionInput, SuiviInput};
 use crate::domain::referentiel::CommuneOfficielle;

@@ -1,38 +1,22 @@
-//! Everything behind the API: configuration, database, accounts, sessions, records.
+//! Everything behind the API, by concern: `http` (the socket, router, middleware, files),
+//! `store` (the database and the records), `accounts` (who may do what: accounts, sessions,
+//! passwords, limits, mails), `stats` (counters, personal and national figures, exports),
+//! `config`, and the `demo` and `admin` commands.
 //! Compiled only with the `server` feature.
 
 pub mod accounts;
 pub mod admin;
-pub mod assets;
-pub mod attempts;
-pub mod bulk;
-pub mod communes;
 pub mod config;
-pub mod connections;
-pub mod counters;
-pub mod db;
 pub mod demo;
-pub mod errors;
-pub mod exports;
-pub mod guard;
-pub mod headers;
 pub mod http;
-pub mod invitations;
-pub mod mail;
-pub mod mails;
-pub mod national;
-pub mod passwords;
-pub mod precache;
-pub mod records;
-pub mod sessions;
-pub mod standing;
 pub mod stats;
+pub mod store;
 
 use std::sync::Arc;
 
+pub use accounts::sessions::SessionHandle;
 pub use config::Config;
-pub use db::Db;
-pub use sessions::SessionHandle;
+pub use store::db::Db;
 
 /// What every server function needs: the pool, the configuration, the mailer, the national
 /// figures read so far, the exports under way.
@@ -40,30 +24,30 @@ pub use sessions::SessionHandle;
 pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
-    pub mailer: Arc<mail::Mailer>,
+    pub mailer: Arc<accounts::mail::Mailer>,
     /// Where people reach this server (`PUBLIC_URL`, else `http://localhost:<port>`): the
     /// links of the mails. Never the request's `Host`, which anyone can set.
     pub origin: Arc<str>,
-    pub national: Arc<national::National>,
+    pub national: Arc<stats::national::National>,
 }
 
 impl AppState {
     /// Opens and migrates the database; settles every account under this configuration's
-    /// sign-up mode and the counters (`server::standing`, `server::counters`).
+    /// sign-up mode and the counters (`server::accounts::standing`, `server::stats::counters`).
     pub async fn open(config: Config, origin: String) -> anyhow::Result<AppState> {
         let db = Db::connect(&config.database_url).await?;
         // Not fatal: a read-only database still serves what it holds.
-        if let Err(error) = standing::settle_all(&db, &config.admission).await {
+        if let Err(error) = accounts::standing::settle_all(&db, &config.admission).await {
             tracing::error!(%error, "the accounts could not be settled under this sign-up mode");
         }
-        if let Err(error) = counters::rebuild_if_out_of_step(&db).await {
+        if let Err(error) = stats::rebuild::rebuild_if_out_of_step(&db).await {
             tracing::error!(%error, "the statistics counters could not be rebuilt");
         }
         Ok(AppState {
             db,
-            mailer: Arc::new(mail::Mailer::from_config(&config)?),
+            mailer: Arc::new(accounts::mail::Mailer::from_config(&config)?),
             origin: origin.into(),
-            national: Arc::new(national::National::new(config.national_cache)),
+            national: Arc::new(stats::national::National::new(config.national_cache)),
             config: Arc::new(config),
         })
     }
@@ -74,7 +58,7 @@ pub type AppCtx = axum::Extension<AppState>;
 /// Extractor giving a server function the caller's session (possibly none).
 pub type SessionCtx = axum::Extension<SessionHandle>;
 /// Extractor giving a server function the caller's address (password and mail limits).
-pub type ClientCtx = axum::Extension<guard::ClientIp>;
+pub type ClientCtx = axum::Extension<http::guard::ClientIp>;
 
 /// Starts Conum: reads the environment, opens and migrates the database, serves HTTP, and
 /// `app` (the user interface, rendered on the server and hydrated in the browser).
@@ -89,7 +73,7 @@ pub fn run(app: fn() -> dioxus::prelude::Element) -> anyhow::Result<()> {
             let origin = config.origin(listener.local_addr()?.port());
             let state = AppState::open(config, origin).await?;
             tracing::info!(mode = ?state.config.admission.mode, "sign-up mode");
-            match invitations::first_account_link(&state).await {
+            match accounts::invitations::first_account_link(&state).await {
                 Ok(Some(link)) => eprintln!(
                     "\nAucun compte encore : créez le premier (lien à usage unique, valable 30 jours) :\n  {link}\n\
                      Ensuite, invitez les conseillers : conum admin inviter EMAIL (ou --csv FICHIER).\n"

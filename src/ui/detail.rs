@@ -2,8 +2,9 @@
 
 use dioxus::prelude::*;
 
-use super::components::{Confirmation, ShownRecord, WaitingNotice, WithRecord};
+use super::components::Confirmation;
 use super::format;
+use super::record::{ShownRecord, WaitingNotice, WithRecord};
 use super::session::current_profil;
 use super::Route;
 use crate::domain::{Accompagnement, AccompagnementInput};

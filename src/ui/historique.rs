@@ -3,24 +3,16 @@
 use chrono::NaiveDate;
 use dioxus::prelude::*;
 
-use super::components::WaitingNotice;
 use super::format;
+use super::record::WaitingNotice;
 use super::session::{self, ProfilState};
 use super::Route;
 use crate::api::{
     self, ApiError, ListQuery, PaintedHistory, StoredAccompagnement, HISTORY_PAGE_SIZE,
 };
-use crate::domain::{Accompagnement, ConseillerId};
-use crate::offline::network::{self, within};
+use crate::domain::Accompagnement;
+use crate::offline::network;
 use crate::offline::{outbox, phone, OutboxStatus, PendingChange};
-
-/// Keeps the first page of the history on the phone, to show it offline.
-pub async fn keep_first_page(owner: ConseillerId) {
-    let opening = ListQuery::history_opening();
-    if let Ok(page) = within(network::READ, api::list_accompagnements(opening)).await {
-        phone::HISTORIQUE.keep(&owner, &page.items).await;
-    }
-}
 
 #[component]
 pub fn Historique() -> Element {

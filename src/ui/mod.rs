@@ -9,6 +9,7 @@ mod historique;
 mod inscription;
 mod mot_de_passe;
 mod profil;
+mod record;
 mod saisie;
 mod session;
 mod shell;
@@ -17,12 +18,12 @@ mod statistiques;
 
 use dioxus::prelude::*;
 
-use saisie::{CommeLaDerniereFois, Dupliquer, Modifier, Saisie};
+use saisie::{CommeLaDerniereFois, Saisie};
 use shell::Shell;
 // The other pages come from their wasm modules, through `split`.
 use split::{
-    ConfirmerAdresse, Connexion, Detail, Historique, Inscription, MonProfil, MotDePasseOublie,
-    NouveauMotDePasse, Statistiques, StatistiquesNationales,
+    ConfirmerAdresse, Connexion, Detail, Dupliquer, Historique, Inscription, Modifier, MonProfil,
+    MotDePasseOublie, NouveauMotDePasse, Statistiques, StatistiquesNationales,
 };
 
 #[derive(Routable, Clone, PartialEq, Debug)]

@@ -10,9 +10,8 @@ use dioxus::fullstack::Json;
 use dioxus::prelude::*;
 use dioxus::router::Navigator;
 
-use super::historique::keep_first_page;
 use super::Route;
-use crate::api::{self, ApiError, Confirmed, Jeton, SignUpAnswer};
+use crate::api::{self, ApiError, Confirmed, Jeton, ListQuery, SignUpAnswer};
 use crate::domain::{Accompagnement, ConseillerId, Credentials, Profil, SignupInput};
 use crate::offline::network::{self, within};
 use crate::offline::phone::SessionEnd;
@@ -227,4 +226,12 @@ pub fn set_profil(profil: Profil) {
     let kept = profil.clone();
     spawn(async move { phone::PROFIL.keep(&owner, &kept).await });
     use_context::<Signal<ProfilState>>().set(ProfilState::Ready(profil));
+}
+
+/// Keeps the first page of the history on the phone, to show it offline.
+pub async fn keep_first_page(owner: ConseillerId) {
+    let opening = ListQuery::history_opening();
+    if let Ok(page) = within(network::READ, api::list_accompagnements(opening)).await {
+        phone::HISTORIQUE.keep(&owner, &page.items).await;
+    }
 }

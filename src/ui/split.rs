@@ -19,7 +19,9 @@ use dioxus::prelude::*;
 use futures_util::FutureExt;
 
 use super::Route;
-use super::{connexion, detail, historique, inscription, mot_de_passe, profil, statistiques};
+use super::{
+    connexion, detail, historique, inscription, mot_de_passe, profil, saisie, statistiques,
+};
 use crate::offline::browser;
 
 /// A group of pages behind a split point: in the release bundle's browser build (feature
@@ -74,10 +76,13 @@ pub enum Comptes {
     NouveauMotDePasse { jeton: String },
 }
 
-/// The conseiller's records and profile: opened from the bottom navigation, one after the other.
+/// The conseiller's records and profile: opened from the bottom navigation, one after the
+/// other; a record's correction and copy too (the form they show is the main module's).
 pub enum Suivi {
     Historique,
     Detail { id: String },
+    Modifier { id: String },
+    Dupliquer { id: String },
     Profil,
 }
 
@@ -112,6 +117,8 @@ fn suivi(page: Suivi) -> Element {
     match page {
         Suivi::Historique => rsx! { historique::Historique {} },
         Suivi::Detail { id } => rsx! { detail::Detail { id } },
+        Suivi::Modifier { id } => rsx! { saisie::Modifier { id } },
+        Suivi::Dupliquer { id } => rsx! { saisie::Dupliquer { id } },
         Suivi::Profil => rsx! { profil::MonProfil {} },
     }
 }
@@ -161,6 +168,16 @@ pub fn Detail(id: String) -> Element {
 }
 
 #[component]
+pub fn Modifier(id: String) -> Element {
+    show(&SUIVI, Suivi::Modifier { id })
+}
+
+#[component]
+pub fn Dupliquer(id: String) -> Element {
+    show(&SUIVI, Suivi::Dupliquer { id })
+}
+
+#[component]
 pub fn MonProfil() -> Element {
     show(&SUIVI, Suivi::Profil)
 }
@@ -183,13 +200,13 @@ fn module_of(route: &Route) -> Option<Module> {
         | Route::ConfirmerAdresse { .. }
         | Route::MotDePasseOublie {}
         | Route::NouveauMotDePasse { .. } => Some(Module::Comptes),
-        Route::Historique {} | Route::Detail { .. } | Route::MonProfil {} => Some(Module::Suivi),
-        Route::Statistiques { .. } | Route::StatistiquesNationales { .. } => Some(Module::Chiffres),
-        Route::Saisie {}
-        | Route::CommeLaDerniereFois {}
+        Route::Historique {}
+        | Route::Detail { .. }
         | Route::Modifier { .. }
         | Route::Dupliquer { .. }
-        | Route::PageIntrouvable { .. } => None,
+        | Route::MonProfil {} => Some(Module::Suivi),
+        Route::Statistiques { .. } | Route::StatistiquesNationales { .. } => Some(Module::Chiffres),
+        Route::Saisie {} | Route::CommeLaDerniereFois {} | Route::PageIntrouvable { .. } => None,
     }
 }
 
@@ -280,12 +297,8 @@ mod tests {
     use super::{module_for, Module};
 
     #[test]
-    fn the_form_is_in_the_main_module_and_every_other_page_in_its_group() {
-        for address in [
-            "/",
-            "/accompagnements/0190/modifier",
-            "/accompagnements/0190/dupliquer",
-        ] {
+    fn the_new_record_form_is_in_the_main_module_and_every_other_page_in_its_group() {
+        for address in ["/", "/comme-la-derniere-fois"] {
             assert_eq!(module_for(address), None, "{address}");
         }
         for (address, module) in [
@@ -297,6 +310,8 @@ mod tests {
             ("/mot-de-passe/nouveau?jeton=abc", Module::Comptes),
             ("/historique", Module::Suivi),
             ("/accompagnements/0190", Module::Suivi),
+            ("/accompagnements/0190/modifier", Module::Suivi),
+            ("/accompagnements/0190/dupliquer", Module::Suivi),
             ("/profil", Module::Suivi),
             (
                 "/statistiques?du=2026-01-01&au=2026-01-31",

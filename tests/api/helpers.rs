@@ -22,7 +22,7 @@ pub enum Backend {
 /// `scripts/postgres.sh` starts one there.
 pub fn postgres_admin_url() -> String {
     std::env::var("TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:55432/postgres".to_owned())
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:15432/postgres".to_owned())
 }
 
 /// One server process and its private database.

@@ -6,7 +6,7 @@ import { Agent, request } from 'node:http';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  startServer, open, root, launchBrowser, newPhone, signUp, bytesUntilInteractive, totalBytes,
+  startServer, open, bundle, launchBrowser, newPhone, signUp, bytesUntilInteractive, totalBytes,
   createRecord, phoneHoldsSession,
 } from './support.mjs';
 
@@ -49,7 +49,7 @@ test('fifty requests in a row on one kept-alive connection take well under a sec
 });
 
 test('the wasm goes out as compressed at build time, brotli or gzip as the browser accepts', async () => {
-  const assets = join(root, 'dist', 'public', 'assets');
+  const assets = join(bundle, 'public', 'assets');
   const wasm = readdirSync(assets).find((name) => name.startsWith('conum_bg') && name.endsWith('.wasm'));
   const size = (name) => statSync(join(assets, name)).size;
 
@@ -74,7 +74,7 @@ test('the wasm goes out as compressed at build time, brotli or gzip as the brows
 });
 
 test('every page module of the wasm is kept by the service worker, so that any page opens offline', async () => {
-  const assets = join(root, 'dist', 'public', 'assets');
+  const assets = join(bundle, 'public', 'assets');
   const modules = readdirSync(assets).filter((name) => /^module_\d+_[a-z]+-dxh[0-9a-f]+\.wasm$/.test(name));
   // The form is in the main module; the other pages in three (ui::split).
   assert.deepEqual(modules.map((name) => name.split('_')[2].split('-')[0]).sort(), ['chiffres', 'comptes', 'suivi']);

@@ -4,15 +4,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import {
   startServer, launchBrowser, newPhone, open, signUp, todayInParis, withOwnServer, eventually,
-  relay, creates,
+  relay, creates, bundle,
 } from './support.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const button = (page, name) => page.getByRole('button', { name, exact: true });
 
 /** Waits until the service worker controls the page (its precache is then complete). */
@@ -238,7 +236,7 @@ test('Chromium reports the app installable', async () => {
 
 test('after a new deployment the app offers to reload, then runs the new version', async () => {
   const publicCopy = mkdtempSync(join(tmpdir(), 'conum-public-'));
-  cpSync(join(root, 'dist', 'public'), publicCopy, { recursive: true });
+  cpSync(join(bundle, 'public'), publicCopy, { recursive: true });
   try {
     await withOwnServer(async ({ own, page }) => {
       const before = await page.evaluate(() => caches.keys());

@@ -13,9 +13,12 @@ import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** The release bundle the tests run: scripts/test.sh builds one of its own (CONUM_BUNDLE), so
+ *  that a server running from dist/ keeps its files. */
+export const bundle = process.env.CONUM_BUNDLE ?? join(root, 'dist');
 const require = createRequire(import.meta.url);
 
-/** Starts dist/server (built by scripts/build.sh) on a fresh SQLite database (unless `env`
+/** Starts the bundle's server (built by scripts/build.sh) on a fresh SQLite database (unless `env`
  *  says otherwise) and resolves once it listens. Anyone may sign up (`SIGNUP_MODE=ouverte`)
  *  and mails go to `mailDir`, unless `env` says otherwise. `halt()` stops the process and
  *  keeps the data, `restart()` starts it again on the same port and database, `stop()` ends
@@ -23,7 +26,7 @@ const require = createRequire(import.meta.url);
 export async function startServer(env = {}, { dir, port = 0 } = {}) {
   dir ??= mkdtempSync(join(tmpdir(), 'conum-browser-'));
   const mailDir = env.MAIL_DIR ?? join(dir, 'mails');
-  const child = spawn(join(root, 'dist', 'server'), [], {
+  const child = spawn(join(bundle, 'server'), [], {
     env: {
       ...process.env,
       HOST: '127.0.0.1',
@@ -38,7 +41,7 @@ export async function startServer(env = {}, { dir, port = 0 } = {}) {
   const url = await new Promise((resolve, reject) => {
     const lines = createInterface({ input: child.stdout });
     lines.once('line', (line) => resolve(line.match(/http:\/\/\S+/)[0]));
-    child.once('exit', (code) => reject(new Error(`dist/server exited with ${code}`)));
+    child.once('exit', (code) => reject(new Error(`the server exited with ${code}`)));
   });
   const exited = new Promise((resolve) => child.once('exit', resolve));
   const server = {

@@ -14,9 +14,8 @@ pub use jour::copy_for_today;
 use crate::domain::{Accompagnement, AccompagnementInput, ConseillerId};
 use crate::offline::outbox::{self, Change, Delivery};
 use crate::offline::{browser, phone};
-use crate::ui::components::{ShownRecord, WithRecord};
-use crate::ui::historique::keep_first_page;
-use crate::ui::session::{self, current_profil, profil_if_loaded};
+use crate::ui::record::{ShownRecord, WithRecord};
+use crate::ui::session::{self, current_profil, keep_first_page, profil_if_loaded};
 use crate::ui::Route;
 
 /// How long "Annuler" stays offered after a save.

@@ -11,7 +11,7 @@ use crate::domain::accompagnement::{
     PARTICIPANTS_MAX,
 };
 use crate::domain::vocabulary::{
-    Activite, Canal, Statut, StructureRedirection, Thematique, TrancheAge,
+    codes_and_labels, Activite, Canal, Statut, StructureRedirection, Thematique, TrancheAge,
 };
 use crate::domain::Accompagnement;
 use crate::domain::{Commune, FieldErrors};
@@ -20,17 +20,6 @@ use crate::ui::components::{
     error_id, use_tag_keys, Choices, FieldMessage, Group, Stepper, TagRow,
 };
 use crate::ui::format;
-
-/// (code, label) of every value of a vocabulary, for a group of choices.
-pub fn options<T: Copy>(
-    all: &[T],
-    code: fn(T) -> &'static str,
-    label: fn(T) -> &'static str,
-) -> Vec<(String, String)> {
-    all.iter()
-        .map(|v| (code(*v).to_owned(), label(*v).to_owned()))
-        .collect()
-}
 
 /// The quick choices of duration, in minutes (`docs/domain.md` §1).
 pub const QUICK_DURATIONS: [i64; 6] = [15, 30, 45, 60, 90, 120];
@@ -54,7 +43,7 @@ pub fn ActivityAndPeople(
         Choices {
             field: "activite",
             legend: "Activité",
-            options: options(Activite::ALL, Activite::code, Activite::label),
+            options: codes_and_labels(Activite::ALL, Activite::code, Activite::label),
             selected: Some(current.activite.clone()),
             class: "choix choix--tuiles",
             errors,
@@ -155,7 +144,7 @@ pub fn CanalField(record: Signal<AccompagnementInput>, errors: ReadSignal<FieldE
         Choices {
             field: "canal",
             legend: "Lieu de l'accompagnement",
-            options: options(Canal::ALL, Canal::code, Canal::label),
+            options: codes_and_labels(Canal::ALL, Canal::code, Canal::label),
             selected: Some(current.canal.clone()),
             errors,
             on_select: move |code| record.write().canal = code,
@@ -176,7 +165,7 @@ pub fn PeopleFields(
         Repartition {
             field: "ages",
             legend: "Tranches d'âge",
-            options: options(TrancheAge::ALL, TrancheAge::code, TrancheAge::label),
+            options: codes_and_labels(TrancheAge::ALL, TrancheAge::code, TrancheAge::label),
             counts: current.ages.clone(),
             participants,
             errors,
@@ -186,7 +175,7 @@ pub fn PeopleFields(
         Repartition {
             field: "statuts",
             legend: "Statuts",
-            options: options(Statut::ALL, Statut::code, Statut::label),
+            options: codes_and_labels(Statut::ALL, Statut::code, Statut::label),
             counts: current.statuts.clone(),
             participants,
             errors,

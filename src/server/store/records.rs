@@ -7,14 +7,14 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 use uuid::Uuid;
 
-use super::db::AnyQuery;
-use super::{communes, counters, errors, AppState};
-use crate::api::wire::{ApiError, Deleted, Page, StoredAccompagnement};
 use crate::clock;
 use crate::domain::accompagnement::{RedirectionInput, SuiviInput, FIRST_DATE};
 use crate::domain::mois::Mois;
 use crate::domain::stats::Periode;
 use crate::domain::{Accompagnement, AccompagnementInput, CommuneInput, ConseillerId, PageRequest};
+use crate::server::store::db::AnyQuery;
+use crate::server::{http::errors, stats::counters, store::communes, AppState};
+use crate::wire::{ApiError, Deleted, Page, StoredAccompagnement};
 
 /// The record's own columns (not its id, its owner, its timestamps), in the order
 /// [`bind_fields`] binds them.

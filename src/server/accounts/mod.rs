@@ -1,16 +1,19 @@
-//! Conseiller accounts: sign-up, login, logout, profile, password.
+//! Who may do what: conseiller accounts (sign-up, login, logout, profile, password, here),
+//! sessions, password hashing, invitations, whether an account counts (`standing`), how often
+//! a password may be tried or a mail sent (`attempts`), the mails and how they go.
+
+pub mod attempts;
+pub mod invitations;
+pub mod mail;
+pub mod mails;
+pub mod passwords;
+pub mod sessions;
+pub mod standing;
 
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 use uuid::Uuid;
 
-use super::db::AnyQuery;
-use super::guard::ClientIp;
-use super::{
-    attempts, communes, counters, errors, guard, invitations, mails, passwords, sessions, standing,
-    AppState, SessionHandle,
-};
-use crate::api::wire::{ApiError, Confirmed, SignUpAnswer};
 use crate::clock;
 use crate::domain::admission::ModeInscription;
 use crate::domain::conseiller::normalize_email;
@@ -18,6 +21,12 @@ use crate::domain::{
     AccountDeletion, Commune, CommuneInput, ConseillerId, Credentials, NewConseiller,
     PasswordChange, PasswordReset, Profil, ProfilDetails, ProfilInput, ResetRequest, SignupInput,
 };
+use crate::server::http::guard::ClientIp;
+use crate::server::store::db::AnyQuery;
+use crate::server::{
+    http::errors, http::guard, stats::counters, store::communes, AppState, SessionHandle,
+};
+use crate::wire::{ApiError, Confirmed, SignUpAnswer};
 
 /// A link mailed to confirm an address is valid this long.
 const LINK_LIFETIME_SECONDS: i64 = 48 * 3600;

@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
-use super::AppState;
+use crate::server::AppState;
 
 /// Pages are small; a larger HTML body is not ours to rewrite.
 const PAGE_MAX_BYTES: usize = 4 * 1024 * 1024;

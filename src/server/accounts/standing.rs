@@ -5,10 +5,10 @@
 
 use sqlx::AnyConnection;
 
-use super::{counters, Db};
-use crate::api::wire::ApiError;
 use crate::domain::admission::{Admission, Mutualisation, Standing};
 use crate::domain::ConseillerId;
+use crate::server::{stats::counters, Db};
+use crate::wire::ApiError;
 
 /// The account's standing columns, in this order: `adresse_confirmee_le, invite_le,
 /// desactive_le`.

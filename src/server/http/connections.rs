@@ -24,7 +24,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Notify;
 use tower::ServiceExt;
 
-use super::guard::ClientNetwork;
+use crate::server::http::guard::ClientNetwork;
 
 /// How long a client may take to send a request's head, and how long a kept-alive connection
 /// may stay idle.
@@ -42,7 +42,7 @@ const RESERVED_FILES: u64 = 128;
 pub struct ConnectionLimits {
     pub total: usize,
     /// None behind a reverse proxy: every connection then comes from the proxy, which holds
-    /// clients to their share (README, "Derrière un reverse proxy").
+    /// clients to their share (docs/operations.md, "Behind a reverse proxy").
     pub per_client: Option<usize>,
 }
 

@@ -5,10 +5,13 @@
 
 use sqlx::{AnyPool, Row};
 
-use super::{accounts, mails, passwords, sessions, standing, AppState, SessionHandle};
-use crate::api::wire::{ApiError, InvitationDetails};
 use crate::clock;
 use crate::domain::{Commune, CommuneInput, ConseillerId, NewConseiller, Profil};
+use crate::server::{
+    accounts, accounts::mails, accounts::passwords, accounts::sessions, accounts::standing,
+    AppState, SessionHandle,
+};
+use crate::wire::{ApiError, InvitationDetails};
 
 /// An invitation's link works this many days.
 pub const LIFETIME_DAYS: i64 = 30;

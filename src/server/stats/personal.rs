@@ -1,17 +1,17 @@
 //! A conseiller's statistics ("Mes statistiques"), from their daily counters
-//! (`server::counters`). The result is the same `Stats` as `domain::stats` computes from the
+//! (`server::stats::counters`). The result is the same `Stats` as `domain::stats` computes from the
 //! records (a property test holds them equal on SQLite and Postgres).
 
 use chrono::NaiveDate;
 
-use super::counters::{self, Table};
-use super::AppState;
-use crate::api::wire::ApiError;
 use crate::clock;
 use crate::domain::counters::Counters;
 use crate::domain::stats::{Periode, Stats};
 use crate::domain::vocabulary::StructureRedirection;
 use crate::domain::ConseillerId;
+use crate::server::stats::counters::{self, Table};
+use crate::server::AppState;
+use crate::wire::ApiError;
 
 /// The period asked for: `au` defaults to today, `du` to the first record (or `au`); both
 /// within the bounds of [`Periode::parse`].

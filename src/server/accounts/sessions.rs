@@ -15,10 +15,10 @@ use cookie::{Cookie, SameSite};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-use super::{db, AppState};
-use crate::api::wire::{ApiError, OWNER_HEADER};
 use crate::clock;
 use crate::domain::ConseillerId;
+use crate::server::{store::db, AppState};
+use crate::wire::{ApiError, OWNER_HEADER};
 
 pub const COOKIE_NAME: &str = "conum_session";
 /// Its name when it is `Secure` (https).
@@ -253,7 +253,7 @@ fn set_cookie(value: Option<(&str, i64)>, secure: bool) -> HeaderValue {
 /// `Secure` unless configured otherwise (`COOKIE_SECURE`) or the request is for this machine
 /// without an https `PUBLIC_URL` (http://localhost is how Conum is tried out; everywhere else
 /// it is served over https).
-fn secure_cookie(config: &super::Config, headers: &HeaderMap) -> bool {
+fn secure_cookie(config: &crate::server::Config, headers: &HeaderMap) -> bool {
     config.secure_cookies.unwrap_or_else(|| {
         if config.https() {
             return true;

@@ -1,6 +1,6 @@
 //! What keeps the open internet out: who is asking (the client's address and network), what
 //! a client's text may be before anything else is done with it, and where state-changing
-//! requests may come from. How often a password may be tried: `server::attempts`.
+//! requests may come from. How often a password may be tried: `server::accounts::attempts`.
 
 use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 
@@ -9,8 +9,8 @@ use axum::http::{header, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use super::AppState;
-use crate::api::wire::ApiError;
+use crate::server::AppState;
+use crate::wire::ApiError;
 
 /// The address a request comes from: the peer's, or behind a reverse proxy the one it puts
 /// in the configured header (never a header the client could set on its own).

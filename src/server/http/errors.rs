@@ -6,7 +6,7 @@ use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
-use crate::api::wire::ApiError;
+use crate::wire::ApiError;
 
 /// The JSON error body, the same as server functions produce: `{message, code, data}`.
 impl IntoResponse for ApiError {

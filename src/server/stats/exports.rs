@@ -13,14 +13,17 @@ use axum::Extension;
 
 use tokio::sync::Semaphore;
 
-use super::records::Resume;
-use super::{accounts, errors, national, records, stats, AppState, SessionHandle};
-use crate::api::wire::{ApiError, NationalQuery, StatsQuery, StoredAccompagnement};
 use crate::clock;
 use crate::domain::accompagnement::FIRST_DATE;
 use crate::domain::export;
 use crate::domain::stats::Periode;
 use crate::domain::ConseillerId;
+use crate::server::store::records::Resume;
+use crate::server::{
+    accounts, http::errors, stats::national, stats::personal as stats, store::records, AppState,
+    SessionHandle,
+};
+use crate::wire::{ApiError, NationalQuery, StatsQuery, StoredAccompagnement};
 
 fn csv_file(name: &str, periode: Periode, body: impl Into<Body>) -> Response {
     let file = format!("conum_{name}_{}_{}.csv", periode.du, periode.au);

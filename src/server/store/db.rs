@@ -232,7 +232,7 @@ impl<'r> sqlx::Decode<'r, sqlx::Any> for ConseillerId {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::api::wire::ApiError;
+    use crate::wire::ApiError;
 
     pub fn temporary_sqlite_url() -> String {
         let dir = std::env::temp_dir().join(format!("conum-db-{}", uuid::Uuid::now_v7()));

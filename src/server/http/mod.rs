@@ -1,4 +1,13 @@
-//! The HTTP side: router, middleware, logging, listening socket.
+//! The HTTP side: router, middleware, logging, listening socket (`connections`), security
+//! headers, what keeps the open internet out (`guard`), the public files and the service
+//! worker's manifest (`assets`, `precache`), `ApiError` as a response (`errors`).
+
+pub mod assets;
+pub mod connections;
+pub mod errors;
+pub mod guard;
+pub mod headers;
+pub mod precache;
 
 use axum::body::Body;
 use axum::extract::Request;
@@ -15,12 +24,12 @@ use tower_http::timeout::RequestBodyTimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
-use super::connections::{self, ConnectionLimits, BODY_TIMEOUT};
-use super::{
-    assets, attempts, communes, exports, guard, headers, national, passwords, precache, sessions,
-    AppState,
+use crate::server::{
+    accounts::attempts, accounts::passwords, accounts::sessions, stats::exports, stats::national,
+    store::communes, AppState,
 };
-use crate::api::wire::ApiError;
+use crate::wire::ApiError;
+use connections::{ConnectionLimits, BODY_TIMEOUT};
 
 /// The largest body a request may have.
 pub const BODY_MAX_BYTES: usize = 64 * 1024;
@@ -108,7 +117,7 @@ pub fn router(state: AppState, ui: fn() -> dioxus::prelude::Element) -> Router {
 }
 
 /// Opens the listening socket (`PORT=0`: any free port).
-pub async fn bind(config: &super::Config) -> anyhow::Result<tokio::net::TcpListener> {
+pub async fn bind(config: &crate::server::Config) -> anyhow::Result<tokio::net::TcpListener> {
     let address = format!("{}:{}", config.host, config.port);
     tokio::net::TcpListener::bind(&address)
         .await

@@ -7,7 +7,7 @@ use crate::domain::referentiel::{search_key, CommuneOfficielle, Referentiel};
 use crate::domain::{Commune, FieldErrors};
 
 static OFFICIAL: LazyLock<Referentiel> =
-    LazyLock::new(|| Referentiel::parse(include_str!("../../assets/communes.tsv")));
+    LazyLock::new(|| Referentiel::parse(include_str!("../../../assets/communes.tsv")));
 
 /// The commune spelled as the official list spells it, or the French message for `field`.
 pub fn official(commune: &Commune, field: &str) -> Result<Commune, FieldErrors> {
@@ -81,7 +81,7 @@ mod tests {
 
     #[test]
     fn every_departement_with_communes_in_the_list_is_a_departement_of_the_list() {
-        let list = Referentiel::parse(include_str!("../../assets/communes.tsv"));
+        let list = Referentiel::parse(include_str!("../../../assets/communes.tsv"));
         let mut missing: Vec<String> = (0..list.len())
             .filter_map(|i| list.nth(i))
             .map(|c| c.departement().to_owned())

@@ -1,5 +1,5 @@
 //! The national and régional statistics: the records of every conseiller who counts
-//! (`server::standing`), pooled per département (their profile's, at the time of the
+//! (`server::accounts::standing`), pooled per département (their profile's, at the time of the
 //! query) and per month, published under the statistical secret of `domain::anonymat`.
 //!
 //! A month's cells (its publication and its counters per département) are read once, in one
@@ -19,13 +19,13 @@ use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use super::{counters, AppState, Db, SessionHandle};
-use crate::api::wire::{ApiError, NationalMonth, NationalQuery, NationalStats};
 use crate::clock;
 use crate::domain::anonymat::Publication;
 use crate::domain::counters::Counters;
 use crate::domain::mois::{Mois, PeriodeMois};
 use crate::domain::territoire::Territoire;
+use crate::server::{stats::counters, AppState, Db, SessionHandle};
+use crate::wire::{ApiError, NationalMonth, NationalQuery, NationalStats};
 
 /// One month of pooled figures: which territories are published, and the counters of each
 /// département (those with records).

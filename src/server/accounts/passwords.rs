@@ -12,8 +12,8 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, SaltString};
 use argon2::{Algorithm, Argon2, Params, PasswordVerifier, Version};
 use rand::rngs::OsRng;
 
-use super::errors::internal;
-use crate::api::wire::ApiError;
+use crate::server::http::errors::internal;
+use crate::wire::ApiError;
 
 /// OWASP's recommended argon2id setting: 19 MiB, 2 passes, 1 lane.
 fn hasher() -> Argon2<'static> {

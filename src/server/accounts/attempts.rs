@@ -16,10 +16,10 @@ use std::time::Duration;
 
 use sha2::{Digest, Sha256};
 
-use super::db::Db;
-use super::guard::ClientNetwork;
-use crate::api::wire::ApiError;
 use crate::clock;
+use crate::server::http::guard::ClientNetwork;
+use crate::server::store::db::Db;
+use crate::wire::ApiError;
 
 /// One limit: `burst` requests, then one more every `window / burst`.
 #[derive(Clone, Copy, Debug)]
@@ -230,7 +230,7 @@ pub fn sweep(db: Db) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::server::db::tests::temporary_sqlite_url;
+    use crate::server::store::db::tests::temporary_sqlite_url;
 
     fn network(n: u8) -> ClientNetwork {
         ClientNetwork::of(std::net::IpAddr::from([192, 0, 2, n]))

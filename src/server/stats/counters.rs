@@ -1,14 +1,14 @@
 //! The counters the statistics are read from (`domain::counters`: a record as the numbers its
 //! figures add up), summed per day in three tables:
-//! - `stats_jour`, per département: the national and régional figures (`server::national`);
-//! - `stats_conseiller_jour`, per conseiller: "Mes statistiques" (`server::stats`);
+//! - `stats_jour`, per département: the national and régional figures (`server::stats::national`);
+//! - `stats_conseiller_jour`, per conseiller: "Mes statistiques" (`server::stats::personal`);
 //! - `reorientations_autres_jour`, per conseiller: the free text of réorientations toward
 //!   "Autre", which the counters pool (the conseiller sees their own words);
 //! - `contributions_mois`, per conseiller and month: their records, which say who
-//!   contributed to a month (the anonymity rule, `server::national`).
+//!   contributed to a month (the anonymity rule, `server::stats::national`).
 //!
 //! `stats_jour` holds only the records of accounts that count in the pooled figures
-//! (`conseillers.comptabilise`, `server::standing`); the others are everyone's.
+//! (`conseillers.comptabilise`, `server::accounts::standing`); the others are everyone's.
 //!
 //! Changed in the same transaction as every record change, every move of a conseiller to
 //! another département, every change of an account's standing and every account deletion;
@@ -21,14 +21,13 @@ use std::sync::LazyLock;
 use chrono::NaiveDate;
 use sqlx::{AnyConnection, Row};
 
-use super::bulk::{self, Value};
-use super::{records, Db};
-use crate::api::wire::ApiError;
 use crate::domain::counters::{columns, Counters};
 use crate::domain::mois::Mois;
 use crate::domain::stats::Periode;
 use crate::domain::vocabulary::StructureRedirection;
 use crate::domain::{Accompagnement, ConseillerId};
+use crate::server::store::bulk::{self, Value};
+use crate::wire::ApiError;
 
 /// A table of counters per day, and what its rows are kept for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -536,74 +535,4 @@ pub async fn autres(
         .into_iter()
         .map(|(libelle, n)| (libelle, n.max(0) as u64))
         .collect())
-}
-
-/// At start: when the counters do not add up to the records (a database from before one of
-/// them), rebuilds them from the records, conseiller by conseiller, in one transaction.
-pub async fn rebuild_if_out_of_step(db: &Db) -> Result<(), ApiError> {
-    let mut conn = db.pool.acquire().await?;
-    let total = |sql: &'static str| sqlx::query_scalar::<_, i64>(sql);
-    let records = total("SELECT COUNT(*) FROM accompagnements")
-        .fetch_one(&mut *conn)
-        .await?;
-    let pooled = total(
-        "SELECT COUNT(*) FROM accompagnements a JOIN conseillers c ON c.id = a.conseiller_id
-         WHERE c.comptabilise <> 0",
-    )
-    .fetch_one(&mut *conn)
-    .await?;
-    let mut in_step = true;
-    for (sql, expected) in [
-        (
-            "SELECT CAST(COALESCE(SUM(comptes_rendus), 0) AS BIGINT) FROM stats_jour",
-            pooled,
-        ),
-        (
-            "SELECT CAST(COALESCE(SUM(comptes_rendus), 0) AS BIGINT) FROM stats_conseiller_jour",
-            records,
-        ),
-        (
-            "SELECT CAST(COALESCE(SUM(comptes_rendus), 0) AS BIGINT) FROM contributions_mois",
-            records,
-        ),
-    ] {
-        in_step &= total(sql).fetch_one(&mut *conn).await? == expected;
-    }
-    if in_step {
-        return Ok(());
-    }
-    tracing::warn!(
-        records,
-        "the statistics counters do not add up to the records: rebuilding them"
-    );
-    let mut tx = db.pool.begin().await?;
-    for table in [
-        "stats_jour",
-        "stats_conseiller_jour",
-        "reorientations_autres_jour",
-        "contributions_mois",
-    ] {
-        sqlx::query(&format!("DELETE FROM {table}"))
-            .execute(&mut *tx)
-            .await?;
-    }
-    let conseillers: Vec<(String, String, i64)> =
-        sqlx::query_as("SELECT id, departement, comptabilise FROM conseillers")
-            .fetch_all(&mut *tx)
-            .await?;
-    let mut bulk = Bulk::default();
-    for (id, departement, counts) in &conseillers {
-        let owner = ConseillerId::new(id.clone());
-        let records = records::all_of(&mut tx, &owner).await?;
-        let pooled_in = (*counts != 0).then_some(departement.as_str());
-        bulk.conseiller(&mut tx, id, pooled_in, &records).await?;
-    }
-    bulk.finish(&mut tx).await?;
-    tx.commit().await?;
-    tracing::info!(
-        conseillers = conseillers.len(),
-        records,
-        "statistics counters rebuilt"
-    );
-    Ok(())
 }

@@ -1,0 +1,7 @@
+//! The database: one pool for SQLite or Postgres (`db`), the records (`records`), many rows
+//! at once (`bulk`), the official list of communes (`communes`).
+
+pub mod bulk;
+pub mod communes;
+pub mod db;
+pub mod records;
