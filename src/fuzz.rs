@@ -15,6 +15,7 @@ use serde_json::{json, Map, Value};
 
 use crate::domain::accompagnement::{Accompagnement, AccompagnementInput};
 use crate::domain::stats::Periode;
+use crate::domain::vocabulary::Field;
 
 fn budget() -> Duration {
     let seconds = std::env::var("FUZZ_SECONDS")
@@ -81,23 +82,12 @@ fn any_json() -> impl Strategy<Value = Value> {
 /// A valid record, some of whose fields are then replaced by anything (or removed, or
 /// joined by unknown ones).
 fn record_like() -> impl Strategy<Value = Value> {
-    const FIELDS: [&str; 15] = [
-        "id",
-        "date",
-        "activite",
-        "participants",
-        "deja_accompagnes",
-        "commune",
-        "canal",
-        "ages",
-        "statuts",
-        "thematiques",
-        "duree_minutes",
-        "suivi",
-        "redirections",
-        "annotation",
-        "inconnu",
-    ];
+    // The record's fields, and one it does not have.
+    let fields: Vec<&'static str> = Field::ALL
+        .iter()
+        .map(|f| f.code())
+        .chain(["inconnu"])
+        .collect();
     let valid = json!({
         "id": "0192f5a8-3b1c-7def-8a12-3456789abcde", "date": "2026-11-02",
         "activite": "collectif", "participants": 3, "deja_accompagnes": 1,
@@ -109,10 +99,7 @@ fn record_like() -> impl Strategy<Value = Value> {
         "annotation": "Atelier"
     });
     prop::collection::vec(
-        (
-            prop::sample::select(&FIELDS[..]),
-            prop::option::of(any_json()),
-        ),
+        (prop::sample::select(fields), prop::option::of(any_json())),
         0..6,
     )
     .prop_map(move |changes| {
@@ -132,7 +119,7 @@ fn parses_soundly(input: AccompagnementInput) -> Result<(), TestCaseError> {
     let today = NaiveDate::from_ymd_opt(2026, 11, 27).expect("a date");
     if let Ok(record) = Accompagnement::parse(input, today) {
         #[cfg(feature = "server")]
-        let _ = crate::server::store::communes::official(record.commune(), "commune");
+        let _ = crate::server::store::communes::official(record.commune(), Field::Commune.code());
         let again = Accompagnement::parse(record.clone().into(), today);
         prop_assert_eq!(again, Ok(record));
     }

@@ -9,7 +9,9 @@ use uuid::Uuid;
 
 use super::commune::{Commune, CommuneInput};
 use super::errors::{personnes, FieldErrors};
-use super::vocabulary::{Activite, Canal, Statut, StructureRedirection, Thematique, TrancheAge};
+use super::vocabulary::{
+    Activite, Canal, Field, Statut, StructureRedirection, Thematique, TrancheAge,
+};
 
 pub const PARTICIPANTS_MAX: i64 = 100;
 pub const DUREE_MAX_MINUTES: i64 = 480;
@@ -126,13 +128,13 @@ impl Accompagnement {
         let date = parse_date(&input.date, today, &mut errors);
         let activite = Activite::from_code(&input.activite);
         if activite.is_none() {
-            errors.add("activite", "Choisissez le type d'activité.");
+            errors.add(Field::Activite, "Choisissez le type d'activité.");
         }
         let participants = if (1..=PARTICIPANTS_MAX).contains(&input.participants) {
             Some(input.participants as u32)
         } else {
             errors.add(
-                "participants",
+                Field::Participants,
                 format!(
                     "Le nombre de participants doit être compris entre 1 et {PARTICIPANTS_MAX}."
                 ),
@@ -144,7 +146,7 @@ impl Accompagnement {
             (Some(n), Some(p)) if (0..=i64::from(p)).contains(&n) => Some(n as u32),
             (Some(_), Some(p)) => {
                 errors.add(
-                    "deja_accompagnes",
+                    Field::DejaAccompagnes,
                     format!(
                         "Le nombre de personnes déjà accompagnées doit être compris entre 0 et {p} (le nombre de participants)."
                     ),
@@ -153,16 +155,16 @@ impl Accompagnement {
             }
             (Some(_), None) => None,
         };
-        let commune = Commune::parse(input.commune, "commune", &mut errors);
+        let commune = Commune::parse(input.commune, Field::Commune.code(), &mut errors);
         let canal = Canal::from_code(&input.canal);
         if canal.is_none() {
-            errors.add("canal", "Choisissez le lieu de l'accompagnement.");
+            errors.add(Field::Canal, "Choisissez le lieu de l'accompagnement.");
         }
         let ages = parse_repartition(
             &input.ages,
             TrancheAge::from_code,
             participants,
-            "ages",
+            Field::Ages,
             "par tranche d'âge",
             &mut errors,
         );
@@ -170,7 +172,7 @@ impl Accompagnement {
             &input.statuts,
             Statut::from_code,
             participants,
-            "statuts",
+            Field::Statuts,
             "par statut",
             &mut errors,
         );
@@ -179,7 +181,7 @@ impl Accompagnement {
             Some(input.duree_minutes as u32)
         } else {
             errors.add(
-                "duree_minutes",
+                Field::DureeMinutes,
                 format!(
                     "La durée doit être comprise entre 1 minute et {} heures ({DUREE_MAX_MINUTES} minutes).",
                     DUREE_MAX_MINUTES / 60
@@ -196,7 +198,7 @@ impl Accompagnement {
         if let Some(a) = &annotation {
             if a.chars().count() > ANNOTATION_MAX_CHARS {
                 errors.add(
-                    "annotation",
+                    Field::Annotation,
                     format!(
                         "L'annotation ne doit pas dépasser {ANNOTATION_MAX_CHARS} caractères (elle en compte {}).",
                         a.chars().count()
@@ -356,7 +358,7 @@ fn parse_id(id: &str, errors: &mut FieldErrors) -> Option<Uuid> {
         Ok(id) if id.get_version_num() == 7 => Some(id),
         _ => {
             errors.add(
-                "id",
+                Field::Id,
                 "L'identifiant de l'accompagnement doit être un UUID v7 créé par l'appareil.",
             );
             None
@@ -366,19 +368,19 @@ fn parse_id(id: &str, errors: &mut FieldErrors) -> Option<Uuid> {
 
 fn parse_date(date: &str, today: NaiveDate, errors: &mut FieldErrors) -> Option<NaiveDate> {
     if date.trim().is_empty() {
-        errors.add("date", "Indiquez la date de l'accompagnement.");
+        errors.add(Field::Date, "Indiquez la date de l'accompagnement.");
         return None;
     }
     let Ok(parsed) = NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d") else {
         errors.add(
-            "date",
+            Field::Date,
             "La date n'est pas valide : elle doit être au format AAAA-MM-JJ.",
         );
         return None;
     };
     if parsed < FIRST_DATE {
         errors.add(
-            "date",
+            Field::Date,
             format!(
                 "La date ne peut pas être antérieure au {}.",
                 FIRST_DATE.format("%d/%m/%Y")
@@ -387,7 +389,7 @@ fn parse_date(date: &str, today: NaiveDate, errors: &mut FieldErrors) -> Option<
         None
     } else if parsed > today {
         errors.add(
-            "date",
+            Field::Date,
             "La date ne peut pas être dans le futur : choisissez aujourd'hui ou un jour passé.",
         );
         None
@@ -401,7 +403,7 @@ fn parse_repartition<K: Ord + Copy>(
     counts: &BTreeMap<String, i64>,
     from_code: fn(&str) -> Option<K>,
     participants: Option<u32>,
-    field: &str,
+    field: Field,
     what: &str,
     errors: &mut FieldErrors,
 ) -> BTreeMap<K, u32> {
@@ -450,12 +452,12 @@ fn parse_repartition<K: Ord + Copy>(
 
 fn parse_thematiques(codes: &[String], errors: &mut FieldErrors) -> Vec<Thematique> {
     if codes.is_empty() {
-        errors.add("thematiques", "Choisissez au moins une thématique.");
+        errors.add(Field::Thematiques, "Choisissez au moins une thématique.");
         return Vec::new();
     }
     if codes.len() > Thematique::ALL.len() {
         errors.add(
-            "thematiques",
+            Field::Thematiques,
             format!(
                 "Choisissez au plus {} thématiques (chacune une fois).",
                 Thematique::ALL.len()
@@ -468,14 +470,14 @@ fn parse_thematiques(codes: &[String], errors: &mut FieldErrors) -> Vec<Thematiq
         match Thematique::from_code(code) {
             None => {
                 errors.add(
-                    "thematiques",
+                    Field::Thematiques,
                     format!("Thématique inconnue : « {} ».", quoted(code)),
                 );
                 return Vec::new();
             }
             Some(t) if themes.contains(&t) => {
                 errors.add(
-                    "thematiques",
+                    Field::Thematiques,
                     format!("La thématique « {} » est choisie deux fois.", t.label()),
                 );
                 return Vec::new();
@@ -495,7 +497,7 @@ fn parse_suivi(
     let parts = [suivi.individuel, suivi.atelier, suivi.redirection];
     if parts.iter().any(|n| !(0..=PARTICIPANTS_MAX).contains(n)) {
         errors.add(
-            "suivi",
+            Field::Suivi,
             format!("Chaque nombre de suivis doit être compris entre 0 et {PARTICIPANTS_MAX}."),
         );
         return None;
@@ -504,7 +506,7 @@ fn parse_suivi(
     if let Some(p) = participants {
         if total > i64::from(p) {
             errors.add(
-                "suivi",
+                Field::Suivi,
                 format!(
                     "Le total des suivis ({total}) ne peut pas dépasser le nombre de participants ({p})."
                 ),
@@ -524,7 +526,7 @@ fn parse_redirections(
     suivi: Option<Suivi>,
     errors: &mut FieldErrors,
 ) -> Vec<Redirection> {
-    const FIELD: &str = "redirections";
+    const FIELD: Field = Field::Redirections;
     // Each line is at least one person, and there are at most PARTICIPANTS_MAX of them.
     if inputs.len() > PARTICIPANTS_MAX as usize {
         errors.add(

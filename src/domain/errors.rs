@@ -20,7 +20,8 @@ impl FieldErrors {
     }
 
     /// Records a problem; only the first message of a field is kept, as the form shows one.
-    pub fn add(&mut self, field: &str, message: impl Into<String>) {
+    pub fn add(&mut self, field: impl AsRef<str>, message: impl Into<String>) {
+        let field = field.as_ref();
         if self.get(field).is_none() {
             self.0.push(FieldError {
                 field: field.to_owned(),
@@ -29,10 +30,10 @@ impl FieldErrors {
         }
     }
 
-    pub fn get(&self, field: &str) -> Option<&str> {
+    pub fn get(&self, field: impl AsRef<str>) -> Option<&str> {
         self.0
             .iter()
-            .find(|e| e.field == field)
+            .find(|e| e.field == field.as_ref())
             .map(|e| e.message.as_str())
     }
 

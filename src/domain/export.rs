@@ -7,7 +7,7 @@ use super::accompagnement::Accompagnement;
 use super::conseiller::Profil;
 use super::sections::{decimal, key_figures, sections};
 use super::stats::Stats;
-use super::vocabulary::{Statut, TrancheAge};
+use super::vocabulary::{Field, Statut, TrancheAge};
 
 const BOM: &str = "\u{feff}";
 
@@ -128,18 +128,17 @@ fn bare_writer() -> csv::Writer<Vec<u8>> {
 }
 
 fn records_header() -> Vec<String> {
-    let mut header: Vec<String> = [
-        "Date",
-        "Activité",
-        "Participants",
-        "Dont déjà accompagnés",
-        "Commune",
-        "Code INSEE",
-        "Code postal",
-        "Lieu",
-    ]
-    .map(str::to_owned)
-    .to_vec();
+    let label = |field: Field| field.label().to_owned();
+    let mut header: Vec<String> = vec![
+        label(Field::Date),
+        label(Field::Activite),
+        label(Field::Participants),
+        label(Field::DejaAccompagnes),
+        label(Field::Commune),
+        "Code INSEE".to_owned(),
+        "Code postal".to_owned(),
+        label(Field::Canal),
+    ];
     header.extend(
         TrancheAge::ALL
             .iter()
@@ -150,21 +149,18 @@ fn records_header() -> Vec<String> {
             .iter()
             .map(|s| format!("Statut : {}", s.label())),
     );
-    header.extend(
-        [
-            "Thématiques",
-            "Durée (minutes)",
-            "Suivi individuel",
-            "Suivi en atelier",
-            "Personnes redirigées",
-            "Redirections",
-            "Annotation",
-            "Identifiant",
-            "Créé le",
-            "Modifié le",
-        ]
-        .map(str::to_owned),
-    );
+    header.extend([
+        label(Field::Thematiques),
+        format!("{} (minutes)", Field::DureeMinutes.label()),
+        "Suivi individuel".to_owned(),
+        "Suivi en atelier".to_owned(),
+        "Personnes redirigées".to_owned(),
+        label(Field::Redirections),
+        label(Field::Annotation),
+        label(Field::Id),
+        "Créé le".to_owned(),
+        "Modifié le".to_owned(),
+    ]);
     header
 }
 

@@ -73,6 +73,35 @@ pub fn codes_and_labels<T: Copy>(
 }
 
 vocabulary! {
+    /// The record's fields, in the form's order (the first faulty one gets the focus): its
+    /// code is the field's name everywhere — the API's JSON, the errors' key, the form's
+    /// `champ-<code>` —, its label the French word of the record's page and its export.
+    pub enum Field {
+        Date => "date", "Date",
+        Activite => "activite", "Activité",
+        Participants => "participants", "Participants",
+        DejaAccompagnes => "deja_accompagnes", "Dont déjà accompagnés",
+        Commune => "commune", "Commune",
+        Canal => "canal", "Lieu",
+        Ages => "ages", "Tranches d'âge",
+        Statuts => "statuts", "Statuts",
+        Thematiques => "thematiques", "Thématiques",
+        DureeMinutes => "duree_minutes", "Durée",
+        Suivi => "suivi", "Suivi",
+        Redirections => "redirections", "Redirections",
+        Annotation => "annotation", "Annotation",
+        Id => "id", "Identifiant",
+    }
+}
+
+/// A field's errors are kept under its name.
+impl AsRef<str> for Field {
+    fn as_ref(&self) -> &str {
+        self.code()
+    }
+}
+
+vocabulary! {
     /// The kind of accompaniment.
     pub enum Activite {
         Individuel => "individuel", "Accompagnement individuel",

@@ -7,6 +7,7 @@ use super::format;
 use super::record::{ShownRecord, WaitingNotice, WithRecord};
 use super::session::current_profil;
 use super::Route;
+use crate::domain::vocabulary::Field;
 use crate::domain::{Accompagnement, AccompagnementInput};
 use crate::offline::outbox::{self, Change};
 
@@ -93,26 +94,26 @@ fn Fields(a: Accompagnement) -> Element {
         .collect();
     rsx! {
         dl { class: "fiche",
-            dt { "Date" } dd { "{format::date_courte(a.date())}" }
-            dt { "Participants" } dd { "{a.participants()}" }
+            dt { "{Field::Date}" } dd { "{format::date_courte(a.date())}" }
+            dt { "{Field::Participants}" } dd { "{a.participants()}" }
             if let Some(n) = a.deja_accompagnes() {
-                dt { "Déjà accompagnés" } dd { "{n}" }
+                dt { "{Field::DejaAccompagnes}" } dd { "{n}" }
             }
-            dt { "Commune" } dd { "{a.commune().display_name()}" }
-            dt { "Lieu" } dd { "{a.canal().label()}" }
-            dt { "Tranches d'âge" } dd { "{ages}" }
-            dt { "Statuts" } dd { "{statuts}" }
-            dt { "Thématiques" } dd { "{themes.join(\", \")}" }
-            dt { "Durée" } dd { "{format::duree(a.duree_minutes().into())}" }
+            dt { "{Field::Commune}" } dd { "{a.commune().display_name()}" }
+            dt { "{Field::Canal}" } dd { "{a.canal().label()}" }
+            dt { "{Field::Ages}" } dd { "{ages}" }
+            dt { "{Field::Statuts}" } dd { "{statuts}" }
+            dt { "{Field::Thematiques}" } dd { "{themes.join(\", \")}" }
+            dt { "{Field::DureeMinutes}" } dd { "{format::duree(a.duree_minutes().into())}" }
             if suivi.total() > 0 {
-                dt { "Suivi" }
+                dt { "{Field::Suivi}" }
                 dd { "individuel : {suivi.individuel}, atelier : {suivi.atelier}, redirection : {suivi.redirection}" }
             }
             if !redirections.is_empty() {
-                dt { "Redirections" } dd { "{redirections.join(\", \")}" }
+                dt { "{Field::Redirections}" } dd { "{redirections.join(\", \")}" }
             }
             if let Some(text) = a.annotation() {
-                dt { "Annotation" } dd { "{text}" }
+                dt { "{Field::Annotation}" } dd { "{text}" }
             }
         }
     }

@@ -425,3 +425,16 @@ fn a_stored_record_dated_before_today_still_reads_back_later() {
     let stored: AccompagnementInput = accepted(valid()).into();
     assert!(Accompagnement::from_stored(stored).is_ok());
 }
+
+#[test]
+fn the_fields_named_by_field_are_the_records_own() {
+    let json = serde_json::to_value(valid()).unwrap();
+    let keys: std::collections::BTreeSet<&str> = json
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let named: std::collections::BTreeSet<&str> = Field::ALL.iter().map(|f| f.code()).collect();
+    assert_eq!(keys, named);
+}

@@ -11,6 +11,7 @@ use crate::clock;
 use crate::domain::accompagnement::{RedirectionInput, SuiviInput, FIRST_DATE};
 use crate::domain::mois::Mois;
 use crate::domain::stats::Periode;
+use crate::domain::vocabulary::Field;
 use crate::domain::{Accompagnement, AccompagnementInput, CommuneInput, ConseillerId, PageRequest};
 use crate::server::store::db::AnyQuery;
 use crate::server::{http::errors, stats::counters, store::communes, AppState};
@@ -109,7 +110,7 @@ async fn saved_in_a_day(conn: &mut AnyConnection, owner: &ConseillerId) -> Resul
 /// The rules of domain.md §1, then the commune against the official list.
 fn checked(input: AccompagnementInput) -> Result<Accompagnement, ApiError> {
     let record = Accompagnement::parse(input, clock::today_in_paris())?;
-    let commune = communes::official(record.commune(), "commune")?;
+    let commune = communes::official(record.commune(), Field::Commune.code())?;
     Ok(record.with_commune(commune))
 }
 
@@ -502,7 +503,7 @@ impl Children {
 
     /// Rebuilds one stored record from its row and its children.
     fn assemble(&self, row: &AnyRow) -> Result<StoredAccompagnement, ApiError> {
-        let id = text(row, "id")?;
+        let id = text(row, Field::Id.code())?;
         let publics = self.publics.get(&id).map(Vec::as_slice).unwrap_or_default();
         let counts = |dimension: &str| {
             publics
@@ -513,27 +514,31 @@ impl Children {
         };
         let input = AccompagnementInput {
             id: id.clone(),
-            date: text(row, "date")?,
-            activite: text(row, "activite")?,
-            participants: number(row, "participants")?,
-            deja_accompagnes: row.try_get("deja_accompagnes").map_err(ApiError::from)?,
+            date: text(row, Field::Date.code())?,
+            activite: text(row, Field::Activite.code())?,
+            participants: number(row, Field::Participants.code())?,
+            deja_accompagnes: row
+                .try_get(Field::DejaAccompagnes.code())
+                .map_err(ApiError::from)?,
             commune: CommuneInput {
                 insee: text(row, "commune_insee")?,
                 nom: text(row, "commune_nom")?,
                 code_postal: text(row, "commune_code_postal")?,
             },
-            canal: text(row, "canal")?,
+            canal: text(row, Field::Canal.code())?,
             ages: counts("age"),
             statuts: counts("statut"),
             thematiques: self.thematiques.get(&id).cloned().unwrap_or_default(),
-            duree_minutes: number(row, "duree_minutes")?,
+            duree_minutes: number(row, Field::DureeMinutes.code())?,
             suivi: Some(SuiviInput {
                 individuel: number(row, "suivi_individuel")?,
                 atelier: number(row, "suivi_atelier")?,
                 redirection: number(row, "suivi_redirection")?,
             }),
             redirections: self.redirections.get(&id).cloned().unwrap_or_default(),
-            annotation: row.try_get("annotation").map_err(ApiError::from)?,
+            annotation: row
+                .try_get(Field::Annotation.code())
+                .map_err(ApiError::from)?,
         };
         let accompagnement = Accompagnement::from_stored(input)
             .map_err(|e| errors::internal(format!("stored record {id} is invalid: {e}")))?;

@@ -9,30 +9,12 @@ use super::parts::{
     DurationField, LastTimeButton, PeopleFields, SuiviSection, ThemeChoices, QUICK_DURATIONS,
 };
 use crate::clock::today_in_paris;
-use crate::domain::vocabulary::Canal;
-use crate::domain::{Accompagnement, AccompagnementInput, FieldErrors, Profil};
+use crate::domain::vocabulary::{Canal, Field};
+use crate::domain::{Accompagnement, AccompagnementInput, Commune, FieldErrors, Profil};
 use crate::offline::browser;
 use crate::offline::outbox::{self, Change};
 use crate::ui::communes::remember;
 use crate::ui::components::FieldMessage;
-
-/// The fields of the form in screen order: the first faulty one gets the focus.
-const FIELD_ORDER: [&str; 14] = [
-    "date",
-    "activite",
-    "participants",
-    "deja_accompagnes",
-    "commune",
-    "canal",
-    "ages",
-    "statuts",
-    "thematiques",
-    "duree_minutes",
-    "suivi",
-    "redirections",
-    "annotation",
-    "id",
-];
 
 /// A record the form saved: it is safe in the outbox, which sends it.
 #[derive(Clone, Debug, PartialEq)]
@@ -76,102 +58,24 @@ pub fn RecordForm(
     /// Called once the record is safe: sent, or kept in the outbox until the network returns.
     on_saved: EventHandler<Saved>,
 ) -> Element {
-    let mut record = use_signal(|| initial.clone());
-    let mut errors = use_signal(FieldErrors::new);
-    let mut problem = use_signal(|| None::<String>);
-    let mut saving = use_signal(|| false);
-    let mut other_duration = use_signal(|| {
-        initial.duree_minutes > 0 && !QUICK_DURATIONS.contains(&initial.duree_minutes)
-    });
-    // The id of a new record, made at its first "Enregistrer" and kept until it is saved (a
-    // retry after a correction is the same record). Apart from `record`, whose every write
-    // redraws each field: nothing on screen shows it.
-    let mut new_id = use_signal(|| None::<String>);
-    // The profile came after the form showed: its commune, unless one was chosen already.
-    let home = profil.as_ref().map(|p| p.details.commune.clone());
-    use_effect(use_reactive!(|home| {
-        if let Some(home) = home {
-            if record.peek().commune.insee.is_empty() {
-                record.write().commune = home.into();
-            }
-        }
-    }));
-
-    let mut filled_like_last = use_signal(|| false);
-    let last_known = last.clone();
-    use_effect(use_reactive!(|last_known| {
-        if let Some(previous) = last_known {
-            if like_last_time && !*filled_like_last.peek() {
-                filled_like_last.set(true);
-                fill_like(record, other_duration, &previous);
-            }
-        }
-    }));
-
+    let form = use_form(&initial);
+    let FormState {
+        record,
+        errors,
+        problem,
+        saving,
+        other_duration,
+        ..
+    } = form;
+    use_home_commune(form, profil.as_ref().map(|p| p.details.commune.clone()));
+    use_like_last_time(form, last.clone().filter(|_| like_last_time));
     let save = {
-        let profil = profil.clone();
-        let mode = mode.clone();
-        let initial = initial.clone();
+        let (profil, mode, initial) = (profil.clone(), mode.clone(), initial.clone());
         move |_| {
-            let mut input = record();
-            if input.id.is_empty() {
-                // Made once per record: sending it again (a retry, a fix) never duplicates it.
-                let id = new_id
-                    .peek()
-                    .clone()
-                    .unwrap_or_else(|| Uuid::now_v7().to_string());
-                new_id.set(Some(id.clone()));
-                input.id = id;
+            if let Some((input, valid)) = form.valid() {
+                let (profil, mode, initial) = (profil.clone(), mode.clone(), initial.clone());
+                form.save(input, valid, profil, mode, initial, on_saved);
             }
-            let valid = match Accompagnement::parse(input.clone(), today_in_paris()) {
-                Ok(valid) => valid,
-                Err(found) => {
-                    show_errors(errors, problem, found);
-                    return;
-                }
-            };
-            let Some(profil) = profil.clone() else {
-                problem.set(Some(
-                    "Votre profil se charge encore : réessayez dans un instant.".into(),
-                ));
-                return;
-            };
-            let mode = mode.clone();
-            let initial = initial.clone();
-            spawn(async move {
-                saving.set(true);
-                let change = match mode {
-                    FormMode::Nouveau => Change::Create,
-                    FormMode::Modification => Change::Update,
-                };
-                // On the phone first: what the network does next changes nothing here.
-                // An edit says what it replaces: offline figures swap the two until it is sent.
-                let before = (mode == FormMode::Modification).then_some(&initial);
-                let queued =
-                    outbox::queue(change, &input.id, Some(&input), before, &profil.id).await;
-                if let Err(error) = queued {
-                    saving.set(false);
-                    problem.set(Some(format!(
-                        "L'accompagnement n'a pas pu être gardé sur ce téléphone ({error}) : réessayez."
-                    )));
-                    return;
-                }
-                // The confirmation first: the conseiller sees at once that it is kept. The
-                // blank form (every field redrawn) comes in the next frame; until then
-                // "Enregistrer" stays disabled, so a second tap cannot save the draft twice.
-                errors.set(FieldErrors::new());
-                problem.set(None);
-                let commune = valid.commune().clone();
-                on_saved.call(Saved { record: valid });
-                browser::after_next_paint().await;
-                remember(&commune, &profil.id);
-                if mode == FormMode::Nouveau {
-                    new_id.set(None);
-                    record.set(blank_record(Some(&profil)));
-                    other_duration.set(false);
-                }
-                saving.set(false);
-            });
         }
     };
 
@@ -195,7 +99,7 @@ pub fn RecordForm(
             SuiviSection { record, errors }
             AnnotationField { record, errors }
 
-            FieldMessage { errors, field: "id" }
+            FieldMessage { errors, field: Field::Id.code() }
             if let Some(message) = problem() {
                 div { class: "fr-alert fr-alert--error fr-alert--sm", role: "alert",
                     p { "{message}" }
@@ -214,21 +118,150 @@ pub fn RecordForm(
     }
 }
 
+/// What the form holds while it is filled: every piece a signal (`Copy`).
+#[derive(Clone, Copy, PartialEq)]
+struct FormState {
+    record: Signal<AccompagnementInput>,
+    errors: Signal<FieldErrors>,
+    problem: Signal<Option<String>>,
+    saving: Signal<bool>,
+    /// "Autre" is chosen for the duration: hours and minutes show.
+    other_duration: Signal<bool>,
+    /// The id of a new record, made at its first "Enregistrer" and kept until it is saved (a
+    /// retry after a correction is the same record). Apart from `record`, whose every write
+    /// redraws each field: nothing on screen shows it.
+    new_id: Signal<Option<String>>,
+}
+
+fn use_form(initial: &AccompagnementInput) -> FormState {
+    let minutes = initial.duree_minutes;
+    let initial = initial.clone();
+    FormState {
+        record: use_signal(|| initial),
+        errors: use_signal(FieldErrors::new),
+        problem: use_signal(|| None),
+        saving: use_signal(|| false),
+        other_duration: use_signal(|| minutes > 0 && !QUICK_DURATIONS.contains(&minutes)),
+        new_id: use_signal(|| None),
+    }
+}
+
+/// The profile came after the form showed: its commune, unless one was chosen already.
+fn use_home_commune(form: FormState, home: Option<Commune>) {
+    let mut record = form.record;
+    use_effect(use_reactive!(|home| {
+        if let Some(home) = home {
+            if record.peek().commune.insee.is_empty() {
+                record.write().commune = home.into();
+            }
+        }
+    }));
+}
+
+/// Fills the form once as `last`, when it comes (the shortcut "Comme la dernière fois").
+fn use_like_last_time(form: FormState, last: Option<Accompagnement>) {
+    let mut filled = use_signal(|| false);
+    use_effect(use_reactive!(|last| {
+        if let Some(previous) = last {
+            if !*filled.peek() {
+                filled.set(true);
+                fill_like(form.record, form.other_duration, &previous);
+            }
+        }
+    }));
+}
+
+impl FormState {
+    /// The record as filled, with its id (made once per record: sending it again, after a
+    /// retry or a fix, never duplicates it), and as parsed; none, and the messages shown, if
+    /// it is not valid.
+    fn valid(mut self) -> Option<(AccompagnementInput, Accompagnement)> {
+        let mut input = self.record.peek().clone();
+        if input.id.is_empty() {
+            let id = self
+                .new_id
+                .peek()
+                .clone()
+                .unwrap_or_else(|| Uuid::now_v7().to_string());
+            self.new_id.set(Some(id.clone()));
+            input.id = id;
+        }
+        match Accompagnement::parse(input.clone(), today_in_paris()) {
+            Ok(valid) => Some((input, valid)),
+            Err(found) => {
+                show_errors(self.errors, self.problem, found);
+                None
+            }
+        }
+    }
+
+    /// Keeps `valid` in the outbox (on the phone first: what the network does next changes
+    /// nothing here), then confirms, then shows a blank form for a new record.
+    fn save(
+        mut self,
+        input: AccompagnementInput,
+        valid: Accompagnement,
+        profil: Option<Profil>,
+        mode: FormMode,
+        initial: AccompagnementInput,
+        on_saved: EventHandler<Saved>,
+    ) {
+        let Some(profil) = profil else {
+            self.problem.set(Some(
+                "Votre profil se charge encore : réessayez dans un instant.".into(),
+            ));
+            return;
+        };
+        spawn(async move {
+            self.saving.set(true);
+            let (change, before) = match mode {
+                FormMode::Nouveau => (Change::Create, None),
+                // An edit says what it replaces: offline figures swap the two until it is sent.
+                FormMode::Modification => (Change::Update, Some(&initial)),
+            };
+            let queued = outbox::queue(change, &input.id, Some(&input), before, &profil.id).await;
+            if let Err(error) = queued {
+                self.saving.set(false);
+                self.problem.set(Some(format!(
+                    "L'accompagnement n'a pas pu être gardé sur ce téléphone ({error}) : réessayez."
+                )));
+                return;
+            }
+            // The confirmation first: the conseiller sees at once that it is kept. The blank
+            // form (every field redrawn) comes in the next frame; until then "Enregistrer"
+            // stays disabled, so a second tap cannot save the draft twice.
+            self.errors.set(FieldErrors::new());
+            self.problem.set(None);
+            let commune = valid.commune().clone();
+            on_saved.call(Saved { record: valid });
+            browser::after_next_paint().await;
+            remember(&commune, &profil.id);
+            if mode == FormMode::Nouveau {
+                self.new_id.set(None);
+                self.record.set(blank_record(Some(&profil)));
+                self.other_duration.set(false);
+            }
+            self.saving.set(false);
+        });
+    }
+}
+
 /// Shows the messages and puts the focus on the first faulty field.
 fn show_errors(
     mut errors: Signal<FieldErrors>,
     mut problem: Signal<Option<String>>,
     found: FieldErrors,
 ) {
-    let first = FIELD_ORDER
+    // `Field::ALL` is the screen's order.
+    let first = Field::ALL
         .iter()
-        .find(|field| found.get(field).is_some())
+        .find(|field| found.get(**field).is_some())
         .copied();
     errors.set(found);
     problem.set(Some(
         "L'accompagnement n'est pas enregistré : corrigez les champs signalés.".into(),
     ));
     if let Some(field) = first {
-        browser::focus_first_control(&format!("champ-{field}"));
+        browser::focus_first_control(&format!("champ-{}", field.code()));
     }
 }

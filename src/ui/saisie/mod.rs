@@ -42,93 +42,29 @@ fn NewRecords(like_last_time: bool) -> Element {
     // once and takes the profile's defaults when they come.
     let profil = profil_if_loaded();
     let owner = profil.as_ref().map(|p| p.id.clone());
-    // The last record saved here, and what the outbox did with it (none: being sent).
-    let mut saved = use_signal(|| None::<(Uuid, Option<Delivery>)>);
-    let mut undo_open = use_signal(|| false);
-    let mut notice = use_signal(|| None::<String>);
-    let mut last = use_signal(|| None::<Accompagnement>);
-    let reload_last = move |owner: ConseillerId| {
-        spawn(async move { last.set(session::last_record(&owner).await) });
-    };
-    // Once the conseiller is known (and again if another one logs in).
-    use_effect(use_reactive!(|owner| {
-        if let Some(owner) = owner {
-            reload_last(owner);
-        }
-    }));
+    let page = use_new_records(owner.clone());
+    let NewRecordsState {
+        saved,
+        undo_open,
+        notice,
+        last,
+    } = page;
     // Made from the current profile: a profile change shows in the next form at once.
     let initial = blank_record(profil.as_ref());
-
     let on_saved = {
         let owner = owner.clone();
         move |done: Saved| {
-            let id = done.record.id();
             // A record is only saved once the profile is known (see RecordForm).
-            let Some(owner) = owner.clone() else { return };
-            last.set(Some(done.record.clone()));
-            saved.set(Some((id, None)));
-            undo_open.set(true);
-            notice.set(None);
-            spawn({
-                let owner = owner.clone();
-                async move {
-                    // A copy for "Comme la dernière fois" offline, once the confirmation shows;
-                    // the blank form (drawn the frame after) starts at its top.
-                    browser::after_next_paint().await;
-                    browser::bring_to_top("titre-saisie");
-                    phone::DERNIER.keep(&owner, &Some(done.record)).await
-                }
-            });
-            // Sent at once (not after the paint): the page must hold the outbox's lock before
-            // the service worker's Background Sync does, or on a network that never answers
-            // "Pas de connexion" would wait for both of their attempts.
-            spawn(async move {
-                let delivery = outbox::deliver(&id.to_string()).await;
-                if delivery == Delivery::Sent {
-                    spawn(keep_first_page(owner));
-                }
-                if saved.peek().as_ref().is_some_and(|(shown, _)| *shown == id) {
-                    saved.set(Some((id, Some(delivery))));
-                }
-            });
-            spawn(async move {
-                browser::sleep(std::time::Duration::from_secs(UNDO_SECONDS)).await;
-                if saved.peek().as_ref().is_some_and(|(shown, _)| *shown == id) {
-                    undo_open.set(false);
-                }
-            });
+            if let Some(owner) = owner.clone() {
+                page.saved(owner, done);
+            }
         }
     };
     let cancel = move |_| {
         let owner = owner.clone();
         async move {
-            let Some((id, _)) = saved() else { return };
-            let Some(owner) = owner else { return };
-            // Kept with the delete: offline figures take it away until the delete is sent.
-            let deleted = last()
-                .filter(|r| r.id() == id)
-                .map(AccompagnementInput::from);
-            saved.set(None);
-            undo_open.set(false);
-            match outbox::queue(
-                Change::Delete,
-                &id.to_string(),
-                deleted.as_ref(),
-                None,
-                &owner,
-            )
-            .await
-            {
-                Ok(()) => {
-                    outbox::flush_soon();
-                    notice.set(Some(
-                        "Saisie annulée : l'accompagnement est supprimé.".into(),
-                    ));
-                    reload_last(owner);
-                }
-                Err(error) => notice.set(Some(format!(
-                    "L'annulation n'a pas pu être gardée sur ce téléphone : {error}"
-                ))),
+            if let Some(owner) = owner {
+                page.cancel(owner).await;
             }
         }
     };
@@ -164,6 +100,118 @@ fn NewRecords(like_last_time: bool) -> Element {
             last: last(),
             like_last_time,
             on_saved,
+        }
+    }
+}
+
+/// The start page's own state, beside the form's: the last record saved here, what the
+/// outbox did with it (none: being sent), whether "Annuler" is still offered, a notice, and
+/// the conseiller's last record (for "Comme la dernière fois").
+#[derive(Clone, Copy, PartialEq)]
+struct NewRecordsState {
+    saved: Signal<Option<(Uuid, Option<Delivery>)>>,
+    undo_open: Signal<bool>,
+    notice: Signal<Option<String>>,
+    last: Signal<Option<Accompagnement>>,
+}
+
+/// The state, and the last record asked once the conseiller is known (and again if another
+/// one logs in).
+fn use_new_records(owner: Option<ConseillerId>) -> NewRecordsState {
+    let page = NewRecordsState {
+        saved: use_signal(|| None),
+        undo_open: use_signal(|| false),
+        notice: use_signal(|| None),
+        last: use_signal(|| None),
+    };
+    use_effect(use_reactive!(|owner| {
+        if let Some(owner) = owner {
+            page.reload_last(owner);
+        }
+    }));
+    page
+}
+
+impl NewRecordsState {
+    fn reload_last(mut self, owner: ConseillerId) {
+        spawn(async move { self.last.set(session::last_record(&owner).await) });
+    }
+
+    /// A record is safe in the outbox: confirm it, send it, offer "Annuler" for a while.
+    fn saved(mut self, owner: ConseillerId, done: Saved) {
+        let id = done.record.id();
+        self.last.set(Some(done.record.clone()));
+        self.saved.set(Some((id, None)));
+        self.undo_open.set(true);
+        self.notice.set(None);
+        spawn({
+            let owner = owner.clone();
+            async move {
+                // A copy for "Comme la dernière fois" offline, once the confirmation shows;
+                // the blank form (drawn the frame after) starts at its top.
+                browser::after_next_paint().await;
+                browser::bring_to_top("titre-saisie");
+                phone::DERNIER.keep(&owner, &Some(done.record)).await
+            }
+        });
+        // Sent at once (not after the paint): the page must hold the outbox's lock before
+        // the service worker's Background Sync does, or on a network that never answers
+        // "Pas de connexion" would wait for both of their attempts.
+        spawn(async move {
+            let delivery = outbox::deliver(&id.to_string()).await;
+            if delivery == Delivery::Sent {
+                spawn(keep_first_page(owner));
+            }
+            if self.shows(id) {
+                self.saved.set(Some((id, Some(delivery))));
+            }
+        });
+        spawn(async move {
+            browser::sleep(std::time::Duration::from_secs(UNDO_SECONDS)).await;
+            if self.shows(id) {
+                self.undo_open.set(false);
+            }
+        });
+    }
+
+    /// Whether the confirmation is still the one of record `id`.
+    fn shows(&self, id: Uuid) -> bool {
+        self.saved
+            .peek()
+            .as_ref()
+            .is_some_and(|(shown, _)| *shown == id)
+    }
+
+    /// "Annuler": deletes the record just saved, through the outbox (offline too).
+    async fn cancel(mut self, owner: ConseillerId) {
+        let Some((id, _)) = (self.saved)() else {
+            return;
+        };
+        // Kept with the delete: offline figures take it away until the delete is sent.
+        let deleted = (self.last)()
+            .filter(|r| r.id() == id)
+            .map(AccompagnementInput::from);
+        self.saved.set(None);
+        self.undo_open.set(false);
+        match outbox::queue(
+            Change::Delete,
+            &id.to_string(),
+            deleted.as_ref(),
+            None,
+            &owner,
+        )
+        .await
+        {
+            Ok(()) => {
+                outbox::flush_soon();
+                self.notice.set(Some(
+                    "Saisie annulée : l'accompagnement est supprimé.".into(),
+                ));
+                self.reload_last(owner);
+            }
+            Err(error) => self.notice.set(Some(format!(
+                "L'annulation n'a pas pu être gardée sur ce téléphone : {error}"
+            ))),
         }
     }
 }

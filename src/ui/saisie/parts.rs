@@ -11,7 +11,7 @@ use crate::domain::accompagnement::{
     PARTICIPANTS_MAX,
 };
 use crate::domain::vocabulary::{
-    codes_and_labels, Activite, Canal, Statut, StructureRedirection, Thematique, TrancheAge,
+    codes_and_labels, Activite, Canal, Field, Statut, StructureRedirection, Thematique, TrancheAge,
 };
 use crate::domain::Accompagnement;
 use crate::domain::{Commune, FieldErrors};
@@ -41,7 +41,7 @@ pub fn ActivityAndPeople(
     let participants = current.participants;
     rsx! {
         Choices {
-            field: "activite",
+            field: Field::Activite.code(),
             legend: "Activité",
             options: codes_and_labels(Activite::ALL, Activite::code, Activite::label),
             selected: Some(current.activite.clone()),
@@ -61,7 +61,7 @@ pub fn ActivityAndPeople(
             },
         }
 
-        Group { field: "participants", legend: "Participants", errors,
+        Group { field: Field::Participants.code(), legend: "Participants", errors,
             Stepper {
                 id: "participants",
                 label: "Nombre de participants",
@@ -85,7 +85,7 @@ pub fn ActivityAndPeople(
                 max: participants.max(0),
                 on_change: move |n: i64| record.write().deja_accompagnes = (n > 0).then_some(n),
             }
-            FieldMessage { errors, field: "deja_accompagnes" }
+            FieldMessage { errors, field: Field::DejaAccompagnes.code() }
         }
 
     }
@@ -109,7 +109,7 @@ pub fn CommuneField(
         }
     }
     rsx! {
-        Group { field: "commune", legend: "Commune", errors,
+        Group { field: Field::Commune.code(), legend: "Commune", errors,
             if picking_commune() {
                 CommunePicker {
                     id: "commune",
@@ -142,7 +142,7 @@ pub fn CanalField(record: Signal<AccompagnementInput>, errors: ReadSignal<FieldE
     let current = record();
     rsx! {
         Choices {
-            field: "canal",
+            field: Field::Canal.code(),
             legend: "Lieu de l'accompagnement",
             options: codes_and_labels(Canal::ALL, Canal::code, Canal::label),
             selected: Some(current.canal.clone()),
@@ -163,7 +163,7 @@ pub fn PeopleFields(
     let participants = current.participants;
     rsx! {
         Repartition {
-            field: "ages",
+            field: Field::Ages.code(),
             legend: "Tranches d'âge",
             options: codes_and_labels(TrancheAge::ALL, TrancheAge::code, TrancheAge::label),
             counts: current.ages.clone(),
@@ -173,7 +173,7 @@ pub fn PeopleFields(
         }
 
         Repartition {
-            field: "statuts",
+            field: Field::Statuts.code(),
             legend: "Statuts",
             options: codes_and_labels(Statut::ALL, Statut::code, Statut::label),
             counts: current.statuts.clone(),
@@ -197,8 +197,8 @@ pub fn ThemeChoices(
         .iter()
         .position(|t| current.thematiques.iter().any(|c| c == t.code()));
     rsx! {
-        Group { field: "thematiques", legend: "Thématiques", errors,
-            TagRow { field: "thematiques", label: "Thématiques", keys, count: Thematique::ALL.len(),
+        Group { field: Field::Thematiques.code(), legend: "Thématiques", errors,
+            TagRow { field: Field::Thematiques.code(), label: "Thématiques", keys, count: Thematique::ALL.len(),
                 for (index, theme) in Thematique::ALL.iter().copied().enumerate() {
                     button {
                         key: "{theme.code()}",
@@ -244,8 +244,8 @@ pub fn DurationField(
             .position(|m| *m == current.duree_minutes)
     };
     rsx! {
-        Group { field: "duree_minutes", legend: "Durée", errors,
-            TagRow { field: "duree_minutes", label: "Durée", keys, count: autre + 1,
+        Group { field: Field::DureeMinutes.code(), legend: "Durée", errors,
+            TagRow { field: Field::DureeMinutes.code(), label: "Durée", keys, count: autre + 1,
                 for (index, minutes) in QUICK_DURATIONS.into_iter().enumerate() {
                     button {
                         key: "{minutes}",
@@ -311,7 +311,7 @@ pub fn AnnotationField(
     let current = record();
     rsx! {
         details { class: "repli", id: "champ-annotation",
-            open: current.annotation.as_deref().is_some_and(|a| !a.is_empty()) || errors.read().get("annotation").is_some(),
+            open: current.annotation.as_deref().is_some_and(|a| !a.is_empty()) || errors.read().get(Field::Annotation).is_some(),
             summary { "Annotation (facultatif)" }
             div { class: "fr-input-group",
                 label { class: "fr-label", r#for: "annotation",
@@ -323,13 +323,13 @@ pub fn AnnotationField(
                     class: "fr-input",
                     id: "annotation",
                     maxlength: "{ANNOTATION_MAX_CHARS}",
-                    "aria-describedby": if errors.read().get("annotation").is_some() { "aide-annotation {error_id(\"annotation\")}" } else { "aide-annotation" },
+                    "aria-describedby": if errors.read().get(Field::Annotation).is_some() { "aide-annotation {error_id(Field::Annotation.code())}" } else { "aide-annotation" },
                     value: current.annotation.clone().unwrap_or_default(),
                     oninput: move |e| record.write().annotation = Some(e.value()),
                 }
                 p { class: "fr-hint-text",
                     "{current.annotation.as_deref().unwrap_or_default().chars().count()} / {ANNOTATION_MAX_CHARS} caractères" }
-                FieldMessage { errors, field: "annotation" }
+                FieldMessage { errors, field: Field::Annotation.code() }
             }
         }
 
@@ -358,7 +358,7 @@ pub fn DateField(
                     r#type: "date",
                     max: "{today}",
                     value: "{current.date}",
-                    "aria-describedby": if errors.read().get("date").is_some() { error_id("date") },
+                    "aria-describedby": if errors.read().get(Field::Date).is_some() { error_id(Field::Date.code()) },
                     oninput: move |e| {
                         let day = e.value();
                         if day_of_entry {
@@ -378,7 +378,7 @@ pub fn DateField(
                     }
                 }
             }
-            FieldMessage { errors, field: "date" }
+            FieldMessage { errors, field: Field::Date.code() }
         }
     }
 }
@@ -515,8 +515,8 @@ pub fn SuiviSection(
 ) -> Element {
     let current = record();
     let suivi = current.suivi.clone().unwrap_or_default();
-    let has_errors =
-        errors.read().get("suivi").is_some() || errors.read().get("redirections").is_some();
+    let has_errors = errors.read().get(Field::Suivi).is_some()
+        || errors.read().get(Field::Redirections).is_some();
     let open = suivi != SuiviInput::default() || !current.redirections.is_empty() || has_errors;
     let participants = current.participants.max(1);
     let redirection_keys = use_tag_keys();
@@ -535,10 +535,10 @@ pub fn SuiviSection(
             Stepper { id: "suivi-individuel", label: "Suivis en accompagnement individuel", value: suivi.individuel, min: 0, max: participants, on_change: move |n| set_suivi(record, FollowUp::Individuel, n) }
             Stepper { id: "suivi-atelier", label: "Suivis en atelier", value: suivi.atelier, min: 0, max: participants, on_change: move |n| set_suivi(record, FollowUp::Atelier, n) }
             Stepper { id: "suivi-redirection", label: "Personnes redirigées vers une structure", value: suivi.redirection, min: 0, max: participants, on_change: move |n| set_suivi(record, FollowUp::Redirection, n) }
-            FieldMessage { errors, field: "suivi" }
+            FieldMessage { errors, field: Field::Suivi.code() }
             if suivi.redirection > 0 || !current.redirections.is_empty() {
-                Group { field: "redirections", legend: "Vers quelles structures ?", errors,
-                    TagRow { field: "redirections", label: "Vers quelles structures ?", keys: redirection_keys, count: named.len() + 1,
+                Group { field: Field::Redirections.code(), legend: "Vers quelles structures ?", errors,
+                    TagRow { field: Field::Redirections.code(), label: "Vers quelles structures ?", keys: redirection_keys, count: named.len() + 1,
                         for (index, structure) in named.iter().copied().enumerate() {
                             button {
                                 key: "{structure.code()}",

@@ -372,106 +372,122 @@ fn text_label(position: LabelPosition) -> Label {
 }
 
 fn chart(d: &Section) -> Chart {
+    match d.shape {
+        Shape::HorizontalBars => bars_across(d),
+        Shape::Columns => columns(d),
+        Shape::Donut => donut(d),
+        Shape::Evolution => evolution(d),
+    }
+}
+
+/// Bars across, a label before each and its figure after it.
+fn bars_across(d: &Section) -> Chart {
+    // Room on the right for the longest text written after a bar.
+    let longest = d
+        .rows
+        .iter()
+        .map(|r| bar_text(d, r).chars().count())
+        .max()
+        .unwrap_or(1);
+    base()
+        .grid(
+            Grid::new()
+                .left(4)
+                .right((8 + CHAR_WIDTH * longest) as i32)
+                .top(10)
+                .bottom(10)
+                .contain_label(true),
+        )
+        .x_axis(Axis::new().type_(AxisType::Value).show(false))
+        .y_axis(
+            Axis::new()
+                .type_(AxisType::Category)
+                .inverse(true)
+                .axis_label(AxisLabel::new().interval(0).font_size(FONT as f64))
+                .data(categories(d, WRAP_ACROSS)),
+        )
+        .series(
+            Bar::new()
+                .data(bars(d))
+                .label(text_label(LabelPosition::Right)),
+        )
+}
+
+/// Columns, their figure on top and their label under them.
+fn columns(d: &Section) -> Chart {
+    base()
+        .grid(
+            Grid::new()
+                .left(4)
+                .right(4)
+                .top(30)
+                .bottom(10)
+                .contain_label(true),
+        )
+        .x_axis(
+            Axis::new()
+                .type_(AxisType::Category)
+                .data(categories(d, WRAP_UNDER))
+                .axis_label(AxisLabel::new().interval(0).font_size(FONT_UNDER as f64)),
+        )
+        .y_axis(Axis::new().type_(AxisType::Value).show(false))
+        .series(
+            Bar::new()
+                .data(bars(d))
+                .label(text_label(LabelPosition::Top)),
+        )
+}
+
+/// A ring, its legend under it.
+fn donut(d: &Section) -> Chart {
+    base().legend(Legend::new().bottom(0)).series(
+        Pie::new()
+            .radius(vec!["35%", "60%"])
+            .center(vec!["50%", "42%"])
+            .label(Label::new().show(true).font_size(FONT as f64))
+            // Every row, empty ones too (they stay in the legend; `french_texts` writes each
+            // slice's label).
+            .data(
+                d.rows
+                    .iter()
+                    .map(|r| DataPointItem::new(r.value as i64).name(r.label.as_str()))
+                    .collect::<Vec<_>>(),
+            ),
+    )
+}
+
+/// Month by month: the month's bar and the running total's line.
+fn evolution(d: &Section) -> Chart {
     let labels: Vec<String> = d.rows.iter().map(|r| r.label.clone()).collect();
     let values: Vec<i64> = d.rows.iter().map(|r| r.value as i64).collect();
-    match d.shape {
-        Shape::HorizontalBars => {
-            // Room on the right for the longest text written after a bar.
-            let longest = d
-                .rows
-                .iter()
-                .map(|r| bar_text(d, r).chars().count())
-                .max()
-                .unwrap_or(1);
-            base()
-                .grid(
-                    Grid::new()
-                        .left(4)
-                        .right((8 + CHAR_WIDTH * longest) as i32)
-                        .top(10)
-                        .bottom(10)
-                        .contain_label(true),
-                )
-                .x_axis(Axis::new().type_(AxisType::Value).show(false))
-                .y_axis(
-                    Axis::new()
-                        .type_(AxisType::Category)
-                        .inverse(true)
-                        .axis_label(AxisLabel::new().interval(0).font_size(FONT as f64))
-                        .data(categories(d, WRAP_ACROSS)),
-                )
-                .series(
-                    Bar::new()
-                        .data(bars(d))
-                        .label(text_label(LabelPosition::Right)),
-                )
-        }
-        Shape::Columns => base()
-            .grid(
-                Grid::new()
-                    .left(4)
-                    .right(4)
-                    .top(30)
-                    .bottom(10)
-                    .contain_label(true),
-            )
-            .x_axis(
-                Axis::new()
-                    .type_(AxisType::Category)
-                    .data(categories(d, WRAP_UNDER))
-                    .axis_label(AxisLabel::new().interval(0).font_size(FONT_UNDER as f64)),
-            )
-            .y_axis(Axis::new().type_(AxisType::Value).show(false))
-            .series(
-                Bar::new()
-                    .data(bars(d))
-                    .label(text_label(LabelPosition::Top)),
-            ),
-        Shape::Donut => base().legend(Legend::new().bottom(0)).series(
-            Pie::new()
-                .radius(vec!["35%", "60%"])
-                .center(vec!["50%", "42%"])
-                .label(Label::new().show(true).font_size(FONT as f64))
-                // Every row, empty ones too (they stay in the legend; `french_texts` writes
-                // each slice's label).
-                .data(
-                    d.rows
-                        .iter()
-                        .map(|r| DataPointItem::new(r.value as i64).name(r.label.as_str()))
-                        .collect::<Vec<_>>(),
-                ),
-        ),
-        Shape::Evolution => {
-            let cumulative: Vec<i64> = d
-                .rows
-                .iter()
-                .map(|r| r.cumul.unwrap_or_default() as i64)
-                .collect();
-            base()
-                .tooltip(Tooltip::new().trigger(Trigger::Axis))
-                .legend(Legend::new().bottom(0))
-                .grid(
-                    Grid::new()
-                        .left("3%")
-                        .right("3%")
-                        .top(30)
-                        .bottom(40)
-                        .contain_label(true),
-                )
-                .x_axis(Axis::new().type_(AxisType::Category).data(labels))
-                .y_axis(Axis::new().type_(AxisType::Value))
-                .series(
-                    Bar::new()
-                        .name(format!("{} du mois", d.unit.label()))
-                        .data(french_numbers(&values))
-                        .label(text_label(LabelPosition::Top)),
-                )
-                .series(
-                    Line::new()
-                        .name("Cumul")
-                        .data(french_numbers(&cumulative))
-                        .label(text_label(LabelPosition::Top)),
-                )
-        }
-    }
+    let cumulative: Vec<i64> = d
+        .rows
+        .iter()
+        .map(|r| r.cumul.unwrap_or_default() as i64)
+        .collect();
+    base()
+        .tooltip(Tooltip::new().trigger(Trigger::Axis))
+        .legend(Legend::new().bottom(0))
+        .grid(
+            Grid::new()
+                .left("3%")
+                .right("3%")
+                .top(30)
+                .bottom(40)
+                .contain_label(true),
+        )
+        .x_axis(Axis::new().type_(AxisType::Category).data(labels))
+        .y_axis(Axis::new().type_(AxisType::Value))
+        .series(
+            Bar::new()
+                .name(format!("{} du mois", d.unit.label()))
+                .data(french_numbers(&values))
+                .label(text_label(LabelPosition::Top)),
+        )
+        .series(
+            Line::new()
+                .name("Cumul")
+                .data(french_numbers(&cumulative))
+                .label(text_label(LabelPosition::Top)),
+        )
 }
