@@ -2,21 +2,17 @@
 // sent, and leaves only when the server acknowledged it. Shared by the page (through
 // src/offline) and the service worker (Background Sync): one way of sending.
 //
-// An operation is { seq, id, owner, kind: 'create' | 'update' | 'delete', body, before,
-// queuedAt, attempted, inFlight, error }:
-// - `before`: the server's version of the record an update or delete replaces, when the page
-//   knew it; kept on the phone for the offline figures, never sent;
-// - `owner` is the conseiller who made it: it is only ever sent while the phone's session is
-//   theirs, with `X-Conum-Owner` so that the server refuses it for any other account;
-// - `attempted`: a send was tried, so the server may hold it (its answer may have been lost);
-// - `inFlight`: being sent right now; never merged into, so no later change is lost;
-// - `error`: { status, body } when the server refused it (body: its JSON error, as sent).
+// An operation (typed in outbox-rules.js, with the rules: merges, what an answer means, the
+// request) carries its `owner`, the conseiller who made it: it is only ever sent while the
+// phone's session is theirs, with the owner header so that the server refuses it for any
+// other account.
 //
 // Per record id, operations apply in `seq` order. A change leaves only on a JSON answer of
 // Conum's server naming its id; anything else (a captive portal's "200 OK" page, a proxy's
 // 502, no answer within SEND_TIMEOUT_MS) leaves everything for later.
 
 import { OUTBOX, transaction, session, endSession } from '/store.js';
+import { merge, waitingRecords, classify, request } from '/outbox-rules.js';
 
 /** A record is small: on one bar of 3G it goes within seconds, or the network is not there. */
 const SEND_TIMEOUT_MS = 8000;
@@ -40,14 +36,6 @@ export async function sealed() {
 }
 
 const listeners = new Set();
-
-/** How many records wait to be sent: one per record, whatever the changes queued for it; a
- *  record deleted on the phone does not count, though its deletion may still have to go. */
-function waitingRecords(ops) {
-  const latest = new Map();
-  for (const op of ops) if (!latest.get(op.id)?.error) latest.set(op.id, op);
-  return [...latest.values()].filter((op) => op.kind !== 'delete').length;
-}
 
 async function status() {
   const [{ owner }, ops] = await Promise.all([session(), all()]);
@@ -79,14 +67,8 @@ export function subscribe(listener) {
 }
 
 /**
- * Queues a change of record `id` made by `owner`, merged with what waits for it when that
- * loses nothing:
- * - a create never sent, then an update: the create carries the new body;
- * - a create never sent, then a delete: both vanish (the server never knew the record);
- * - an update not being sent, then an update: the last body wins (PUT replaces everything);
- * - anything being sent (or a create the server may hold): the new change waits behind it.
- * A merged update keeps the `before` of the first (the server's version); a delete takes it
- * from the update it replaces.
+ * Queues a change of record `id` made by `owner` (`before`: the server's version it replaces,
+ * when the page knew it), merged with what waits for it by `merge` (outbox-rules.js).
  */
 export async function enqueue(kind, id, body, owner, before) {
   await transaction([OUTBOX], 'readwrite', (s) => {
@@ -94,25 +76,14 @@ export async function enqueue(kind, id, body, owner, before) {
     const request = store.index('id').getAll(id);
     request.onsuccess = () => {
       const queued = request.result.sort((a, b) => a.seq - b.seq);
-      const idle = queued.filter((op) => !op.inFlight);
-      const last = queued[queued.length - 1];
-      const known = queued.find((op) => op.before)?.before ?? before ?? null;
-      const fresh = { id, owner, kind, body: body ?? null, before: known, queuedAt: Date.now(), attempted: false, inFlight: false, error: null };
-      if (kind === 'delete') {
-        const unknownToServer = queued.length > 0
-          && queued.every((op) => !op.inFlight && !op.attempted)
-          && queued[0].kind === 'create';
-        for (const op of idle) store.delete(op.seq);
-        if (!unknownToServer) store.add(fresh);
-        return;
-      }
-      const mergeable = last && !last.inFlight && last.kind !== 'delete'
-        && (last.kind === 'update' || !last.attempted);
-      if (mergeable) {
-        store.put({ ...last, body, error: null });
-      } else {
-        store.add(kind === 'create' && last ? { ...fresh, kind: 'update' } : fresh);
-      }
+      const fresh = {
+        id, owner, kind, body: body ?? null, before: before ?? null,
+        queuedAt: Date.now(), attempted: false, inFlight: false, error: null,
+      };
+      const { remove, put, add } = merge(queued, fresh);
+      for (const seq of remove) store.delete(seq);
+      if (put) store.put(put);
+      if (add) store.add(add);
     };
   });
   // Safe once the transaction is committed: the listeners (the banner's count) hear of it
@@ -142,50 +113,18 @@ export async function forget(owner) {
   await changed();
 }
 
-function url(op) {
-  return op.kind === 'create' ? '/api/accompagnements' : `/api/accompagnements/${op.id}`;
-}
-
-const METHODS = { create: 'POST', update: 'PUT', delete: 'DELETE' };
-
 /** The JSON body, if the answer is JSON at all. */
 async function json(response) {
   if (!(response.headers.get('content-type') ?? '').includes('application/json')) return undefined;
   return response.json().catch(() => undefined);
 }
 
-/**
- * What the answer to `op` means:
- * - 'done': the server holds the change (or, for a delete, the record is gone);
- * - 'network': not an answer of Conum's server (nothing, a timeout, a portal): stop for now;
- * - 'login': the session is over (or belongs to someone else): seal and stop;
- * - 'later': the server cannot take it now (5xx, or 429: the day's quota): keep it, go on
- *   with other records;
- * - 'refused': the server refused this change; keep it with the server's error.
- */
-export function classify(op, status, body) {
-  const ours = body && typeof body === 'object';
-  if (status >= 200 && status < 300) {
-    return ours && body.id === op.id ? 'done' : 'network';
-  }
-  const kind = ours ? body.data?.kind : undefined;
-  if (typeof kind !== 'string') return 'network';
-  if (status === 401) return 'login';
-  if (op.kind === 'delete' && status === 404 && kind === 'not_found') return 'done';
-  if (status >= 500 || status === 429) return 'later';
-  return 'refused';
-}
-
 async function send(op) {
   let response;
   try {
-    response = await fetch(url(op), {
-      method: METHODS[op.kind],
-      credentials: 'same-origin',
-      headers: { 'content-type': 'application/json', 'x-conum-owner': op.owner },
-      // A delete's body (the record it takes away) only serves the figures on the phone.
-      body: op.body && op.kind !== 'delete' ? JSON.stringify(op.body) : undefined,
-      signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
+    const { url, method, headers, body } = request(op);
+    response = await fetch(url, {
+      method, headers, body, credentials: 'same-origin', signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
     });
   } catch {
     return { outcome: 'network' };

@@ -22,9 +22,11 @@ cargo fmt --check
 cargo clippy --features server --all-targets -- -D warnings
 cargo clippy --features web,split --target wasm32-unknown-unknown -- -D warnings
 
-echo "==> unit tests (domain, server internals) and tidy tests (architecture, migrations)"
+echo "==> unit tests (domain, server internals), tidy tests (architecture, migrations), outbox rules"
 cargo test --features server --lib
 cargo test --features server --test tidy
+# The outbox's pure rules (public/outbox-rules.js), in Node: under a second.
+node --test tests/js/
 
 echo "==> API tests, each on SQLite and on Postgres"
 # Each test makes a database of its own (conum_test_<uuid>), left for a post-mortem: those of

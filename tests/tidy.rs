@@ -526,3 +526,29 @@ fn the_files_drawn_from_the_imports_have_no_cycle() {
         circles.join("\n")
     );
 }
+
+#[test]
+fn the_outbox_sends_by_the_routes_and_the_owner_header_of_the_rust_side() {
+    let rules =
+        std::fs::read_to_string(root().join("public/outbox-rules.js")).expect("outbox-rules.js");
+    let constant = |name: &str| -> String {
+        let line = rules
+            .lines()
+            .find(|l| l.starts_with(&format!("export const {name} = '")))
+            .unwrap_or_else(|| panic!("public/outbox-rules.js exports {name}"));
+        line.split('\'').nth(1).expect("a quoted value").to_owned()
+    };
+    assert_eq!(constant("OWNER_HEADER"), conum::wire::OWNER_HEADER);
+    let api = std::fs::read_to_string(root().join("src/api/accompagnements.rs")).expect("api");
+    let path = constant("RECORDS_PATH");
+    for route in [
+        format!("#[post(\"{path}\""),
+        format!("#[put(\"{path}/{{id}}\""),
+        format!("#[delete(\"{path}/{{id}}\""),
+    ] {
+        assert!(
+            api.contains(&route),
+            "src/api/accompagnements.rs declares {route}"
+        );
+    }
+}
