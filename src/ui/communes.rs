@@ -86,38 +86,9 @@ pub fn CommunePicker(
     let communes = use_context::<Signal<Communes>>();
     use_effect(move || load_communes(communes));
     let mut query = use_signal(String::new);
-    let mut recent = use_signal(Vec::<Commune>::new);
-    use_effect(move || {
-        spawn(async move {
-            let stored = phone::COMMUNES_RECENTES.load().await.unwrap_or_default();
-            recent.set(
-                stored
-                    .into_iter()
-                    .filter_map(|c| Commune::try_from(c).ok())
-                    .collect(),
-            );
-        });
-    });
-
+    let recent = use_recent_communes();
     let typed = query();
-    let options: Vec<Commune> = if typed.trim().is_empty() {
-        let mut first = suggestions.clone();
-        for commune in recent() {
-            if !first.contains(&commune) {
-                first.push(commune);
-            }
-        }
-        first
-    } else {
-        match &communes().0 {
-            Some(list) => list
-                .search(&typed, RESULTS_MAX)
-                .iter()
-                .map(|found| found.to_commune())
-                .collect(),
-            None => Vec::new(),
-        }
-    };
+    let options = offered(&typed, suggestions, recent(), &communes());
     let loading = communes().0.is_none() && !typed.trim().is_empty();
     let input_id = format!("{id}-recherche");
     let results_id = format!("{id}-resultats");
@@ -165,5 +136,49 @@ pub fn CommunePicker(
                     onclick: move |_| cancel.call(()), "Garder la commune actuelle" }
             }
         }
+    }
+}
+
+/// The communes this phone chose lately (kept on it), most recent first.
+fn use_recent_communes() -> Signal<Vec<Commune>> {
+    let mut recent = use_signal(Vec::<Commune>::new);
+    use_effect(move || {
+        spawn(async move {
+            let stored = phone::COMMUNES_RECENTES.load().await.unwrap_or_default();
+            recent.set(
+                stored
+                    .into_iter()
+                    .filter_map(|c| Commune::try_from(c).ok())
+                    .collect(),
+            );
+        });
+    });
+    recent
+}
+
+/// What the picker offers: before anything is typed, the suggestions then the recent
+/// communes; then the best matches of the official list (none while it loads).
+fn offered(
+    typed: &str,
+    suggestions: Vec<Commune>,
+    recent: Vec<Commune>,
+    communes: &Communes,
+) -> Vec<Commune> {
+    if typed.trim().is_empty() {
+        let mut first = suggestions;
+        for commune in recent {
+            if !first.contains(&commune) {
+                first.push(commune);
+            }
+        }
+        return first;
+    }
+    match &communes.0 {
+        Some(list) => list
+            .search(typed, RESULTS_MAX)
+            .iter()
+            .map(|found| found.to_commune())
+            .collect(),
+        None => Vec::new(),
     }
 }

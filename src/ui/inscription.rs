@@ -26,7 +26,7 @@ pub fn Inscription(invitation: String) -> Element {
     let mut departement = use_signal(String::new);
     let mut errors = use_signal(FieldErrors::new);
     let mut message = use_signal(|| None::<String>);
-    let mut sent_to = use_signal(|| None::<String>);
+    let sent_to = use_signal(|| None::<String>);
     let invited = use_invitation(invitation.clone());
     let invited_address = invited.read().as_ref().and_then(|d| d.email.clone());
     use_effect(move || {
@@ -59,37 +59,11 @@ pub fn Inscription(invitation: String) -> Element {
             message.set(Some("Certains champs sont à corriger.".into()));
             return;
         }
-        spawn(async move {
-            match session::sign_up(input).await {
-                Ok(SignUpAnswer::Connecte { .. }) => {
-                    navigator().replace(Route::Saisie {});
-                }
-                Ok(SignUpAnswer::LienEnvoye { email }) => sent_to.set(Some(email)),
-                Err(ApiError::Invalid { errors: found }) => {
-                    let about_invitation = found.get("invitation").map(str::to_owned);
-                    errors.set(found);
-                    message
-                        .set(Some(about_invitation.unwrap_or_else(|| {
-                            "Certains champs sont à corriger.".into()
-                        })));
-                }
-                Err(error) => message.set(Some(error.to_string())),
-            }
-        });
+        spawn(sign_up(input, errors, message, sent_to));
     };
 
     if let Some(address) = sent_to() {
-        return rsx! {
-            main { class: "page etroite",
-                p { class: "marque-accueil", "Conum" }
-                h1 { "Vérifiez votre messagerie" }
-                div { class: "fr-alert fr-alert--success", role: "status",
-                    p { "Un lien pour ouvrir votre compte a été envoyé à {address}. Il est valable deux jours." }
-                }
-                p { "Vous ne le trouvez pas ? Regardez dans les indésirables. Si cette adresse a déjà un compte, le message le dit et propose de choisir un nouveau mot de passe." }
-                p { Link { to: Route::Connexion {}, "Aller à la connexion" } }
-            }
-        };
+        return rsx! { LinkSent { address } };
     }
 
     rsx! {
@@ -108,27 +82,7 @@ pub fn Inscription(invitation: String) -> Element {
                 TextField { id: "prenom", label: "Prénom", autocomplete: "given-name", value: prenom, errors }
                 TextField { id: "nom", label: "Nom", autocomplete: "family-name", value: nom, errors }
                 TextField { id: "structure", label: "Structure d'accueil", autocomplete: "organization", value: structure, errors }
-                fieldset { class: "fr-fieldset groupe", id: "champ-commune",
-                    legend { class: "fr-fieldset__legend", "Commune de rattachement" }
-                    match commune() {
-                        Some(c) => rsx! {
-                            p { class: "commune-choisie", strong { "{c.nom()}" } " ({c.code_postal()})" }
-                            button { r#type: "button", class: "fr-btn fr-btn--secondary fr-btn--sm",
-                                onclick: move |_| commune.set(None), "Changer de commune" }
-                        },
-                        None => rsx! {
-                            CommunePicker {
-                                id: "inscription-commune",
-                                suggestions: vec![],
-                                on_pick: move |c: Commune| {
-                                    departement.set(c.departement().to_owned());
-                                    commune.set(Some(c));
-                                },
-                            }
-                        },
-                    }
-                    FieldMessage { errors, field: "commune" }
-                }
+                HomeCommune { commune, departement, errors }
                 TextField { id: "departement", label: "Département", hint: "Son numéro, par exemple 69, 2A ou 974", value: departement, errors }
                 if let Some(message) = message() {
                     div { class: "fr-alert fr-alert--error fr-alert--sm", role: "alert", p { "{message}" } }
@@ -138,6 +92,78 @@ pub fn Inscription(invitation: String) -> Element {
             p { "Déjà un compte ? "
                 Link { to: Route::Connexion {}, "Se connecter" }
             }
+        }
+    }
+}
+
+/// Sends the sign-up: logged in at once (an invitation), or a link mailed to confirm the
+/// address; the server's messages otherwise.
+async fn sign_up(
+    input: SignupInput,
+    mut errors: Signal<FieldErrors>,
+    mut message: Signal<Option<String>>,
+    mut sent_to: Signal<Option<String>>,
+) {
+    match session::sign_up(input).await {
+        Ok(SignUpAnswer::Connecte { .. }) => {
+            navigator().replace(Route::Saisie {});
+        }
+        Ok(SignUpAnswer::LienEnvoye { email }) => sent_to.set(Some(email)),
+        Err(ApiError::Invalid { errors: found }) => {
+            let about_invitation = found.get("invitation").map(str::to_owned);
+            errors.set(found);
+            message.set(Some(
+                about_invitation.unwrap_or_else(|| "Certains champs sont à corriger.".into()),
+            ));
+        }
+        Err(error) => message.set(Some(error.to_string())),
+    }
+}
+
+/// After a sign-up without an invitation: the link to confirm the address is on its way.
+#[component]
+fn LinkSent(address: String) -> Element {
+    rsx! {
+        main { class: "page etroite",
+            p { class: "marque-accueil", "Conum" }
+            h1 { "Vérifiez votre messagerie" }
+            div { class: "fr-alert fr-alert--success", role: "status",
+                p { "Un lien pour ouvrir votre compte a été envoyé à {address}. Il est valable deux jours." }
+            }
+            p { "Vous ne le trouvez pas ? Regardez dans les indésirables. Si cette adresse a déjà un compte, le message le dit et propose de choisir un nouveau mot de passe." }
+            p { Link { to: Route::Connexion {}, "Aller à la connexion" } }
+        }
+    }
+}
+
+/// The commune de rattachement, chosen in the official list; its département follows.
+#[component]
+fn HomeCommune(
+    commune: Signal<Option<Commune>>,
+    departement: Signal<String>,
+    errors: ReadSignal<FieldErrors>,
+) -> Element {
+    rsx! {
+        fieldset { class: "fr-fieldset groupe", id: "champ-commune",
+            legend { class: "fr-fieldset__legend", "Commune de rattachement" }
+            match commune() {
+                Some(c) => rsx! {
+                    p { class: "commune-choisie", strong { "{c.nom()}" } " ({c.code_postal()})" }
+                    button { r#type: "button", class: "fr-btn fr-btn--secondary fr-btn--sm",
+                        onclick: move |_| commune.set(None), "Changer de commune" }
+                },
+                None => rsx! {
+                    CommunePicker {
+                        id: "inscription-commune",
+                        suggestions: vec![],
+                        on_pick: move |c: Commune| {
+                            departement.set(c.departement().to_owned());
+                            commune.set(Some(c));
+                        },
+                    }
+                },
+            }
+            FieldMessage { errors, field: "commune" }
         }
     }
 }

@@ -16,17 +16,6 @@ pub fn Shell() -> Element {
     use_communes_loader();
     let outbox = outbox::use_outbox();
     use_context_provider(|| outbox);
-    let worker::UpdateReady(update_ready) = use_context::<worker::UpdateReady>();
-    let worker::ReadyOffline(mut ready_offline) = use_context::<worker::ReadyOffline>();
-    // Said for a few seconds, then gone.
-    use_effect(move || {
-        if ready_offline() {
-            spawn(async move {
-                crate::offline::browser::sleep(std::time::Duration::from_secs(8)).await;
-                ready_offline.set(false);
-            });
-        }
-    });
     let retry = move |_| {
         network::retry();
         outbox::flush_soon();
@@ -54,6 +43,43 @@ pub fn Shell() -> Element {
                 span { class: "qui", "{profil.details.prenom} {profil.details.nom}" }
             }
         }
+        StateBanners { ready }
+        Navigation {}
+        main { class: "page", id: "contenu",
+            if content_now {
+                Outlet::<Route> {}
+            } else if let ProfilState::Failed(message) = &state {
+                p { class: "fr-error-text", role: "alert", "{message}" }
+                button { r#type: "button", class: "fr-btn fr-btn--secondary", onclick: retry, "Réessayer" }
+            } else {
+                h1 { "{title(&route)}" }
+                p { class: "chargement", "Chargement…" }
+            }
+        }
+    }
+}
+
+/// What the phone says about itself, over every page: a new version, ready offline, offline,
+/// records waiting to be sent. `ready`: the profile is known.
+#[component]
+fn StateBanners(ready: bool) -> Element {
+    let outbox = use_context::<Signal<outbox::OutboxStatus>>();
+    let worker::UpdateReady(update_ready) = use_context::<worker::UpdateReady>();
+    let worker::ReadyOffline(mut ready_offline) = use_context::<worker::ReadyOffline>();
+    // Said for a few seconds, then gone.
+    use_effect(move || {
+        if ready_offline() {
+            spawn(async move {
+                crate::offline::browser::sleep(std::time::Duration::from_secs(8)).await;
+                ready_offline.set(false);
+            });
+        }
+    });
+    let retry = move |_| {
+        network::retry();
+        outbox::flush_soon();
+    };
+    rsx! {
         div { class: "etat", role: "status", "aria-live": "polite",
             if update_ready() {
                 div { class: "fr-notice fr-notice--info bandeau-etat",
@@ -78,18 +104,6 @@ pub fn Shell() -> Element {
                 p { class: "en-attente",
                     Link { to: Route::Historique {}, "{outbox().pending} en attente d'envoi" }
                 }
-            }
-        }
-        Navigation {}
-        main { class: "page", id: "contenu",
-            if content_now {
-                Outlet::<Route> {}
-            } else if let ProfilState::Failed(message) = &state {
-                p { class: "fr-error-text", role: "alert", "{message}" }
-                button { r#type: "button", class: "fr-btn fr-btn--secondary", onclick: retry, "Réessayer" }
-            } else {
-                h1 { "{title(&route)}" }
-                p { class: "chargement", "Chargement…" }
             }
         }
     }

@@ -519,6 +519,28 @@ pub fn SuiviSection(
         || errors.read().get(Field::Redirections).is_some();
     let open = suivi != SuiviInput::default() || !current.redirections.is_empty() || has_errors;
     let participants = current.participants.max(1);
+    rsx! {
+        details { class: "repli", id: "champ-suivi", open,
+            summary { "Suivi et redirections (facultatif)" }
+            Stepper { id: "suivi-individuel", label: "Suivis en accompagnement individuel", value: suivi.individuel, min: 0, max: participants, on_change: move |n| set_suivi(record, FollowUp::Individuel, n) }
+            Stepper { id: "suivi-atelier", label: "Suivis en atelier", value: suivi.atelier, min: 0, max: participants, on_change: move |n| set_suivi(record, FollowUp::Atelier, n) }
+            Stepper { id: "suivi-redirection", label: "Personnes redirigées vers une structure", value: suivi.redirection, min: 0, max: participants, on_change: move |n| set_suivi(record, FollowUp::Redirection, n) }
+            FieldMessage { errors, field: Field::Suivi.code() }
+            if suivi.redirection > 0 || !current.redirections.is_empty() {
+                RedirectionsField { record, errors }
+            }
+        }
+    }
+}
+
+/// Where the people sent elsewhere were sent: one tap per structure, a name for "Autre".
+#[component]
+fn RedirectionsField(
+    record: Signal<AccompagnementInput>,
+    errors: ReadSignal<FieldErrors>,
+) -> Element {
+    let current = record();
+    let participants = current.participants.max(1);
     let redirection_keys = use_tag_keys();
     // "Autre structure…" comes last, and adds a line each tap.
     let named: Vec<StructureRedirection> = StructureRedirection::ALL
@@ -530,69 +552,60 @@ pub fn SuiviSection(
         .iter()
         .position(|s| current.redirections.iter().any(|r| r.structure == s.code()));
     rsx! {
-        details { class: "repli", id: "champ-suivi", open,
-            summary { "Suivi et redirections (facultatif)" }
-            Stepper { id: "suivi-individuel", label: "Suivis en accompagnement individuel", value: suivi.individuel, min: 0, max: participants, on_change: move |n| set_suivi(record, FollowUp::Individuel, n) }
-            Stepper { id: "suivi-atelier", label: "Suivis en atelier", value: suivi.atelier, min: 0, max: participants, on_change: move |n| set_suivi(record, FollowUp::Atelier, n) }
-            Stepper { id: "suivi-redirection", label: "Personnes redirigées vers une structure", value: suivi.redirection, min: 0, max: participants, on_change: move |n| set_suivi(record, FollowUp::Redirection, n) }
-            FieldMessage { errors, field: Field::Suivi.code() }
-            if suivi.redirection > 0 || !current.redirections.is_empty() {
-                Group { field: Field::Redirections.code(), legend: "Vers quelles structures ?", errors,
-                    TagRow { field: Field::Redirections.code(), label: "Vers quelles structures ?", keys: redirection_keys, count: named.len() + 1,
-                        for (index, structure) in named.iter().copied().enumerate() {
-                            button {
-                                key: "{structure.code()}",
-                                r#type: "button",
-                                class: "fr-tag",
-                                tabindex: redirection_keys.tabindex(index, chosen_redirection),
-                                onfocus: move |_| redirection_keys.reach(index),
-                                "aria-pressed": if current.redirections.iter().any(|r| r.structure == structure.code()) { "true" } else { "false" },
-                                onclick: move |_| {
-                                    let mut r = record.write();
-                                    if r.redirections.iter().any(|x| x.structure == structure.code()) {
-                                        r.redirections.retain(|x| x.structure != structure.code());
-                                    } else {
-                                        r.redirections.push(RedirectionInput { structure: structure.code().into(), precision: None, personnes: 1 });
-                                    }
-                                },
-                                "{structure.label()}"
+        Group { field: Field::Redirections.code(), legend: "Vers quelles structures ?", errors,
+            TagRow { field: Field::Redirections.code(), label: "Vers quelles structures ?", keys: redirection_keys, count: named.len() + 1,
+                for (index, structure) in named.iter().copied().enumerate() {
+                    button {
+                        key: "{structure.code()}",
+                        r#type: "button",
+                        class: "fr-tag",
+                        tabindex: redirection_keys.tabindex(index, chosen_redirection),
+                        onfocus: move |_| redirection_keys.reach(index),
+                        "aria-pressed": if current.redirections.iter().any(|r| r.structure == structure.code()) { "true" } else { "false" },
+                        onclick: move |_| {
+                            let mut r = record.write();
+                            if r.redirections.iter().any(|x| x.structure == structure.code()) {
+                                r.redirections.retain(|x| x.structure != structure.code());
+                            } else {
+                                r.redirections.push(RedirectionInput { structure: structure.code().into(), precision: None, personnes: 1 });
                             }
-                        }
-                        button {
-                            r#type: "button",
-                            class: "fr-tag",
-                            tabindex: redirection_keys.tabindex(named.len(), chosen_redirection),
-                            onfocus: move |_| redirection_keys.reach(named.len()),
-                            onclick: move |_| record.write().redirections.push(RedirectionInput { structure: StructureRedirection::Autre.code().into(), precision: Some(String::new()), personnes: 1 }),
-                            "Autre structure…"
-                        }
+                        },
+                        "{structure.label()}"
                     }
-                    for (index, redirection) in current.redirections.iter().cloned().enumerate() {
-                        div { key: "{index}", class: "redirection",
-                            if redirection.structure == StructureRedirection::Autre.code() {
-                                div { class: "fr-input-group",
-                                    label { class: "fr-label", r#for: "redirection-autre-{index}", "Nom de la structure" }
-                                    input { class: "fr-input", id: "redirection-autre-{index}",
-                                        value: redirection.precision.clone().unwrap_or_default(),
-                                        oninput: move |e| record.write().redirections[index].precision = Some(e.value()) }
-                                }
-                            }
-                            Stepper {
-                                id: "redirection-{index}",
-                                label: format!("Personnes redirigées : {}", StructureRedirection::from_code(&redirection.structure).map(|s| s.label()).unwrap_or("Autre")),
-                                value: redirection.personnes,
-                                min: 0,
-                                max: participants,
-                                on_change: move |n: i64| {
-                                    let mut r = record.write();
-                                    if n == 0 { r.redirections.remove(index); } else { r.redirections[index].personnes = n; }
-                                },
-                            }
-                        }
-                    }
-
+                }
+                button {
+                    r#type: "button",
+                    class: "fr-tag",
+                    tabindex: redirection_keys.tabindex(named.len(), chosen_redirection),
+                    onfocus: move |_| redirection_keys.reach(named.len()),
+                    onclick: move |_| record.write().redirections.push(RedirectionInput { structure: StructureRedirection::Autre.code().into(), precision: Some(String::new()), personnes: 1 }),
+                    "Autre structure…"
                 }
             }
+            for (index, redirection) in current.redirections.iter().cloned().enumerate() {
+                div { key: "{index}", class: "redirection",
+                    if redirection.structure == StructureRedirection::Autre.code() {
+                        div { class: "fr-input-group",
+                            label { class: "fr-label", r#for: "redirection-autre-{index}", "Nom de la structure" }
+                            input { class: "fr-input", id: "redirection-autre-{index}",
+                                value: redirection.precision.clone().unwrap_or_default(),
+                                oninput: move |e| record.write().redirections[index].precision = Some(e.value()) }
+                        }
+                    }
+                    Stepper {
+                        id: "redirection-{index}",
+                        label: format!("Personnes redirigées : {}", StructureRedirection::from_code(&redirection.structure).map(|s| s.label()).unwrap_or("Autre")),
+                        value: redirection.personnes,
+                        min: 0,
+                        max: participants,
+                        on_change: move |n: i64| {
+                            let mut r = record.write();
+                            if n == 0 { r.redirections.remove(index); } else { r.redirections[index].personnes = n; }
+                        },
+                    }
+                }
+            }
+
         }
     }
 }

@@ -103,28 +103,7 @@ pub fn Statistiques(du: String, au: String) -> Element {
             None => rsx! { p { class: "chargement", "Chargement…" } },
             Some(Err(error)) => rsx! { p { class: "fr-error-text", role: "alert", "{error}" } },
             Some(Ok(shown)) => rsx! {
-                match shown.source {
-                    Source::Server => rsx! {},
-                    Source::PhoneOffline => rsx! {
-                        div { class: "fr-alert fr-alert--info fr-alert--sm", role: "status",
-                            p { "Hors connexion : derniers chiffres chargés sur ce téléphone." }
-                        }
-                    },
-                    Source::PhoneWhileAsking => rsx! {
-                        div { class: "fr-alert fr-alert--info fr-alert--sm", role: "status",
-                            p { "Connexion lente : derniers chiffres chargés sur ce téléphone, en attendant le serveur." }
-                        }
-                    },
-                }
-                if shown.pending_added > 0 {
-                    p { class: "fr-badge fr-badge--info", role: "status",
-                        if shown.pending_added == 1 {
-                            "inclut 1 accompagnement pas encore envoyé"
-                        } else {
-                            "inclut {shown.pending_added} accompagnements pas encore envoyés"
-                        }
-                    }
-                }
+                WhereFrom { source: shown.source, pending_added: shown.pending_added }
                 Figures { stats: shown.stats.clone(),
                     if let Some(profil) = &profil {
                         UndoLast { owner: profil.id.clone(), last }
@@ -136,6 +115,36 @@ pub fn Statistiques(du: String, au: String) -> Element {
         // Without figures (an error), "Annuler la dernière saisie" still stands.
         if let (Some(profil), Some(Err(_))) = (&profil, read.as_ref()) {
             UndoLast { owner: profil.id.clone(), last }
+        }
+    }
+}
+
+/// Where the figures come from when it is not the server, and the records on the phone they
+/// count that the server does not know yet.
+#[component]
+fn WhereFrom(source: Source, pending_added: usize) -> Element {
+    rsx! {
+        match source {
+            Source::Server => rsx! {},
+            Source::PhoneOffline => rsx! {
+                div { class: "fr-alert fr-alert--info fr-alert--sm", role: "status",
+                    p { "Hors connexion : derniers chiffres chargés sur ce téléphone." }
+                }
+            },
+            Source::PhoneWhileAsking => rsx! {
+                div { class: "fr-alert fr-alert--info fr-alert--sm", role: "status",
+                    p { "Connexion lente : derniers chiffres chargés sur ce téléphone, en attendant le serveur." }
+                }
+            },
+        }
+        if pending_added > 0 {
+            p { class: "fr-badge fr-badge--info", role: "status",
+                if pending_added == 1 {
+                    "inclut 1 accompagnement pas encore envoyé"
+                } else {
+                    "inclut {pending_added} accompagnements pas encore envoyés"
+                }
+            }
         }
     }
 }
