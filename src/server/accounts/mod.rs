@@ -369,6 +369,22 @@ pub async fn update_profil(
 
 /// Changes the password when the current one is given, and closes the account's other
 /// sessions (a lost phone stops working); this device stays logged in.
+/// Whether `password` is the logged-in conseiller's own, checked and counted like a login (a
+/// stolen session cannot try passwords at will).
+async fn own_password(
+    app: &AppState,
+    id: &ConseillerId,
+    ip: ClientIp,
+    password: String,
+) -> Result<bool, ApiError> {
+    let (email, stored): (String, String) =
+        sqlx::query_as("SELECT email, password_hash FROM conseillers WHERE id = $1")
+            .bind(id)
+            .fetch_one(&app.db.pool)
+            .await?;
+    password_checked(app, &email, ip, password, Some(stored)).await
+}
+
 /// A new password, with the current one (counted like a login: a stolen session cannot try
 /// passwords at will); the other sessions end, and so do the reset links not yet used.
 pub async fn change_password(
@@ -379,12 +395,7 @@ pub async fn change_password(
 ) -> Result<(), ApiError> {
     let id = session.conseiller_id()?;
     change.check()?;
-    let (email, stored): (String, String) =
-        sqlx::query_as("SELECT email, password_hash FROM conseillers WHERE id = $1")
-            .bind(id)
-            .fetch_one(&app.db.pool)
-            .await?;
-    if !password_checked(app, &email, ip, change.actuel, Some(stored)).await? {
+    if !own_password(app, id, ip, change.actuel).await? {
         return Err(ApiError::invalid_field(
             "actuel",
             "Le mot de passe actuel est incorrect.",
@@ -577,12 +588,7 @@ pub async fn delete_account(
     input: AccountDeletion,
 ) -> Result<(), ApiError> {
     let id = session.conseiller_id()?;
-    let (email, stored): (String, String) =
-        sqlx::query_as("SELECT email, password_hash FROM conseillers WHERE id = $1")
-            .bind(id)
-            .fetch_one(&app.db.pool)
-            .await?;
-    if !password_checked(app, &email, ip, input.password, Some(stored)).await? {
+    if !own_password(app, id, ip, input.password).await? {
         return Err(ApiError::invalid_field(
             "password",
             "Le mot de passe est incorrect : le compte n'est pas supprimé.",
