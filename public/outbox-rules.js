@@ -1,8 +1,8 @@
 // The outbox's rules, pure (no IndexedDB, no network): what a new change does to the changes
 // waiting for its record, how many records wait, what the server's answer means, and the
 // request that sends a change. public/outbox.js applies them for the page and the service
-// worker; tests/js/outbox-rules.test.mjs tests them (node --test); tests/tidy.rs holds the
-// route and the owner header to the Rust side's.
+// worker; tests/js/outbox-rules.test.mjs tests them (node --test) and `tsc --checkJs` checks
+// their types (tsconfig.json). The route, methods and owner header come from the server.
 
 /**
  * @typedef {'create' | 'update' | 'delete'} Kind
@@ -20,15 +20,15 @@
  * @property {boolean} attempted  a send was tried: the server may hold it
  * @property {boolean} inFlight  being sent right now: never merged into
  * @property {Refusal | null} error  the server's refusal, kept with its JSON body
+ * @typedef {Operation & { seq: number }} Queued  A change already in the outbox.
  * @typedef {'done' | 'network' | 'login' | 'later' | 'refused'} Outcome
  */
 
-/** Where records are sent (`src/api/accompagnements.rs`). */
-export const RECORDS_PATH = '/api/accompagnements';
-/** The header naming whose change it is (`wire::OWNER_HEADER`): the server refuses it for
- *  any other account. */
-export const OWNER_HEADER = 'x-conum-owner';
-const METHODS = { create: 'POST', update: 'PUT', delete: 'DELETE' };
+/**
+ * How the server takes a change, as `/contract.js` (written by the server from `src/wire.rs`)
+ * gives it: the rules receive it rather than repeat it.
+ * @typedef {{ RECORDS_PATH: string, OWNER_HEADER: string, METHODS: Record<Kind, string> }} Contract
+ */
 
 /**
  * What queuing `fresh` does to the changes of its record waiting in the outbox (`queued`, in
@@ -39,7 +39,7 @@ const METHODS = { create: 'POST', update: 'PUT', delete: 'DELETE' };
  * - anything being sent (or a create the server may hold): the new change waits behind it.
  * A merged update keeps the `before` of the first (the server's version); a delete takes it
  * from the update it replaces.
- * @param {Operation[]} queued
+ * @param {Queued[]} queued
  * @param {Operation} fresh
  * @returns {{ remove: number[], put: Operation | null, add: Operation | null }}
  */
@@ -98,15 +98,17 @@ export function classify(op, status, body) {
 }
 
 /**
- * The request that sends `op`.
+ * The request that sends `op`, by the server's `contract`.
  * @param {Operation} op
+ * @param {Contract} contract
  * @returns {{ url: string, method: string, headers: Record<string, string>, body: string | undefined }}
  */
-export function request(op) {
+export function request(op, contract) {
+  const path = contract.RECORDS_PATH;
   return {
-    url: op.kind === 'create' ? RECORDS_PATH : `${RECORDS_PATH}/${op.id}`,
-    method: METHODS[op.kind],
-    headers: { 'content-type': 'application/json', [OWNER_HEADER]: op.owner },
+    url: op.kind === 'create' ? path : `${path}/${op.id}`,
+    method: contract.METHODS[op.kind],
+    headers: { 'content-type': 'application/json', [contract.OWNER_HEADER]: op.owner },
     // A delete's body (the record it takes away) only serves the figures on the phone.
     body: op.body && op.kind !== 'delete' ? JSON.stringify(op.body) : undefined,
   };

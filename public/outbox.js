@@ -13,6 +13,7 @@
 
 import { OUTBOX, transaction, session, endSession } from '/store.js';
 import { merge, waitingRecords, classify, request } from '/outbox-rules.js';
+import * as contract from '/contract.js';
 
 /** A record is small: on one bar of 3G it goes within seconds, or the network is not there. */
 const SEND_TIMEOUT_MS = 8000;
@@ -122,7 +123,7 @@ async function json(response) {
 async function send(op) {
   let response;
   try {
-    const { url, method, headers, body } = request(op);
+    const { url, method, headers, body } = request(op, contract);
     response = await fetch(url, {
       method, headers, body, credentials: 'same-origin', signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
     });

@@ -14,6 +14,7 @@
 // - Background Sync: sends the outbox when the connection returns, page open or not.
 import { VERSION, PAGES, FILES } from '/precache-manifest.js';
 import * as outbox from '/outbox.js';
+import { API_PREFIX } from '/contract.js';
 
 const CACHE = `conum-${VERSION}`;
 const NAVIGATION_TIMEOUT_MS = 3000;
@@ -63,7 +64,7 @@ self.addEventListener('fetch', (event) => {
   const request = event.request;
   const url = new URL(request.url);
   if (request.method !== 'GET' || url.origin !== self.location.origin) return;
-  if (url.pathname.startsWith('/api/')) return;
+  if (url.pathname.startsWith(API_PREFIX)) return;
   if (request.mode === 'navigate') {
     event.respondWith(navigation(request, url));
   } else {

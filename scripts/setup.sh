@@ -16,7 +16,8 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
 fi
 
 if [ ! -x node_modules/.bin/esbuild ] || [ ! -x node_modules/.bin/wasm-opt ] \
-   || [ ! -d node_modules/playwright-core ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+   || [ ! -d node_modules/playwright-core ] || [ ! -x node_modules/.bin/tsc ] \
+   || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   step "installing the JavaScript tools (npm ci)"
   npm ci --no-audit --no-fund
 fi

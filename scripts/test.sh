@@ -25,8 +25,10 @@ cargo clippy --features web,split --target wasm32-unknown-unknown -- -D warnings
 echo "==> unit tests (domain, server internals), tidy tests (architecture, migrations), outbox rules"
 cargo test --features server --lib
 cargo test --features server --test tidy
-# The outbox's pure rules (public/outbox-rules.js), in Node: under a second.
+# The outbox's pure rules (public/outbox-rules.js), in Node: under a second; their JSDoc
+# types checked (tsconfig.json).
 node --test tests/js/
+tsc -p .
 
 echo "==> API tests, each on SQLite and on Postgres"
 # Each test makes a database of its own (conum_test_<uuid>), left for a post-mortem: those of

@@ -129,6 +129,18 @@ pub enum Confirmed {
 /// change made by one never lands in another's account on a shared phone.
 pub const OWNER_HEADER: &str = "x-conum-owner";
 
+/// Where every server function and export lives: never cached, never a page.
+pub const API_PREFIX: &str = "/api/";
+
+/// Where the phone sends a record's changes (`api::accompagnements`: a create to this path,
+/// an update or a delete to this path followed by `/{id}`). The server functions' macros
+/// want the literal; `tests/tidy.rs` holds them to this constant.
+pub const RECORDS_PATH: &str = "/api/accompagnements";
+
+/// The HTTP method of each kind of change the outbox sends, by the outbox's name for it.
+pub const CHANGE_METHODS: [(&str, &str); 3] =
+    [("create", "POST"), ("update", "PUT"), ("delete", "DELETE")];
+
 /// A record as the server keeps it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoredAccompagnement {

@@ -528,27 +528,47 @@ fn the_files_drawn_from_the_imports_have_no_cycle() {
 }
 
 #[test]
-fn the_outbox_sends_by_the_routes_and_the_owner_header_of_the_rust_side() {
-    let rules =
-        std::fs::read_to_string(root().join("public/outbox-rules.js")).expect("outbox-rules.js");
-    let constant = |name: &str| -> String {
-        let line = rules
-            .lines()
-            .find(|l| l.starts_with(&format!("export const {name} = '")))
-            .unwrap_or_else(|| panic!("public/outbox-rules.js exports {name}"));
-        line.split('\'').nth(1).expect("a quoted value").to_owned()
-    };
-    assert_eq!(constant("OWNER_HEADER"), conum::wire::OWNER_HEADER);
+fn the_records_routes_exist_once_on_the_rust_side() {
+    // The outbox receives them from `/contract.js` (written from `wire`): no script of the
+    // public folder names a route of the API.
+    for (url, path) in public_scripts() {
+        let text = std::fs::read_to_string(&path).expect("a public script");
+        for quote in ['\'', '"', '`'] {
+            assert!(
+                !text.contains(&format!("{quote}/api/")),
+                "{url} names a route of the API: it belongs to src/wire.rs"
+            );
+        }
+    }
+    // The server functions' macros want literals: they must be wire's route and methods.
     let api = std::fs::read_to_string(root().join("src/api/accompagnements.rs")).expect("api");
-    let path = constant("RECORDS_PATH");
-    for route in [
-        format!("#[post(\"{path}\""),
-        format!("#[put(\"{path}/{{id}}\""),
-        format!("#[delete(\"{path}/{{id}}\""),
-    ] {
+    let path = conum::wire::RECORDS_PATH;
+    for (kind, method) in conum::wire::CHANGE_METHODS {
+        let route = match kind {
+            "create" => format!("#[{}(\"{path}\"", method.to_lowercase()),
+            _ => format!("#[{}(\"{path}/{{id}}\"", method.to_lowercase()),
+        };
         assert!(
             api.contains(&route),
-            "src/api/accompagnements.rs declares {route}"
+            "src/api/accompagnements.rs declares {route} for a {kind}"
         );
     }
+}
+
+/// The public folder's scripts, as (name, path).
+fn public_scripts() -> Vec<(String, std::path::PathBuf)> {
+    let mut scripts: Vec<_> = std::fs::read_dir(root().join("public"))
+        .expect("public/")
+        .map(|entry| entry.expect("an entry").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "js"))
+        .map(|path| {
+            (
+                path.file_name().unwrap().to_string_lossy().into_owned(),
+                path,
+            )
+        })
+        .collect();
+    scripts.sort();
+    assert!(scripts.len() >= 4, "the public folder's scripts are found");
+    scripts
 }

@@ -493,6 +493,7 @@ async fn every_response_carries_the_security_headers() {
     for path in [
         "/connexion",
         "/precache-manifest.js",
+        "/contract.js",
         "/api/moi",
         "/api/accompagnements",
         "/api/nimporte",

@@ -1,7 +1,13 @@
 // The outbox's pure rules (public/outbox-rules.js), without a browser: node --test tests/js/.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { merge, waitingRecords, classify, request, RECORDS_PATH } from '../../public/outbox-rules.js';
+import { merge, waitingRecords, classify, request } from '../../public/outbox-rules.js';
+
+/** A contract as /contract.js gives it (the server writes the real one from src/wire.rs). */
+const CONTRACT = {
+  RECORDS_PATH: '/records', OWNER_HEADER: 'x-owner', METHODS: { create: 'POST', update: 'PUT', delete: 'DELETE' },
+};
+const RECORDS_PATH = CONTRACT.RECORDS_PATH;
 
 const ID = '0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b';
 let seq = 0;
@@ -92,11 +98,11 @@ test('only an answer of Conum\'s server naming the record acknowledges it', () =
 });
 
 test('a change is sent to its route with its owner; a delete\'s body stays on the phone', () => {
-  const create = request(op('create'));
+  const create = request(op('create'), CONTRACT);
   assert.deepEqual([create.method, create.url], ['POST', RECORDS_PATH]);
-  assert.equal(create.headers['x-conum-owner'], 'c1');
+  assert.equal(create.headers[CONTRACT.OWNER_HEADER], 'c1');
   assert.equal(JSON.parse(create.body).duree_minutes, 30);
-  assert.deepEqual([request(op('update')).method, request(op('update')).url], ['PUT', `${RECORDS_PATH}/${ID}`]);
-  const remove = request(op('delete'));
+  assert.deepEqual([request(op('update'), CONTRACT).method, request(op('update'), CONTRACT).url], ['PUT', `${RECORDS_PATH}/${ID}`]);
+  const remove = request(op('delete'), CONTRACT);
   assert.deepEqual([remove.method, remove.body], ['DELETE', undefined]);
 });

@@ -277,7 +277,7 @@ fn secure_cookie(config: &crate::server::Config, headers: &HeaderMap) -> bool {
 
 /// Middleware on `/api/`: puts a [`SessionHandle`] in the request and writes the cookie back.
 pub async fn layer(State(app): State<AppState>, mut request: Request, next: Next) -> Response {
-    if !request.uri().path().starts_with("/api/") {
+    if !request.uri().path().starts_with(crate::wire::API_PREFIX) {
         return next.run(request).await;
     }
     let secure = secure_cookie(&app.config, request.headers());

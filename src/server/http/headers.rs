@@ -65,7 +65,7 @@ pub fn inline_script_hashes(html: &str) -> Vec<String> {
 
 /// Middleware: the headers of every response; for pages, their Content-Security-Policy.
 pub async fn layer(State(app): State<AppState>, request: Request, next: Next) -> Response {
-    let is_api = request.uri().path().starts_with("/api/");
+    let is_api = request.uri().path().starts_with(crate::wire::API_PREFIX);
     let response = next.run(request).await;
     let is_html = response
         .headers()

@@ -1,9 +1,10 @@
 //! The HTTP side: router, middleware, logging, listening socket (`connections`), security
 //! headers, what keeps the open internet out (`guard`), the public files and the service
-//! worker's manifest (`assets`, `precache`), `ApiError` as a response (`errors`).
+//! worker's manifest (`assets`, `precache`), the outbox's contract (`contract`), `ApiError` as a response (`errors`).
 
 pub mod assets;
 pub mod connections;
+pub mod contract;
 pub mod errors;
 pub mod guard;
 pub mod headers;
@@ -62,6 +63,18 @@ pub fn router(state: AppState, ui: fn() -> dioxus::prelude::Element) -> Router {
                         (CACHE_CONTROL, "no-cache"),
                     ],
                     manifest,
+                )
+            }),
+        )
+        .route(
+            contract::URL,
+            get(|| async {
+                (
+                    [
+                        (CONTENT_TYPE, "text/javascript; charset=utf-8"),
+                        (CACHE_CONTROL, "no-cache"),
+                    ],
+                    contract::script(),
                 )
             }),
         )
@@ -191,7 +204,7 @@ async fn termination_signal() {
 /// exist, too large) come back in its own English wording; turn them into the API's French
 /// 400 or 413.
 async fn readable_rejections(request: Request, next: Next) -> Response {
-    let is_api = request.uri().path().starts_with("/api/");
+    let is_api = request.uri().path().starts_with(crate::wire::API_PREFIX);
     let response = next.run(request).await;
     // No server function at this address (or not for this method): the app's HTML "Page
     // introuvable", or the pages' 405, would answer.

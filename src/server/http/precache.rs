@@ -30,12 +30,17 @@ pub fn manifest_script(public: Option<&Path>) -> String {
     let files = public.map(precached_files).unwrap_or_default();
     let mut digest = Sha256::new();
     digest.update(env!("CARGO_PKG_VERSION"));
-    let mut urls = Vec::with_capacity(files.len());
+    let mut urls = Vec::with_capacity(files.len() + 1);
     for (url, path) in &files {
         digest.update(url.as_bytes());
         digest.update(std::fs::read(path).unwrap_or_default());
         urls.push(url.clone());
     }
+    // Generated, not in the public folder: the outbox cannot send offline-made records
+    // without it.
+    digest.update(super::contract::URL.as_bytes());
+    digest.update(super::contract::script());
+    urls.push(super::contract::URL.to_owned());
     let version = &hex::encode(digest.finalize())[..16];
     format!(
         "export const VERSION = {version:?};\nexport const PAGES = {};\nexport const FILES = {};\n",
@@ -80,7 +85,7 @@ mod tests {
         std::fs::write(dir.join("sw.js"), "//").unwrap();
 
         let first = manifest_script(Some(&dir));
-        assert!(first.contains(r#"export const FILES = ["/assets/app-dxh1.wasm","/dsfr/fonts/Marianne-Bold.woff2"];"#), "{first}");
+        assert!(first.contains(r#"export const FILES = ["/assets/app-dxh1.wasm","/dsfr/fonts/Marianne-Bold.woff2","/contract.js"];"#), "{first}");
         assert!(first.contains(r#""/historique""#));
         std::fs::write(dir.join("assets/app-dxh1.wasm"), "b").unwrap();
         let second = manifest_script(Some(&dir));
