@@ -1,6 +1,9 @@
 -- wrk script: creates records as fast as the server takes them, each with a new UUID v7,
--- as a phone does. Usage (scripts/bench.sh sets it up):
---   COOKIE=conum_session=… wrk -t2 -c32 -d10s -s benches/writes.lua http://127.0.0.1:8080
+-- as phones do, for several conseillers in turn (their session cookies, space-separated).
+-- With READ=1, an authenticated read instead (`GET /api/moi`: the session, then the
+-- profile): what one logged-in request costs, with nothing written.
+-- Usage (scripts/bench.sh sets it up):
+--   COOKIES="conum_session=… conum_session=…" wrk -t2 -c32 -d10s -s benches/writes.lua http://127.0.0.1:8080
 local counter = 0
 local thread_id = 0
 local threads = {}
@@ -21,19 +24,28 @@ local function uuid_v7()
 end
 
 local today = os.getenv("TODAY") or os.date("%Y-%m-%d")
-local cookie = os.getenv("COOKIE")
+local read = os.getenv("READ") == "1"
+local cookies = {}
+for cookie in string.gmatch(os.getenv("COOKIES") or "", "%S+") do
+  table.insert(cookies, cookie)
+end
 
 function request()
+  if read then
+    counter = counter + 1
+    return wrk.format("GET", "/api/moi", { ["cookie"] = cookies[counter % #cookies + 1] })
+  end
   local body = '{"id":"' .. uuid_v7() .. '","date":"' .. today .. '","activite":"individuel",' ..
     '"participants":1,"commune":{"insee":"69123","nom":"Lyon","code_postal":"69001"},' ..
     '"canal":"rattachement","ages":{"plus_60":1},"statuts":{"retraite":1},' ..
     '"thematiques":["courriel"],"duree_minutes":30}'
+  local cookie = cookies[(counter + thread_id) % #cookies + 1]
   return wrk.format("POST", "/api/accompagnements",
     { ["content-type"] = "application/json", ["cookie"] = cookie }, body)
 end
 
 function done(summary, latency, requests)
-  io.write(string.format("creates: %d, errors: %d (status %d), %.0f/s, p50 %.1f ms, p99 %.1f ms\n",
+  io.write(string.format((read and "reads" or "creates") .. ": %d, errors: %d (status %d), %.0f/s, p50 %.1f ms, p99 %.1f ms\n",
     summary.requests, summary.errors.status, summary.errors.status,
     summary.requests / (summary.duration / 1e6),
     latency:percentile(50) / 1000, latency:percentile(99) / 1000))

@@ -4,13 +4,16 @@
 #   scripts/bench.sh            the API, the bundle, the commune search
 #   scripts/bench.sh pages      first visit of / (bytes until interactive, repeat visit),
 #                               tap → confirmation (CPU 4× slower), Lighthouse mobile
-#   scripts/bench.sh writes     record creation under load: wrk, 32 connections, 10 s (BENCH_SECONDS), SQLite
+#   scripts/bench.sh writes     record creation under load: wrk, 32 connections, 10 s
+#                               (BENCH_SECONDS), SQLite (BENCH_DB=postgres: Postgres), next
+#                               to the disk's own durable commit rate (benches/disk_probe.py)
 #   scripts/bench.sh national   the national statistics over ~2 million records (the first
 #                               run fills a database per engine with `conum demo`: allow
 #                               15 minutes on 2 cores; later runs reuse them)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-scripts/build.sh >/dev/null
+# BENCH_BUILD=0: the bundle in dist/ is already this checkout's.
+[ "${BENCH_BUILD:-1}" = 0 ] || scripts/build.sh >/dev/null
 scripts/postgres.sh >/dev/null
 psql -h 127.0.0.1 -p "${CONUM_PG_PORT:-15432}" -U postgres -qc 'DROP DATABASE IF EXISTS conum_bench' -c 'CREATE DATABASE conum_bench' postgres
 case "${1:-}" in
@@ -20,19 +23,34 @@ case "${1:-}" in
     command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
     dir=$(mktemp -d)
     trap 'kill $server 2>/dev/null; rm -rf "$dir"' EXIT
-    DATABASE_URL="sqlite://$dir/conum.db?mode=rwc" PORT=18181 RUST_LOG=warn SIGNUP_MODE=ouverte MAIL_DIR="$dir/mails" RECORDS_PER_DAY=10000000 dist/server >/dev/null &
+    database="sqlite://$dir/conum.db?mode=rwc"
+    [ "${BENCH_DB:-sqlite}" = postgres ] && database="postgres://postgres@127.0.0.1:${CONUM_PG_PORT:-15432}/conum_bench"
+    # The disk's pace, measured in the same run and folder: one durable commit per row.
+    probe=$(python3 benches/disk_probe.py "$dir" 5)
+    echo "disk probe (SQLite, WAL, synchronous=FULL, one row per commit): $probe commits/s"
+    DATABASE_URL="$database" PORT=18181 RUST_LOG=warn SIGNUP_MODE=ouverte MAIL_DIR="$dir/mails" RECORDS_PER_DAY=10000000 dist/server >/dev/null &
     server=$!
     sleep 2
     echo "server RSS at rest: $(($(awk '/VmRSS/ {print $2}' /proc/$server/status) / 1024)) MB"
-    curl -s -o /dev/null -H 'content-type: application/json' http://127.0.0.1:18181/api/compte \
-      -d '{"email":"bench@exemple.fr","password":"une phrase de passe solide","prenom":"B","nom":"B","structure":"S","commune":{"insee":"69123","nom":"Lyon","code_postal":"69001"},"departement":"69"}'
-    sleep 1
-    # The link of the mail (quoted-printable: lines cut by a final "=", "=" written "=3D").
-    token=$(cat "$dir"/mails/*.eml | tr -d '\r' | sed 's/=$//' | tr -d '\n' | grep -o 'jeton=3D[0-9a-f]*' | head -n 1 | cut -c9-)
-    cookie=$(curl -s -i -H 'content-type: application/json' http://127.0.0.1:18181/api/adresse/confirmation \
-      -d "{\"jeton\":\"$token\"}" | grep -io 'conum_session=[0-9a-f]*')
-    COOKIE=$cookie wrk -t2 -c32 -d"${BENCH_SECONDS:-10}s" -s benches/writes.lua http://127.0.0.1:18181 | grep creates
+    # 16 conseillers, each a session: the saves of several accounts meet in the writer.
+    cookies=""
+    for n in $(seq 1 16); do
+      curl -s -o /dev/null -H 'content-type: application/json' http://127.0.0.1:18181/api/compte \
+        -d '{"email":"bench'$n'@exemple.fr","password":"une phrase de passe solide","prenom":"B","nom":"B","structure":"S","commune":{"insee":"69123","nom":"Lyon","code_postal":"69001"},"departement":"69"}'
+      sleep 0.3
+      # The link of the mail (quoted-printable: lines cut by a final "=", "=" written "=3D").
+      mail=$(grep -l "bench$n@exemple.fr" "$dir"/mails/*.eml | head -n 1)
+      token=$(tr -d '\r' < "$mail" | sed 's/=$//' | tr -d '\n' | grep -o 'jeton=3D[0-9a-f]*' | head -n 1 | cut -c9-)
+      cookies="$cookies $(curl -s -i -H 'content-type: application/json' http://127.0.0.1:18181/api/adresse/confirmation \
+        -d "{\"jeton\":\"$token\"}" | grep -io 'conum_session=[0-9a-f]*')"
+    done
+    creates=$(COOKIES=$cookies wrk -t2 -c32 -d"${BENCH_SECONDS:-10}s" -s benches/writes.lua http://127.0.0.1:18181 | grep creates)
+    echo "${BENCH_DB:-sqlite}, 32 connections, ${BENCH_SECONDS:-10} s: $creates"
+    rate=$(echo "$creates" | grep -o '[0-9]*/s' | tr -d /s)
+    echo "ratio to the disk probe: $(awk -v a="$rate" -v b="$probe" 'BEGIN { printf "%.2f", a / b }')"
     echo "server RSS after the load: $(($(awk '/VmRSS/ {print $2}' /proc/$server/status) / 1024)) MB"
+    # What one logged-in request costs, with nothing written: the ceiling of the saves here.
+    echo "authenticated read (GET /api/moi), 32 connections, 5 s: $(READ=1 COOKIES=$cookies wrk -t2 -c32 -d5s -s benches/writes.lua http://127.0.0.1:18181 | grep '^reads')"
     wrk -t1 -c1 -d3s http://127.0.0.1:18181/manifest.webmanifest | grep 'Requests/sec' | sed 's/^/static file, one kept-alive connection: /'
     ;;
   *)

@@ -20,6 +20,7 @@ use uuid::Uuid;
 
 use super::stats::counters;
 use super::store::bulk::{self, Value};
+use super::store::records::{record_row, ChildRows, COLUMNS_WRITTEN};
 use super::{accounts::passwords, store::communes, Config, Db};
 use crate::clock;
 use crate::domain::accompagnement::{AccompagnementInput, RedirectionInput, SuiviInput};
@@ -343,77 +344,21 @@ async fn insert_records(
 ) -> anyhow::Result<()> {
     let mut tx = db.pool.begin().await?;
     let mut main = Vec::new();
-    let mut themes = Vec::new();
-    let mut publics = Vec::new();
-    let mut redirections = Vec::new();
+    let mut lists = ChildRows::default();
     for r in records {
-        let id = r.id().to_string();
-        let suivi = r.suivi();
-        main.push(vec![
-            owner.to_owned().into(),
-            id.clone().into(),
-            r.date().to_string().into(),
-            r.activite().code().to_owned().into(),
-            Value::Int(i64::from(r.participants())),
-            r.deja_accompagnes()
-                .map_or(Value::NullInt, |n| Value::Int(i64::from(n))),
-            r.commune().insee().to_owned().into(),
-            r.commune().nom().to_owned().into(),
-            r.commune().code_postal().to_owned().into(),
-            r.canal().code().to_owned().into(),
-            Value::Int(i64::from(r.duree_minutes())),
-            Value::Int(i64::from(suivi.individuel)),
-            Value::Int(i64::from(suivi.atelier)),
-            Value::Int(i64::from(suivi.redirection)),
-            r.annotation()
-                .map_or(Value::NullText, |a| a.to_owned().into()),
-            // Written on the evening of its day, as a conseiller does (never later than
-            // now): a year of records is not a year's worth saved today (the daily quota).
-            saved_at(r.date(), now).into(),
-            saved_at(r.date(), now).into(),
-        ]);
-        for t in r.thematiques() {
-            themes.push(vec![id.clone().into(), t.code().to_owned().into()]);
-        }
-        let ages = r.ages().iter().map(|(k, n)| ("age", k.code(), *n));
-        let statuts = r.statuts().iter().map(|(k, n)| ("statut", k.code(), *n));
-        for (dimension, code, n) in ages.chain(statuts) {
-            publics.push(vec![
-                id.clone().into(),
-                dimension.to_owned().into(),
-                code.to_owned().into(),
-                Value::Int(i64::from(n)),
-            ]);
-        }
-        for (rang, d) in r.redirections().iter().enumerate() {
-            redirections.push(vec![
-                id.clone().into(),
-                Value::Int(rang as i64),
-                d.structure.code().to_owned().into(),
-                d.precision.clone().map_or(Value::NullText, Value::Text),
-                Value::Int(i64::from(d.personnes)),
-            ]);
-        }
+        // Written on the evening of its day, as a conseiller does (never later than now): a
+        // year of records is not a year's worth saved today (the daily quota).
+        let saved = saved_at(r.date(), now);
+        main.push(record_row(owner, r, &saved, &saved));
+        lists.add(r);
     }
     bulk::insert(
         &mut tx,
-        "accompagnements (conseiller_id, id, date, activite, participants, deja_accompagnes, commune_insee, commune_nom, commune_code_postal, canal, duree_minutes, suivi_individuel, suivi_atelier, suivi_redirection, annotation, created_at, updated_at)",
+        &format!("accompagnements ({COLUMNS_WRITTEN})"),
         main,
     )
     .await?;
-    bulk::insert(
-        &mut tx,
-        "accompagnement_thematiques (accompagnement_id, thematique)",
-        themes,
-    )
-    .await?;
-    bulk::insert(
-        &mut tx,
-        "accompagnement_publics (accompagnement_id, dimension, code, personnes)",
-        publics,
-    )
-    .await?;
-    bulk::insert(&mut tx, "accompagnement_redirections (accompagnement_id, rang, structure, structure_autre, personnes)", redirections).await?;
+    lists.insert(&mut tx).await?;
     tx.commit().await?;
     Ok(())
 }

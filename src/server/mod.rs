@@ -29,6 +29,8 @@ pub struct AppState {
     /// links of the mails. Never the request's `Host`, which anyone can set.
     pub origin: Arc<str>,
     pub national: Arc<stats::national::National>,
+    /// Where new records are written, in groups (`store::records_writer`).
+    pub records: store::records_writer::RecordsWriter,
 }
 
 impl AppState {
@@ -44,6 +46,10 @@ impl AppState {
             tracing::error!(%error, "the statistics counters could not be rebuilt");
         }
         Ok(AppState {
+            records: store::records_writer::RecordsWriter::start(
+                db.clone(),
+                config.records_per_day,
+            ),
             db,
             mailer: Arc::new(accounts::mail::Mailer::from_config(&config)?),
             origin: origin.into(),

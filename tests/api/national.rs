@@ -238,6 +238,42 @@ on_both_databases! {
         assert_personal_figures_exact(&conseillers).await;
     }
 
+    async fn saves_sent_at_once_are_each_stored_once_and_counted_once(app) {
+        // Many saves at the same instant: the records writer commits them in groups. Each
+        // conseiller sends 12 records and one of them twice, all at once.
+        let mut rng = StdRng::seed_from_u64(17);
+        let mut conseillers = Vec::new();
+        for n in 0..6 {
+            let mut c = conseiller_of(&app, &format!("lyon{n}@exemple.fr"), LYON).await;
+            for _ in 0..12 {
+                let mut r = random_record(&mut rng);
+                // All in March, where six conseillers contributing publish the figures.
+                r["date"] = json!(format!("2026-03-{:02}", rng.gen_range(1..=31)));
+                c.records.insert(r["id"].as_str().unwrap().to_owned(), r);
+            }
+            conseillers.push(c);
+        }
+        let sends = conseillers.iter().flat_map(|c| {
+            let again = c.records.values().next().unwrap();
+            c.records.values().chain([again]).map(|r| (c.device.clone(), r.clone()))
+        });
+        let answers = futures_util::future::join_all(sends.map(|(device, r)| async move {
+            let response = device.create(&r).await;
+            (response.status(), response.json::<Value>().await.unwrap()["id"].clone(), r["id"].clone())
+        }))
+        .await;
+
+        assert_eq!(answers.len(), 6 * 13);
+        for (status, stored, sent) in &answers {
+            assert_eq!((*status, stored), (StatusCode::OK, sent));
+        }
+        assert_eq!(app.count("SELECT COUNT(*) FROM accompagnements").await, 6 * 12);
+        let (status, france) = national(&conseillers[0].device, "france", MARCH, MARCH).await;
+        assert_eq!(status, StatusCode::OK, "{france}");
+        assert_eq!(figures(&france).unwrap(), expected(&conseillers, &["69"], march()));
+        assert_personal_figures_exact(&conseillers).await;
+    }
+
     async fn counters_out_of_step_with_the_records_are_rebuilt_at_start(app) {
         let mut rng = StdRng::seed_from_u64(13);
         let mut conseillers = Vec::new();

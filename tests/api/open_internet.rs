@@ -194,6 +194,27 @@ on_both_databases! {
         assert_eq!(app.record_rows().await, rows);
     }
 
+    async fn saves_sent_at_once_past_the_quota_are_refused_alone(app) {
+        // Sent together, they are written in one transaction: those past the quota are undone
+        // one by one, the others stay.
+        app.restart_with_env(&[("RECORDS_PER_DAY", "10")]).await;
+        let device = app.conseiller("camille@exemple.fr").await;
+        let records: Vec<Value> = (0..16).map(|_| record_on("2026-11-02")).collect();
+
+        let statuses = futures_util::future::join_all(records.iter().map(|r| {
+            let device = device.clone();
+            async move { device.create(r).await.status() }
+        }))
+        .await;
+
+        let stored = statuses.iter().filter(|s| **s == StatusCode::OK).count();
+        let refused = statuses.iter().filter(|s| **s == StatusCode::TOO_MANY_REQUESTS).count();
+        assert_eq!((stored, refused), (10, 6), "{statuses:?}");
+        assert_eq!(app.count("SELECT COUNT(*) FROM accompagnements").await, 10);
+        let listed: Value = device.list("").await.json().await.unwrap();
+        assert_eq!(listed["total"], 10, "{listed}");
+    }
+
     async fn password_limits_hold_across_two_servers_on_one_database(app) {
         app.conseiller("camille@exemple.fr").await;
         let other = app.another_instance().await;

@@ -15,7 +15,7 @@
 //! rebuilt from the records at start when they do not add up to the records (a database
 //! from before one of them).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::LazyLock;
 
 use chrono::NaiveDate;
@@ -50,45 +50,7 @@ impl Table {
             Table::Conseillers => "conseiller_id",
         }
     }
-
-    /// Adds a row's counters to those of its key's day.
-    fn upsert(self) -> &'static str {
-        static DEPARTEMENTS: LazyLock<String> = LazyLock::new(|| upsert(Table::Departements));
-        static CONSEILLERS: LazyLock<String> = LazyLock::new(|| upsert(Table::Conseillers));
-        match self {
-            Table::Departements => &DEPARTEMENTS,
-            Table::Conseillers => &CONSEILLERS,
-        }
-    }
 }
-
-fn upsert(table: Table) -> String {
-    let (name, key) = (table.name(), table.key());
-    let names = columns();
-    let placeholders: Vec<String> = (3..names.len() + 3).map(|i| format!("${i}")).collect();
-    let sums: Vec<String> = names
-        .iter()
-        .map(|c| format!("{c} = {name}.{c} + excluded.{c}"))
-        .collect();
-    format!(
-        "INSERT INTO {name} ({key}, jour, {}) VALUES ($1, $2, {})
-         ON CONFLICT ({key}, jour) DO UPDATE SET {}",
-        names.join(", "),
-        placeholders.join(", "),
-        sums.join(", ")
-    )
-}
-
-const UPSERT_CONTRIBUTION: &str =
-    "INSERT INTO contributions_mois (conseiller_id, mois, comptes_rendus) VALUES ($1, $2, $3)
-     ON CONFLICT (conseiller_id, mois)
-     DO UPDATE SET comptes_rendus = contributions_mois.comptes_rendus + excluded.comptes_rendus";
-
-const UPSERT_AUTRE: &str =
-    "INSERT INTO reorientations_autres_jour (conseiller_id, jour, libelle, personnes)
-     VALUES ($1, $2, $3, $4)
-     ON CONFLICT (conseiller_id, jour, libelle)
-     DO UPDATE SET personnes = reorientations_autres_jour.personnes + excluded.personnes";
 
 type Days = BTreeMap<(String, NaiveDate), Counters>;
 
@@ -147,88 +109,90 @@ impl Deltas {
         }
     }
 
-    /// Adds them to the counters, in the caller's transaction.
+    /// Adds them to the counters, in the caller's transaction: a few multi-row statements,
+    /// each in key order.
     pub async fn apply(self, conn: &mut AnyConnection) -> Result<(), ApiError> {
-        for (table, days) in [
-            (Table::Departements, self.departements),
-            (Table::Conseillers, self.conseillers),
-        ] {
-            for ((key, day), delta) in days {
-                if delta.is_zero() {
-                    continue;
-                }
-                let mut query = sqlx::query(table.upsert()).bind(key).bind(day.to_string());
-                for value in delta.values() {
-                    query = query.bind(*value);
-                }
-                query.execute(&mut *conn).await?;
-            }
-        }
-        for ((owner, day, libelle), personnes) in self.autres {
-            if personnes != 0 {
-                sqlx::query(UPSERT_AUTRE)
-                    .bind(owner)
-                    .bind(day.to_string())
-                    .bind(libelle)
-                    .bind(personnes)
-                    .execute(&mut *conn)
-                    .await?;
-            }
-        }
-        for ((owner, mois), records) in self.contributions {
-            if records != 0 {
-                sqlx::query(UPSERT_CONTRIBUTION)
-                    .bind(owner)
-                    .bind(mois.to_string())
-                    .bind(records)
-                    .execute(&mut *conn)
-                    .await?;
-            }
+        for rows in self.rows() {
+            bulk::upsert_adding(conn, rows.table, &rows.keys, &rows.counted, rows.rows).await?;
         }
         Ok(())
     }
 
     /// Writes them as new rows, in bulk (the tables hold none of their keys yet).
     async fn insert(self, conn: &mut AnyConnection) -> Result<(), ApiError> {
-        let names = columns().join(", ");
-        for (table, days) in [
-            (Table::Departements, self.departements),
-            (Table::Conseillers, self.conseillers),
-        ] {
-            let rows = days
-                .into_iter()
-                .map(|((key, day), counters)| {
-                    let mut row: Vec<Value> = vec![key.into(), day.to_string().into()];
-                    row.extend(counters.values().iter().map(|v| Value::Int(*v)));
-                    row
-                })
-                .collect();
-            let into = format!("{} ({}, jour, {names})", table.name(), table.key());
-            bulk::insert(conn, &into, rows).await?;
+        for rows in self.rows() {
+            let columns = [rows.keys, rows.counted].concat().join(", ");
+            bulk::insert(conn, &format!("{} ({columns})", rows.table), rows.rows).await?;
         }
-        let autres = self
-            .autres
-            .into_iter()
-            .map(|((owner, day, libelle), n)| {
-                vec![
-                    owner.into(),
-                    day.to_string().into(),
-                    libelle.into(),
-                    Value::Int(n),
-                ]
-            })
-            .collect();
-        let into = "reorientations_autres_jour (conseiller_id, jour, libelle, personnes)";
-        bulk::insert(conn, into, autres).await?;
-        let contributions = self
-            .contributions
-            .into_iter()
-            .map(|((owner, mois), n)| vec![owner.into(), mois.to_string().into(), Value::Int(n)])
-            .collect();
-        let into = "contributions_mois (conseiller_id, mois, comptes_rendus)";
-        bulk::insert(conn, into, contributions).await?;
         Ok(())
     }
+
+    /// Each table's rows that change something, in key order.
+    fn rows(self) -> [TableRows; 4] {
+        let counted = columns();
+        let days = |table: Table, days: Days| TableRows {
+            table: table.name(),
+            keys: named(&[table.key(), "jour"]),
+            counted: counted.clone(),
+            rows: days
+                .into_iter()
+                .filter(|(_, delta)| !delta.is_zero())
+                .map(|((key, day), delta)| {
+                    let mut row: Vec<Value> = vec![key.into(), day.to_string().into()];
+                    row.extend(delta.values().iter().map(|v| Value::Int(*v)));
+                    row
+                })
+                .collect(),
+        };
+        [
+            days(Table::Departements, self.departements),
+            days(Table::Conseillers, self.conseillers),
+            TableRows {
+                table: "reorientations_autres_jour",
+                keys: named(&["conseiller_id", "jour", "libelle"]),
+                counted: named(&["personnes"]),
+                rows: self
+                    .autres
+                    .into_iter()
+                    .filter(|(_, n)| *n != 0)
+                    .map(|((owner, day, libelle), n)| {
+                        vec![
+                            owner.into(),
+                            day.to_string().into(),
+                            libelle.into(),
+                            Value::Int(n),
+                        ]
+                    })
+                    .collect(),
+            },
+            TableRows {
+                table: "contributions_mois",
+                keys: named(&["conseiller_id", "mois"]),
+                counted: named(&["comptes_rendus"]),
+                rows: self
+                    .contributions
+                    .into_iter()
+                    .filter(|(_, n)| *n != 0)
+                    .map(|((owner, mois), n)| {
+                        vec![owner.into(), mois.to_string().into(), Value::Int(n)]
+                    })
+                    .collect(),
+            },
+        ]
+    }
+}
+
+/// A counters table's rows: their key columns, then their counted columns.
+struct TableRows {
+    table: &'static str,
+    keys: Vec<String>,
+    counted: Vec<String>,
+    rows: Vec<Vec<Value>>,
+}
+
+/// Owned column names.
+fn named(names: &[&str]) -> Vec<String> {
+    names.iter().map(|name| (*name).to_owned()).collect()
 }
 
 fn day_of<'a>(days: &'a mut Days, key: &str, day: NaiveDate) -> &'a mut Counters {
@@ -328,6 +292,54 @@ pub async fn record_changed(
         deltas.add(departement.as_deref(), owner.as_str(), a);
     }
     deltas.apply(conn).await
+}
+
+/// New records of one or more conseillers (the records writer's batch) now count: each
+/// owner's standing read once, in owner order, the counters written once per key, in key
+/// order, like any other change (so no two transactions take rows in opposite orders).
+pub async fn records_created(
+    conn: &mut AnyConnection,
+    created: &BTreeMap<&ConseillerId, Vec<&Accompagnement>>,
+) -> Result<(), ApiError> {
+    let owners: Vec<&ConseillerId> = created.keys().copied().collect();
+    let departements = pooled_in_each(conn, &owners).await?;
+    let mut deltas = Deltas::default();
+    for (owner, records) in created {
+        let departement = departements.get(owner.as_str()).cloned().flatten();
+        for record in records {
+            deltas.add(departement.as_deref(), owner.as_str(), record);
+        }
+    }
+    deltas.apply(conn).await
+}
+
+/// [`pooled_in`] for several conseillers at once, in one statement, in id order.
+async fn pooled_in_each(
+    conn: &mut AnyConnection,
+    owners: &[&ConseillerId],
+) -> Result<HashMap<String, Option<String>>, ApiError> {
+    if owners.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let placeholders: Vec<String> = (1..=owners.len()).map(|n| format!("${n}")).collect();
+    let lock = if conn.backend_name() == "PostgreSQL" {
+        " FOR SHARE"
+    } else {
+        ""
+    };
+    let sql = format!(
+        "SELECT id, departement, comptabilise FROM conseillers WHERE id IN ({}) ORDER BY id{lock}",
+        placeholders.join(", ")
+    );
+    let mut query = sqlx::query_as::<_, (String, String, i64)>(&sql);
+    for owner in owners {
+        query = query.bind(*owner);
+    }
+    let rows = query.fetch_all(&mut *conn).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, departement, counts)| (id, (counts != 0).then_some(departement)))
+        .collect())
 }
 
 /// Adds a conseiller's own daily counters to the pooled ones of each département given,

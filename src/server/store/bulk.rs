@@ -1,5 +1,5 @@
-//! Many rows at once (the demonstration data, a rebuild of the counters): multi-row
-//! `INSERT`s, far faster on both engines than a statement per row.
+//! Many rows at once (the records writer's batches, the demonstration data, a rebuild of the
+//! counters): multi-row `INSERT`s, far faster on both engines than a statement per row.
 
 /// A value to insert.
 pub enum Value {
@@ -19,16 +19,79 @@ impl From<String> for Value {
 pub async fn insert(
     conn: &mut sqlx::AnyConnection,
     table_and_columns: &str,
-    mut rows: Vec<Vec<Value>>,
+    rows: Vec<Vec<Value>>,
 ) -> Result<(), sqlx::Error> {
-    // SQLite takes up to 32,766 values per statement, Postgres 65,535, but binding costs
-    // grow with the square of a statement's values on SQLite (sqlx finds each `$n` by a
-    // linear search): 30,000 values per statement made `conum demo` seven times slower.
+    for (sql, values) in statements(conn, table_and_columns, rows, "") {
+        bound(sqlx::query(&sql), values).execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// Inserts the `rows` whose first column (the key `key`) is not taken yet, the others left
+/// as they are (`ON CONFLICT DO NOTHING`): the keys inserted, in no particular order.
+pub async fn insert_new(
+    conn: &mut sqlx::AnyConnection,
+    table_and_columns: &str,
+    key: &str,
+    rows: Vec<Vec<Value>>,
+) -> Result<Vec<String>, sqlx::Error> {
+    let suffix = format!(" ON CONFLICT ({key}) DO NOTHING RETURNING {key}");
+    let mut inserted = Vec::new();
+    for (sql, values) in statements(conn, table_and_columns, rows, &suffix) {
+        for row in bound(sqlx::query(&sql), values)
+            .fetch_all(&mut *conn)
+            .await?
+        {
+            inserted.push(sqlx::Row::try_get::<String, _>(&row, 0)?);
+        }
+    }
+    Ok(inserted)
+}
+
+/// Adds `rows` (their `keys` columns, then their `counted` ones) to the rows of `table`
+/// with the same keys, inserting those not there yet: `ON CONFLICT … DO UPDATE`, several
+/// rows per statement, taken in the order given. No two rows may share their keys.
+pub async fn upsert_adding(
+    conn: &mut sqlx::AnyConnection,
+    table: &str,
+    keys: &[String],
+    counted: &[String],
+    rows: Vec<Vec<Value>>,
+) -> Result<(), sqlx::Error> {
+    let sums: Vec<String> = counted
+        .iter()
+        .map(|c| format!("{c} = {table}.{c} + excluded.{c}"))
+        .collect();
+    let suffix = format!(
+        " ON CONFLICT ({}) DO UPDATE SET {}",
+        keys.join(", "),
+        sums.join(", ")
+    );
+    let columns = [keys, counted].concat().join(", ");
+    for (sql, values) in statements(conn, &format!("{table} ({columns})"), rows, &suffix) {
+        bound(sqlx::query(&sql), values).execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// The multi-row statements that insert `rows`, each with its values.
+fn statements(
+    conn: &sqlx::AnyConnection,
+    table_and_columns: &str,
+    mut rows: Vec<Vec<Value>>,
+    suffix: &str,
+) -> Vec<(String, Vec<Value>)> {
+    // SQLite finds a numbered parameter (`$n`) by a linear search of the statement's names,
+    // once per value bound: binding a statement of n values costs n² (30,000 values made
+    // `conum demo` seven times slower, 1,000 cost milliseconds per batch of the records
+    // writer). Its anonymous `?` is found at once; Postgres wants `$n`.
+    let anonymous = conn.backend_name() == "SQLite";
     const MAX_VALUES: usize = 1_000;
     let Some(width) = rows.first().map(Vec::len) else {
-        return Ok(());
+        return Vec::new();
     };
     let per_statement = (MAX_VALUES / width).max(1);
+    let mut statements = Vec::new();
     while !rows.is_empty() {
         let rest = rows.split_off(per_statement.min(rows.len()));
         let statement = std::mem::replace(&mut rows, rest);
@@ -37,21 +100,32 @@ pub async fn insert(
             sql.push_str(if i == 0 { "(" } else { ", (" });
             let first = i * width;
             let placeholders: Vec<String> = (first + 1..=first + width)
-                .map(|n| format!("${n}"))
+                .map(|n| {
+                    if anonymous {
+                        "?".to_owned()
+                    } else {
+                        format!("${n}")
+                    }
+                })
                 .collect();
             sql.push_str(&placeholders.join(", "));
             sql.push(')');
         }
-        let mut query = sqlx::query(&sql);
-        for value in statement.into_iter().flatten() {
-            query = match value {
-                Value::Text(text) => query.bind(text),
-                Value::Int(n) => query.bind(n),
-                Value::NullInt => query.bind(None::<i64>),
-                Value::NullText => query.bind(None::<String>),
-            };
-        }
-        query.execute(&mut *conn).await?;
+        sql.push_str(suffix);
+        statements.push((sql, statement.into_iter().flatten().collect()));
     }
-    Ok(())
+    statements
+}
+
+/// Binds each value, in order.
+fn bound(mut query: super::db::AnyQuery<'_>, values: Vec<Value>) -> super::db::AnyQuery<'_> {
+    for value in values {
+        query = match value {
+            Value::Text(text) => query.bind(text),
+            Value::Int(n) => query.bind(n),
+            Value::NullInt => query.bind(None::<i64>),
+            Value::NullText => query.bind(None::<String>),
+        };
+    }
+    query
 }

@@ -1,7 +1,9 @@
 //! Storage of accompagnements. Every query is scoped to the session's conseiller: another
 //! conseiller's record is, for all purposes here, a record that does not exist.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
 
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
@@ -13,6 +15,7 @@ use crate::domain::mois::Mois;
 use crate::domain::stats::Periode;
 use crate::domain::vocabulary::Field;
 use crate::domain::{Accompagnement, AccompagnementInput, CommuneInput, ConseillerId, PageRequest};
+use crate::server::store::bulk::{self, Value};
 use crate::server::store::db::AnyQuery;
 use crate::server::{http::errors, stats::counters, store::communes, AppState};
 use crate::wire::{ApiError, Deleted, Page, StoredAccompagnement};
@@ -30,6 +33,10 @@ const FIELDS: &str = fields!();
 
 /// Every column read back.
 const COLUMNS: &str = concat!("id, ", fields!(), ", created_at, updated_at");
+
+/// Every column a new record writes, in the order of [`record_row`].
+pub(crate) const COLUMNS_WRITTEN: &str =
+    concat!("conseiller_id, id, ", fields!(), ", created_at, updated_at");
 
 /// Binds the record's own columns, in the order of [`FIELDS`].
 fn bind_fields<'q>(query: AnyQuery<'q>, record: &'q Accompagnement) -> AnyQuery<'q> {
@@ -49,6 +56,15 @@ fn bind_fields<'q>(query: AnyQuery<'q>, record: &'q Accompagnement) -> AnyQuery<
         .bind(record.annotation())
 }
 
+/// What became of a record sent to be created.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Created {
+    /// Stored by this save, durably, with this time of creation.
+    New { at: DateTime<Utc> },
+    /// Its id was already stored (sent before, or someone else's): nothing written.
+    AlreadyThere,
+}
+
 /// Newest first; the id breaks ties so that pages never overlap.
 const NEWEST_FIRST: &str = "ORDER BY date DESC, created_at DESC, id DESC";
 
@@ -58,53 +74,260 @@ pub async fn create(
     input: AccompagnementInput,
 ) -> Result<StoredAccompagnement, ApiError> {
     let record = checked(input)?;
-    let now = clock::to_db(clock::now());
-    let mut tx = app.db.write().await?;
-    // The insert comes first so that the transaction takes the write lock at once (SQLite) or
-    // waits on the id's unique index (Postgres): two sends of one id cannot both insert.
-    let sql = format!(
-        "INSERT INTO accompagnements (conseiller_id, id, {FIELDS}, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
-         ON CONFLICT (id) DO NOTHING"
-    );
-    let insert = sqlx::query(&sql).bind(owner).bind(record.id().to_string());
-    let inserted = bind_fields(insert, &record)
-        .bind(&now)
-        .bind(&now)
-        .execute(&mut *tx)
-        .await?;
-    if inserted.rows_affected() == 1 {
-        let quota = app.config.records_per_day;
-        if saved_in_a_day(&mut tx, owner).await? > quota as i64 {
-            tx.rollback().await?;
-            tracing::warn!(conseiller = %owner, "records over the daily quota");
-            return Err(ApiError::DailyQuota { max: quota as u64 });
+    let id = record.id();
+    // Written in a group with the saves arriving at the same time (`records_writer`).
+    match app.records.create(owner, record.clone()).await? {
+        Created::New { at } => {
+            late_edit(app, &[&record]);
+            // What the database now holds, as a read would give it back.
+            Ok(StoredAccompagnement {
+                accompagnement: record,
+                created_at: at,
+                updated_at: at,
+            })
         }
-        insert_children(&mut tx, &record).await?;
-        counters::record_changed(&mut tx, owner, None, Some(&record)).await?;
-        tx.commit().await?;
-        late_edit(app, &[&record]);
-        tracing::info!(conseiller = %owner, id = %record.id(), "record created");
-    } else {
-        tx.rollback().await?;
-    }
-    // Either just stored or sent before (a retry): answer with what is stored.
-    match fetch_one(&mut *app.db.pool.acquire().await?, owner, record.id()).await? {
-        Some(stored) => Ok(stored),
-        None => Err(ApiError::IdTaken),
+        // Sent before (a retry): answer with what is stored; someone else's: refused.
+        Created::AlreadyThere => fetch_one(&mut *app.db.pool.acquire().await?, owner, id)
+            .await?
+            .ok_or(ApiError::IdTaken),
     }
 }
 
-/// Records `owner` created in the last 24 hours, the one being created included.
-async fn saved_in_a_day(conn: &mut AnyConnection, owner: &ConseillerId) -> Result<i64, ApiError> {
-    let since = clock::to_db(clock::now() - chrono::Duration::hours(24));
-    Ok(sqlx::query_scalar(
-        "SELECT COUNT(*) FROM accompagnements WHERE conseiller_id = $1 AND created_at >= $2",
+/// Stores a batch of new records (`owner`, record), in the caller's transaction (the
+/// records writer's), each with its own outcome in the batch's order. A record whose id is
+/// already stored (a retry, someone else's, or twice in the batch) is `AlreadyThere`; those
+/// past their owner's daily quota are taken out again, the last first. The records' lists
+/// and the counters are written once for the whole batch: a handful of statements, whatever
+/// its size.
+pub(super) async fn insert_batch(
+    tx: &mut AnyConnection,
+    batch: &[(&ConseillerId, &Accompagnement)],
+    at: DateTime<Utc>,
+    records_per_day: usize,
+) -> Result<Vec<Result<Created, ApiError>>, ApiError> {
+    // As the database keeps it (to the microsecond), so that the answer equals a read.
+    let stamp = clock::to_db(at);
+    let at = clock::from_db(&stamp).map_err(errors::internal)?;
+    let mut firsts = HashSet::new();
+    let rows: Vec<Vec<Value>> = batch
+        .iter()
+        .filter(|(_, record)| firsts.insert(record.id()))
+        .map(|(owner, record)| record_row(owner.as_str(), record, &stamp, &stamp))
+        .collect();
+    let inserted: HashSet<String> = bulk::insert_new(
+        tx,
+        &format!("accompagnements ({COLUMNS_WRITTEN})"),
+        "id",
+        rows,
     )
-    .bind(owner)
-    .bind(since)
-    .fetch_one(&mut *conn)
-    .await?)
+    .await?
+    .into_iter()
+    .collect();
+    let mut claimed = HashSet::new();
+    let mut outcomes: Vec<Result<Created, ApiError>> = batch
+        .iter()
+        .map(|(_, record)| {
+            let id = record.id().to_string();
+            if inserted.contains(&id) && claimed.insert(id) {
+                Ok(Created::New { at })
+            } else {
+                Ok(Created::AlreadyThere)
+            }
+        })
+        .collect();
+    let refused = past_the_quota(tx, batch, &mut outcomes, records_per_day).await?;
+    if !refused.is_empty() {
+        let placeholders: Vec<String> = (1..=refused.len()).map(|n| format!("${n}")).collect();
+        let sql = format!(
+            "DELETE FROM accompagnements WHERE id IN ({})",
+            placeholders.join(", ")
+        );
+        let mut delete = sqlx::query(&sql);
+        for id in &refused {
+            delete = delete.bind(id.clone());
+        }
+        delete.execute(&mut *tx).await?;
+    }
+    let mut lists = ChildRows::default();
+    let mut created: BTreeMap<&ConseillerId, Vec<&Accompagnement>> = BTreeMap::new();
+    for ((owner, record), outcome) in batch.iter().zip(&outcomes) {
+        if matches!(outcome, Ok(Created::New { .. })) {
+            lists.add(record);
+            created.entry(owner).or_default().push(record);
+        }
+    }
+    lists.insert(tx).await?;
+    counters::records_created(tx, &created).await?;
+    Ok(outcomes)
+}
+
+/// Turns the records of the batch past their owner's quota (the records created in the
+/// last 24 hours, these included) into refusals, the last of the batch first: their ids.
+async fn past_the_quota(
+    tx: &mut AnyConnection,
+    batch: &[(&ConseillerId, &Accompagnement)],
+    outcomes: &mut [Result<Created, ApiError>],
+    records_per_day: usize,
+) -> Result<Vec<String>, ApiError> {
+    let mut new_by_owner: BTreeMap<&ConseillerId, Vec<usize>> = BTreeMap::new();
+    for (i, (owner, _)) in batch.iter().enumerate() {
+        if matches!(outcomes[i], Ok(Created::New { .. })) {
+            new_by_owner.entry(*owner).or_default().push(i);
+        }
+    }
+    let owners: Vec<(&ConseillerId, usize)> = new_by_owner
+        .iter()
+        .map(|(owner, new)| (*owner, records_per_day + new.len()))
+        .collect();
+    let recent = created_lately(tx, &owners).await?;
+    let mut refused = Vec::new();
+    for ((owner, new), recent) in new_by_owner.iter().zip(recent) {
+        let excess = recent.saturating_sub(records_per_day).min(new.len());
+        if excess > 0 {
+            tracing::warn!(conseiller = %owner, excess, "records over the daily quota");
+        }
+        for &i in &new[new.len() - excess..] {
+            outcomes[i] = Err(ApiError::DailyQuota {
+                max: records_per_day as u64,
+            });
+            refused.push(batch[i].1.id().to_string());
+        }
+    }
+    Ok(refused)
+}
+
+/// How many records each owner created in the last 24 hours, counted no further than the
+/// number given with them (the cost of a save stays that of the quota, however many records
+/// the day holds), in one statement.
+async fn created_lately(
+    conn: &mut AnyConnection,
+    owners: &[(&ConseillerId, usize)],
+) -> Result<Vec<usize>, ApiError> {
+    if owners.is_empty() {
+        return Ok(Vec::new());
+    }
+    let counts: Vec<String> = (0..owners.len())
+        .map(|n| {
+            format!(
+                "SELECT CAST({n} AS BIGINT) AS n, (SELECT COUNT(*) FROM (SELECT 1 FROM accompagnements
+                 WHERE conseiller_id = ${} AND created_at >= $1 LIMIT ${}) recent) AS recent",
+                2 * n + 2,
+                2 * n + 3
+            )
+        })
+        .collect();
+    let sql = format!(
+        "SELECT n, recent FROM ({}) counts ORDER BY n",
+        counts.join(" UNION ALL ")
+    );
+    let since = clock::to_db(clock::now() - chrono::Duration::hours(24));
+    let mut query = sqlx::query_as::<_, (i64, i64)>(&sql).bind(since);
+    for (owner, most) in owners {
+        query = query.bind(*owner).bind(*most as i64);
+    }
+    let rows = query.fetch_all(&mut *conn).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(_, recent)| recent as usize)
+        .collect())
+}
+
+/// A record's row in `accompagnements`, in the order of [`COLUMNS_WRITTEN`].
+pub(crate) fn record_row(
+    owner: &str,
+    record: &Accompagnement,
+    created_at: &str,
+    updated_at: &str,
+) -> Vec<Value> {
+    let suivi = record.suivi();
+    vec![
+        owner.to_owned().into(),
+        record.id().to_string().into(),
+        record.date().to_string().into(),
+        record.activite().code().to_owned().into(),
+        Value::Int(i64::from(record.participants())),
+        record
+            .deja_accompagnes()
+            .map_or(Value::NullInt, |n| Value::Int(i64::from(n))),
+        record.commune().insee().to_owned().into(),
+        record.commune().nom().to_owned().into(),
+        record.commune().code_postal().to_owned().into(),
+        record.canal().code().to_owned().into(),
+        Value::Int(i64::from(record.duree_minutes())),
+        Value::Int(i64::from(suivi.individuel)),
+        Value::Int(i64::from(suivi.atelier)),
+        Value::Int(i64::from(suivi.redirection)),
+        record
+            .annotation()
+            .map_or(Value::NullText, |a| a.to_owned().into()),
+        created_at.to_owned().into(),
+        updated_at.to_owned().into(),
+    ]
+}
+
+/// The rows of records' lists (themes, publics, redirections), gathered to be written in a
+/// few multi-row statements.
+#[derive(Default)]
+pub(crate) struct ChildRows {
+    themes: Vec<Vec<Value>>,
+    publics: Vec<Vec<Value>>,
+    redirections: Vec<Vec<Value>>,
+}
+
+impl ChildRows {
+    pub fn add(&mut self, record: &Accompagnement) {
+        let id = record.id().to_string();
+        for theme in record.thematiques() {
+            self.themes
+                .push(vec![id.clone().into(), theme.code().to_owned().into()]);
+        }
+        let ages = record.ages().iter().map(|(k, n)| ("age", k.code(), *n));
+        let statuts = record
+            .statuts()
+            .iter()
+            .map(|(k, n)| ("statut", k.code(), *n));
+        for (dimension, code, personnes) in ages.chain(statuts) {
+            self.publics.push(vec![
+                id.clone().into(),
+                dimension.to_owned().into(),
+                code.to_owned().into(),
+                Value::Int(i64::from(personnes)),
+            ]);
+        }
+        for (rang, redirection) in record.redirections().iter().enumerate() {
+            self.redirections.push(vec![
+                id.clone().into(),
+                Value::Int(rang as i64),
+                redirection.structure.code().to_owned().into(),
+                redirection
+                    .precision
+                    .clone()
+                    .map_or(Value::NullText, Value::Text),
+                Value::Int(i64::from(redirection.personnes)),
+            ]);
+        }
+    }
+
+    pub async fn insert(self, conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
+        bulk::insert(
+            conn,
+            "accompagnement_thematiques (accompagnement_id, thematique)",
+            self.themes,
+        )
+        .await?;
+        bulk::insert(
+            conn,
+            "accompagnement_publics (accompagnement_id, dimension, code, personnes)",
+            self.publics,
+        )
+        .await?;
+        bulk::insert(
+            conn,
+            "accompagnement_redirections (accompagnement_id, rang, structure, structure_autre, personnes)",
+            self.redirections,
+        )
+        .await
+    }
 }
 
 /// The rules of domain.md §1, then the commune against the official list.
@@ -384,45 +607,9 @@ async fn fetch_one(
 }
 
 async fn insert_children(tx: &mut AnyConnection, record: &Accompagnement) -> Result<(), ApiError> {
-    let id = record.id().to_string();
-    for theme in record.thematiques() {
-        sqlx::query(
-            "INSERT INTO accompagnement_thematiques (accompagnement_id, thematique) VALUES ($1, $2)",
-        )
-        .bind(&id)
-        .bind(theme.code())
-        .execute(&mut *tx)
-        .await?;
-    }
-    let ages = record.ages().iter().map(|(k, n)| ("age", k.code(), *n));
-    let statuts = record
-        .statuts()
-        .iter()
-        .map(|(k, n)| ("statut", k.code(), *n));
-    for (dimension, code, personnes) in ages.chain(statuts) {
-        sqlx::query(
-            "INSERT INTO accompagnement_publics (accompagnement_id, dimension, code, personnes) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(&id)
-        .bind(dimension)
-        .bind(code)
-        .bind(i64::from(personnes))
-        .execute(&mut *tx)
-        .await?;
-    }
-    for (rang, redirection) in record.redirections().iter().enumerate() {
-        sqlx::query(
-            "INSERT INTO accompagnement_redirections (accompagnement_id, rang, structure, structure_autre, personnes) VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(&id)
-        .bind(rang as i64)
-        .bind(redirection.structure.code())
-        .bind(redirection.precision.as_deref())
-        .bind(i64::from(redirection.personnes))
-        .execute(&mut *tx)
-        .await?;
-    }
-    Ok(())
+    let mut rows = ChildRows::default();
+    rows.add(record);
+    Ok(rows.insert(tx).await?)
 }
 
 async fn delete_children(tx: &mut AnyConnection, id: Uuid) -> Result<(), ApiError> {

@@ -79,6 +79,8 @@ fn NewRecords(like_last_time: bool) -> Element {
                 role: "status",
                 tabindex: "-1",
                 id: "confirmation-saisie",
+                // Which record it confirms: two saves in a row are two confirmations.
+                "data-record": "{id}",
                 onmounted: move |e| async move {
                     // Screen readers hear it, and the keyboard goes on from it ("Annuler").
                     let _ = e.set_focus(true).await;
