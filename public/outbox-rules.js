@@ -25,8 +25,8 @@
  */
 
 /**
- * How the server takes a change, as `/contract.js` (written by the server from `src/wire.rs`)
- * gives it: the rules receive it rather than repeat it.
+ * How the server takes a change: its `CONTRACT`, written by the server from `src/wire.rs`
+ * (`/contract.js`, `/precache-manifest.js`); the rules receive it rather than repeat it.
  * @typedef {{ RECORDS_PATH: string, OWNER_HEADER: string, METHODS: Record<Kind, string> }} Contract
  */
 

@@ -13,7 +13,6 @@
 
 import { OUTBOX, transaction, session, endSession } from '/store.js';
 import { merge, waitingRecords, classify, request } from '/outbox-rules.js';
-import * as contract from '/contract.js';
 
 /** A record is small: on one bar of 3G it goes within seconds, or the network is not there. */
 const SEND_TIMEOUT_MS = 8000;
@@ -120,7 +119,7 @@ async function json(response) {
   return response.json().catch(() => undefined);
 }
 
-async function send(op) {
+async function send(op, contract) {
   let response;
   try {
     const { url, method, headers, body } = request(op, contract);
@@ -157,16 +156,18 @@ async function settle(op, changes) {
 
 /**
  * Sends what waits for the current conseiller, in order, one sender at a time across the
- * page and the service worker (Web Locks). Resolves to the status after sending.
+ * page and the service worker (Web Locks), by the server's `contract` (its `CONTRACT`:
+ * `/contract.js` for the page, `/precache-manifest.js` for the worker). Resolves to the
+ * status after sending.
  */
-export async function flush() {
+export async function flush(contract) {
   if (typeof navigator !== 'undefined' && navigator.locks) {
-    return navigator.locks.request(LOCK, flushNow);
+    return navigator.locks.request(LOCK, () => flushNow(contract));
   }
-  return flushNow();
+  return flushNow(contract);
 }
 
-async function flushNow() {
+async function flushNow(contract) {
   const { owner, logoutPending } = await session();
   if (!owner || logoutPending) return changed();
   const ops = (await everything()).filter((op) => op.owner === owner);
@@ -180,7 +181,7 @@ async function flushNow() {
     }
     const op = await takeForSending(queued.seq);
     if (!op) continue;
-    const answer = await send(op);
+    const answer = await send(op, contract);
     if (answer.outcome === 'done') {
       await settle(op, null);
       continue;

@@ -2,6 +2,7 @@
 // when a new version waits, and keeps the outbox flowing (start, online, back to the app,
 // every 30 s while something waits, Background Sync where the browser has it).
 import * as outbox from '/outbox.js';
+import { CONTRACT } from '/contract.js';
 
 const RETRY_MS = 30_000;
 let registration = null;
@@ -57,7 +58,7 @@ export function startSending() {
   for (const key of ['conum.profil', 'conum.dernier', 'conum.historique', 'conum.statistiques', 'conum.communes.recentes']) {
     localStorage.removeItem(key);
   }
-  const send = () => outbox.flush().catch(() => {});
+  const send = () => outbox.flush(CONTRACT).catch(() => {});
   send();
   addEventListener('online', send);
   document.addEventListener('visibilitychange', () => {

@@ -12,9 +12,11 @@
 //   (`X-Conum: 1`); a captive portal answering every address "200 OK" with its own page has
 //   no mark, so it is neither stored nor put in place of a page the phone keeps.
 // - Background Sync: sends the outbox when the connection returns, page open or not.
-import { VERSION, PAGES, FILES } from '/precache-manifest.js';
+// The worker imports no other generated module: one more in its graph and Chromium could no
+// longer start a new version of it ("ServiceWorker cannot be started"), so the outbox's
+// contract comes in the manifest.
+import { VERSION, PAGES, FILES, CONTRACT } from '/precache-manifest.js';
 import * as outbox from '/outbox.js';
-import { API_PREFIX } from '/contract.js';
 
 const CACHE = `conum-${VERSION}`;
 const NAVIGATION_TIMEOUT_MS = 3000;
@@ -55,7 +57,7 @@ self.addEventListener('sync', (event) => {
 
 // Fails while sendable changes remain, so that the browser tries again later.
 async function sendOutbox() {
-  const status = await outbox.flush();
+  const status = await outbox.flush(CONTRACT);
   const sendable = status.ops.filter((op) => !op.error).length;
   if (status.owner && sendable > 0) throw new Error(`${sendable} changes still waiting`);
 }
@@ -64,7 +66,7 @@ self.addEventListener('fetch', (event) => {
   const request = event.request;
   const url = new URL(request.url);
   if (request.method !== 'GET' || url.origin !== self.location.origin) return;
-  if (url.pathname.startsWith(API_PREFIX)) return;
+  if (url.pathname.startsWith(CONTRACT.API_PREFIX)) return;
   if (request.mode === 'navigate') {
     event.respondWith(navigation(request, url));
   } else {

@@ -11,7 +11,8 @@ export async function enqueue(kind, id, body, owner, before) {
 }
 
 export async function flush() {
-  return (await load('outbox')).flush();
+  const [outbox, { CONTRACT }] = await Promise.all([load('outbox'), load('contract')]);
+  return outbox.flush(CONTRACT);
 }
 
 export async function pendingChanges() {

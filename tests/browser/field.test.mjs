@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import {
   startServer, launchBrowser, newPhone, open, signUp, signUpElsewhere, recordsOf, logInOnThePage,
   withOwnServer, eventually, relay, creates, blackHole, todayInParis, uuidv7, createRecord,
+  saveAndConfirm,
 } from './support.mjs';
 
 const button = (page, name) => page.getByRole('button', { name, exact: true });
@@ -17,8 +18,7 @@ async function recordIndividual(page, { theme, duree }) {
   await button(page, 'Retraité(e)').tap();
   await button(page, theme).tap();
   await button(page, duree).tap();
-  await button(page, 'Enregistrer').tap();
-  await page.getByText('Accompagnement enregistré', { exact: true }).waitFor();
+  await saveAndConfirm(page);
 }
 
 async function controlled(page) {
@@ -238,7 +238,7 @@ test('when A\'s session ends behind the app\'s back and B\'s cookie arrives, A\'
     const login = await page.request.post(`${own.server.url}/api/session`, { data: { email: emailB, password: 'une phrase de passe solide' } });
     assert.equal(login.status(), 200);
 
-    await page.evaluate(async () => (await import('/outbox.js')).flush());
+    await page.evaluate(async () => (await import('/outbox.js')).flush((await import('/contract.js')).CONTRACT));
 
     // Within two send deadlines (8 s each): the flush asked here may wait behind one the app
     // or the service worker started as the server came back (one run in about twenty did).
@@ -317,7 +317,7 @@ test('a captive portal answering "200 OK" with its own page leaves the change in
     const stored = (await (await page.request.get(`${front.url}/api/accompagnements`)).json()).items;
     assert.deepEqual(stored, []);
     front.release();
-    await page.evaluate(async () => (await import('/outbox.js')).flush());
+    await page.evaluate(async () => (await import('/outbox.js')).flush((await import('/contract.js')).CONTRACT));
     await page.getByText("1 en attente d'envoi").waitFor({ state: 'detached', timeout: 20_000 });
     const after = (await (await page.request.get(`${front.url}/api/accompagnements`)).json()).items;
     assert.equal(after.length, 1);

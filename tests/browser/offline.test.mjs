@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import {
   startServer, launchBrowser, newPhone, open, signUp, todayInParis, withOwnServer, eventually,
-  relay, creates, bundle,
+  relay, creates, bundle, saveAndConfirm,
 } from './support.mjs';
 
 const button = (page, name) => page.getByRole('button', { name, exact: true });
@@ -24,8 +24,7 @@ async function recordIndividual(page, { age, statut, theme, duree }) {
   await button(page, statut).tap();
   await button(page, theme).tap();
   await button(page, duree).tap();
-  await button(page, 'Enregistrer').tap();
-  await page.getByText('Accompagnement enregistré', { exact: true }).waitFor();
+  await saveAndConfirm(page);
 }
 
 /** The records the server holds, asked by the test itself (not through the page). */

@@ -111,6 +111,20 @@ export async function phoneHoldsSession(page) {
   await page.waitForFunction(() => document.cookie.includes('conum_telephone='), null, { timeout: 30_000 });
 }
 
+/**
+ * Taps "Enregistrer" and waits for the confirmation of this save: the one of an earlier save
+ * may still be on screen (with its "Annuler"), so it is told apart by the record it names.
+ */
+export async function saveAndConfirm(page) {
+  const before = await page.evaluate(() => document.querySelector('#confirmation-saisie')?.dataset.record ?? null);
+  await page.getByRole('button', { name: 'Enregistrer', exact: true }).tap();
+  await page.waitForFunction((previous) => {
+    const confirmation = document.querySelector('#confirmation-saisie');
+    return confirmation && confirmation.dataset.record !== previous
+      && confirmation.textContent.includes('Accompagnement enregistré');
+  }, before);
+}
+
 /** Opens `url` and waits until the client has hydrated the server-rendered page. */
 export async function open(page, url) {
   await page.goto(url);

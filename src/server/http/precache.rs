@@ -43,9 +43,11 @@ pub fn manifest_script(public: Option<&Path>) -> String {
     urls.push(super::contract::URL.to_owned());
     let version = &hex::encode(digest.finalize())[..16];
     format!(
-        "export const VERSION = {version:?};\nexport const PAGES = {};\nexport const FILES = {};\n",
+        "export const VERSION = {version:?};\nexport const PAGES = {};\nexport const FILES = {};\n\
+         export const CONTRACT = {};\n",
         serde_json::to_string(&PAGES).expect("strings serialise"),
         serde_json::to_string(&urls).expect("strings serialise"),
+        super::contract::object(),
     )
 }
 
