@@ -250,7 +250,13 @@ test('the history opens a record that can be modified, duplicated and deleted', 
   assert.equal(copy.duree_minutes, 90);
   assert.deepEqual(copy.thematiques, ['scolaire']);
 
-  await button(page, 'Supprimer').tap();
+  // The copy's own page (the heading above may still be the page being left).
+  await page.waitForURL(`**/accompagnements/${copy.id}`);
+  await eventually(async () => {
+    if (await button(page, 'Confirmer la suppression').isVisible()) return true;
+    await button(page, 'Supprimer').tap({ timeout: 2000 }).catch(() => {});
+    return button(page, 'Confirmer la suppression').isVisible();
+  }, 10_000, 'the deletion asked to be confirmed');
   await button(page, 'Confirmer la suppression').tap();
   await page.getByRole('heading', { name: 'Mes accompagnements' }).waitFor();
   await eventually(async () => (await serverRecords(page, shared.server)).length === 1, 5000, 'the deletion on the server');
