@@ -1,6 +1,7 @@
 //! The HTTP side: router, middleware, logging, listening socket (`connections`), security
 //! headers, what keeps the open internet out (`guard`), the public files and the service
-//! worker's manifest (`assets`, `precache`), the outbox's contract (`contract`), `ApiError` as a response (`errors`).
+//! worker's manifest (`assets`, `precache`), the outbox's contract (`contract`), `ApiError`
+//! as a response (`errors`).
 
 pub mod assets;
 pub mod connections;
@@ -46,6 +47,18 @@ pub fn init_logging() {
         .try_init();
 }
 
+/// A script the server writes (not a file of the bundle): checked again at every use, as it
+/// changes with the deployment.
+fn generated_script(body: String) -> impl axum::response::IntoResponse {
+    (
+        [
+            (CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (CACHE_CONTROL, "no-cache"),
+        ],
+        body,
+    )
+}
+
 /// The whole application: server functions, static assets, server-rendered pages.
 pub fn router(state: AppState, ui: fn() -> dioxus::prelude::Element) -> Router {
     let public = std::env::var_os("DIOXUS_PUBLIC_PATH")
@@ -56,27 +69,11 @@ pub fn router(state: AppState, ui: fn() -> dioxus::prelude::Element) -> Router {
     let pages = Router::new()
         .route(
             "/precache-manifest.js",
-            get(move || async move {
-                (
-                    [
-                        (CONTENT_TYPE, "text/javascript; charset=utf-8"),
-                        (CACHE_CONTROL, "no-cache"),
-                    ],
-                    manifest,
-                )
-            }),
+            get(move || async move { generated_script(manifest) }),
         )
         .route(
             contract::URL,
-            get(|| async {
-                (
-                    [
-                        (CONTENT_TYPE, "text/javascript; charset=utf-8"),
-                        (CACHE_CONTROL, "no-cache"),
-                    ],
-                    contract::script(),
-                )
-            }),
+            get(|| async { generated_script(contract::script()) }),
         )
         .route(
             "/api/exports/accompagnements.csv",

@@ -237,24 +237,6 @@ impl Bulk {
     }
 }
 
-/// The département a conseiller's records count in (their profile's), if the account counts
-/// in the pooled figures; held until the end of the transaction against a concurrent move
-/// or change of standing: on Postgres a shared row lock, which waits for
-/// [`lock_departement`]; SQLite's writer already holds the database.
-async fn pooled_in(
-    conn: &mut AnyConnection,
-    owner: &ConseillerId,
-) -> Result<Option<String>, ApiError> {
-    let sql = if conn.backend_name() == "PostgreSQL" {
-        "SELECT departement, comptabilise FROM conseillers WHERE id = $1 FOR SHARE"
-    } else {
-        "SELECT departement, comptabilise FROM conseillers WHERE id = $1"
-    };
-    let (departement, counts): (String, i64) =
-        sqlx::query_as(sql).bind(owner).fetch_one(conn).await?;
-    Ok((counts != 0).then_some(departement))
-}
-
 /// Takes the conseiller's row for this transaction (a write first: SQLite's write lock at
 /// once, Postgres's row lock, which waits for the records being saved) and reads where
 /// their records are pooled until now (none: the account does not count). Before moving
@@ -283,7 +265,10 @@ pub async fn record_changed(
     before: Option<&Accompagnement>,
     after: Option<&Accompagnement>,
 ) -> Result<(), ApiError> {
-    let departement = pooled_in(conn, owner).await?;
+    let departement = pooled_in(conn, &[owner])
+        .await?
+        .remove(owner.as_str())
+        .flatten();
     let mut deltas = Deltas::default();
     if let Some(b) = before {
         deltas.take_away(departement.as_deref(), owner.as_str(), b);
@@ -302,7 +287,7 @@ pub async fn records_created(
     created: &BTreeMap<&ConseillerId, Vec<&Accompagnement>>,
 ) -> Result<(), ApiError> {
     let owners: Vec<&ConseillerId> = created.keys().copied().collect();
-    let departements = pooled_in_each(conn, &owners).await?;
+    let departements = pooled_in(conn, &owners).await?;
     let mut deltas = Deltas::default();
     for (owner, records) in created {
         let departement = departements.get(owner.as_str()).cloned().flatten();
@@ -313,8 +298,12 @@ pub async fn records_created(
     deltas.apply(conn).await
 }
 
-/// [`pooled_in`] for several conseillers at once, in one statement, in id order.
-async fn pooled_in_each(
+/// The département each conseiller's records count in (their profile's), none if the
+/// account does not count in the pooled figures; one statement, rows in id order, held until
+/// the end of the transaction against a concurrent move or change of standing: on Postgres a
+/// shared row lock, which waits for [`lock_departement`]; SQLite's writer already holds the
+/// database.
+async fn pooled_in(
     conn: &mut AnyConnection,
     owners: &[&ConseillerId],
 ) -> Result<HashMap<String, Option<String>>, ApiError> {
