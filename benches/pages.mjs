@@ -7,9 +7,10 @@
 // Lighthouse is installed on first use into target/lighthouse (npm; it needs Node 18+).
 // Run with scripts/bench.sh pages (BENCH_RUNS runs each, BENCH_TAPS taps, BENCH_PAGES=/historique
 // for some pages only, BENCH_LIGHTHOUSE=0 without Lighthouse, BENCH_DETAILS=1 for each run's
-// long tasks and layout shifts; logged in as the demonstration account of a `conum demo`
-// database — a year of records, 60 other conseillers — with the national page, or with
-// BENCH_DEMO=0 as a new account with 40 records this month).
+// long tasks, each page's largest-paint candidates and layout shifts; logged in as the
+// demonstration account of a `conum demo` database — a year of records, 60 other
+// conseillers — with the national page, or with BENCH_DEMO=0 as a new account with 40
+// records this month).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -49,16 +50,21 @@ function lighthouseOnce(url, cookies) {
   const out = execFileSync('node', [join(root, 'benches', 'lighthouse.mjs'), LIGHTHOUSE_DIR, url, JSON.stringify(cookies)],
     { env: { ...process.env, CHROME_PATH: process.env.CHROMIUM ?? '/usr/bin/chromium' }, maxBuffer: 64 << 20 });
   const report = JSON.parse(out.toString());
+  // A run whose trace Lighthouse could not read has no score (it happens now and then, e.g.
+  // "NO_LCP"): made again like a run that failed outright.
+  if (report.categories.performance.score === null) {
+    const why = report.runtimeError?.code ?? report.audits['largest-contentful-paint']?.errorMessage;
+    throw new Error(`no performance score (${why ?? 'no reason given'})`);
+  }
   const audit = (id) => report.audits[id].numericValue;
-  const lcpNode = report.audits['largest-contentful-paint-element']?.details?.items?.[0]?.items?.[0]?.node;
-  console.error(`${url}: LCP element ${lcpNode?.snippet ?? '?'}`);
+  // The largest paint as Lighthouse saw it, before its simulation of a slow phone on 4G
+  // (which paintsOf explains).
+  const observed = report.audits.metrics?.details?.items?.[0]?.observedLargestContentfulPaint;
+  console.error(`${url}: largest paint observed at ${observed?.toFixed(0)} ms`);
   if (process.env.BENCH_DETAILS) {
-    // What makes the TBT and the CLS: the long tasks (script, start, length) and the shifts.
+    // What makes the TBT: the long tasks (script, start, length).
     for (const task of report.audits['long-tasks']?.details?.items ?? []) {
       console.error(`  long task ${task.url} at ${task.startTime.toFixed(0)} ms: ${task.duration.toFixed(0)} ms`);
-    }
-    for (const shift of report.audits['layout-shifts']?.details?.items ?? []) {
-      console.error(`  layout shift ${shift.score.toFixed(3)}: ${shift.node?.snippet ?? '?'}`);
     }
   }
   return {
@@ -74,6 +80,27 @@ function lighthouseOnce(url, cookies) {
   };
 }
 
+/** What the browser itself reports for a page opened logged in (unthrottled): each
+ * largest-contentful-paint candidate and each layout shift, with the elements concerned. */
+async function paintsOf(browser, url, cookies) {
+  // Lighthouse's phone: a Moto G Power's screen.
+  const context = await newPhone(browser, { width: 412, height: 823 });
+  await context.addCookies(cookies.map(({ name, value }) => ({ name, value, url })));
+  const page = await context.newPage();
+  await page.addInitScript(() => {
+    window.paintsSeen = [];
+    const describe = (node) => node ? `${node.nodeName.toLowerCase()}${node.id ? `#${node.id}` : ''}${node.className ? `.${String(node.className).split(' ').join('.')}` : ''} "${(node.textContent ?? '').slice(0, 40)}" (${node.isConnected ? 'in the page' : 'removed'})` : '?';
+    new PerformanceObserver((list) => list.getEntries().forEach((e) => window.paintsSeen.push(
+      `LCP candidate at ${e.startTime.toFixed(0)} ms, ${e.size} px²: ${describe(e.element)}`))).observe({ type: 'largest-contentful-paint', buffered: true });
+    new PerformanceObserver((list) => list.getEntries().forEach((e) => window.paintsSeen.push(
+      `layout shift ${e.value.toFixed(3)} at ${e.startTime.toFixed(0)} ms: ${e.sources.map((s) => describe(s.node)).join(', ')}`))).observe({ type: 'layout-shift', buffered: true });
+  });
+  await open(page, url);
+  await page.waitForTimeout(3000);
+  for (const line of await page.evaluate(() => window.paintsSeen)) console.error(`  ${url}: ${line}`);
+  await context.close();
+}
+
 /** The first visit of / until interactive (bytes by file), then a repeat visit's bytes. */
 async function firstVisit(browser, server) {
   const context = await newPhone(browser);
@@ -83,9 +110,9 @@ async function firstVisit(browser, server) {
   // Repeat visit, once the service worker has everything.
   await page.waitForFunction(() => navigator.serviceWorker?.controller, null, { timeout: 60_000 }).catch(() => {});
   await page.waitForTimeout(3000);
-  const repeat = totalBytes(await bytesUntilInteractive(page, `${server.url}/`));
+  const repeatFiles = await bytesUntilInteractive(page, `${server.url}/`);
   await context.close();
-  return { interactive, repeat };
+  return { interactive, repeat: totalBytes(repeatFiles), repeatFiles };
 }
 
 /** Tap → confirmation on the form, CPU 4× slower, `TAPS` times (a fresh form each time). */
@@ -188,6 +215,7 @@ try {
   const visit = await firstVisit(browser, server);
   const total = totalBytes(visit.interactive);
   console.log(`\nFirst visit of / until interactive: ${(total / 1000).toFixed(0)} KB on the wire; repeat visit: ${visit.repeat} bytes`);
+  for (const [url, bytes] of visit.repeatFiles) if (bytes > 0) console.log(`  repeat visit: ${url} ${bytes} B`);
   console.log('\n| file | bytes on the wire |\n|---|---|');
   for (const [url, bytes] of [...visit.interactive].sort((a, b) => b[1] - a[1])) {
     console.log(`| ${new URL(url).pathname} | ${bytes} |`);
@@ -206,6 +234,7 @@ try {
   const paths = process.env.BENCH_PAGES?.split(',')
     ?? ['/', '/historique', '/statistiques', ...(demo ? ['/statistiques/nationales'] : [])];
   for (const path of paths) {
+    if (process.env.BENCH_DETAILS) await paintsOf(browser, `${server.url}${path}`, cookies);
     const runs = [];
     for (let i = 0; i < RUNS; i += 1) runs.push(lighthouse(`${server.url}${path}`, cookies));
     const m = (key) => median(runs.map((r) => r[key]));

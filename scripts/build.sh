@@ -13,7 +13,7 @@ echo "==> building the release bundle (dx bundle)"
 OUT="${1:-dist}"
 rm -rf "$OUT" "${CARGO_TARGET_DIR:-target}/dx/conum/release/web/public"
 # The client is cut into wasm modules at the pages' split points (ui::split, feature `split`).
-dx bundle --platform web --release --wasm-split --features split --out-dir "$OUT"
+dx bundle --platform web --release --wasm-split --features split --inject-loading-scripts false --out-dir "$OUT"
 # dx keeps the functions' names for the split to pair the modules up; the phones need none.
 for wasm in "$OUT"/public/assets/*.wasm; do
   wasm-opt --strip-debug --strip-producers --mvp-features --enable-bulk-memory --enable-nontrapping-float-to-int \

@@ -108,6 +108,29 @@ test('a first visit of the form stays within its 450 KB, without charts, commune
   }
 });
 
+test('the page the server paints is loaded and on screen before the app\'s wasm is asked for', async () => {
+  // On one bar of signal the heaviest file must not hold back the page: index.html imports
+  // the app's code once the page (its style, its fonts) has loaded and been painted.
+  const browser = await launchBrowser();
+  try {
+    const context = await newPhone(browser);
+    const page = await context.newPage();
+    await signUp(page, server);
+    await open(page, `${server.url}/historique`);
+    const order = await page.evaluate(() => {
+      const [navigation] = performance.getEntriesByType('navigation');
+      const paint = performance.getEntriesByName('first-contentful-paint')[0];
+      const wasm = performance.getEntriesByType('resource').find((e) => e.name.endsWith('.wasm'));
+      return { loaded: navigation.loadEventEnd, painted: paint?.startTime, wasm: wasm?.startTime };
+    });
+    assert.ok(order.wasm !== undefined, 'the wasm was never asked for');
+    assert.ok(order.painted !== undefined && order.painted < order.wasm, JSON.stringify(order));
+    assert.ok(order.loaded > 0 && order.loaded <= order.wasm, JSON.stringify(order));
+  } finally {
+    await browser.close();
+  }
+});
+
 test('the pages a phone keeps hold nothing of the conseiller; the history painted with their records is kept by no cache', async () => {
   // A tablet shared at a counter keeps these pages: they must be the same for everyone.
   const browser = await launchBrowser();

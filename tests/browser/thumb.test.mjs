@@ -166,7 +166,7 @@ test('a sent record opens within a second from the phone\'s copy while the serve
 
 test('the phone says once when the app is ready to open without network', async () => {
   const { context, page } = await phoneOnTheForm();
-  const said = page.getByText("Prêt hors connexion : Conum s'ouvre désormais même sans réseau.");
+  const said = page.getByText("Conum s'ouvre désormais sans réseau");
   await said.waitFor({ timeout: 30_000 });
   assert.ok(await page.evaluate(() => navigator.serviceWorker.ready.then((r) => r.active !== null)));
   await said.waitFor({ state: 'detached', timeout: 15_000 });
