@@ -5,8 +5,10 @@
 -- Usage (scripts/bench.sh sets it up):
 --   COOKIES="conum_session=… conum_session=…" wrk -t2 -c32 -d10s -s benches/writes.lua http://127.0.0.1:8080
 local counter = 0
-local thread_id = 0
 local threads = {}
+-- `thread_id` is a global each thread receives from `setup` (`thread:set`): a local of the
+-- same name would hide it, and both threads would then send the same ids (half of the
+-- saves answered as retries).
 
 function setup(thread)
   thread:set("thread_id", #threads + 1)

@@ -35,29 +35,56 @@ function open() {
   });
 }
 
+// The database stays open between transactions: opening it is a round trip to the browser's
+// own process, and a save waited for two (the tap → confirmation). It is closed as soon as a
+// newer version of the app asks to upgrade it (`versionchange`), and opened again on next use.
+/** @type {Promise<IDBDatabase> | null} */
+let opened = null;
+
+function database() {
+  opened ??= open().then((db) => {
+    const forget = () => {
+      opened = null;
+      db.close();
+    };
+    db.onversionchange = forget;
+    db.onclose = forget;
+    return db;
+  }, (error) => {
+    opened = null;
+    throw error;
+  });
+  return opened;
+}
+
 /** Runs `work(stores)` in one transaction over `names`; resolves with its result once the
  *  transaction is committed (an IDBRequest result is read then). */
 export async function transaction(names, mode, work) {
-  const db = await open();
+  let db = await database();
+  let tx;
   try {
-    return await new Promise((resolve, reject) => {
-      const tx = db.transaction(names, mode);
-      const stores = Object.fromEntries(names.map((name) => [name, tx.objectStore(name)]));
-      let result;
-      try {
-        result = work(stores);
-      } catch (error) {
-        tx.abort();
-        reject(error);
-        return;
-      }
-      tx.oncomplete = () => resolve(result instanceof IDBRequest ? result.result : result);
-      tx.onerror = () => reject(tx.error);
-      tx.onabort = () => reject(tx.error ?? new Error('transaction aborted'));
-    });
-  } finally {
-    db.close();
+    tx = db.transaction(names, mode);
+  } catch (error) {
+    // Closed under us (an upgrade, the browser clearing site data): open it again, once.
+    if (error?.name !== 'InvalidStateError') throw error;
+    opened = null;
+    db = await database();
+    tx = db.transaction(names, mode);
   }
+  return new Promise((resolve, reject) => {
+    const stores = Object.fromEntries(names.map((name) => [name, tx.objectStore(name)]));
+    let result;
+    try {
+      result = work(stores);
+    } catch (error) {
+      tx.abort();
+      reject(error);
+      return;
+    }
+    tx.oncomplete = () => resolve(result instanceof IDBRequest ? result.result : result);
+    tx.onerror = () => reject(tx.error);
+    tx.onabort = () => reject(tx.error ?? new Error('transaction aborted'));
+  });
 }
 
 /** Reads one value by key. */

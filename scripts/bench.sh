@@ -6,7 +6,8 @@
 #                               tap → confirmation (CPU 4× slower), Lighthouse mobile
 #   scripts/bench.sh writes     record creation under load: wrk, 32 connections, 10 s
 #                               (BENCH_SECONDS), SQLite (BENCH_DB=postgres: Postgres), next
-#                               to the disk's own durable commit rate (benches/disk_probe.py)
+#                               to the disk's own durable commit rate (benches/disk_probe.py);
+#                               BENCH_SERVER: another build's server, BENCH_LOG: its log
 #   scripts/bench.sh national   the national statistics over ~2 million records (the first
 #                               run fills a database per engine with `conum demo`: allow
 #                               15 minutes on 2 cores; later runs reuse them)
@@ -28,7 +29,7 @@ case "${1:-}" in
     # The disk's pace, measured in the same run and folder: one durable commit per row.
     probe=$(python3 benches/disk_probe.py "$dir" 5)
     echo "disk probe (SQLite, WAL, synchronous=FULL, one row per commit): $probe commits/s"
-    DATABASE_URL="$database" PORT=18181 RUST_LOG=warn SIGNUP_MODE=ouverte MAIL_DIR="$dir/mails" RECORDS_PER_DAY=10000000 dist/server >/dev/null &
+    DATABASE_URL="$database" PORT=18181 RUST_LOG=warn SIGNUP_MODE=ouverte MAIL_DIR="$dir/mails" RECORDS_PER_DAY=10000000 ${BENCH_SERVER:-dist/server} >"${BENCH_LOG:-/dev/null}" 2>&1 &
     server=$!
     sleep 2
     echo "server RSS at rest: $(($(awk '/VmRSS/ {print $2}' /proc/$server/status) / 1024)) MB"
@@ -47,6 +48,14 @@ case "${1:-}" in
     creates=$(COOKIES=$cookies wrk -t2 -c32 -d"${BENCH_SECONDS:-10}s" -s benches/writes.lua http://127.0.0.1:18181 | grep creates)
     echo "${BENCH_DB:-sqlite}, 32 connections, ${BENCH_SECONDS:-10} s: $creates"
     rate=$(echo "$creates" | grep -o '[0-9]*/s' | tr -d /s)
+    # Each answered save is one stored record, none twice (a few more: those in flight when
+    # wrk stops counting).
+    if [ "${BENCH_DB:-sqlite}" = postgres ]; then
+      stored=$(psql -h 127.0.0.1 -p "${CONUM_PG_PORT:-15432}" -U postgres -tAc 'SELECT COUNT(*) FROM accompagnements' conum_bench)
+    else
+      stored=$(python3 -c "import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT COUNT(*) FROM accompagnements').fetchone()[0])" "$dir/conum.db")
+    fi
+    echo "records stored: $stored"
     echo "ratio to the disk probe: $(awk -v a="$rate" -v b="$probe" 'BEGIN { printf "%.2f", a / b }')"
     echo "server RSS after the load: $(($(awk '/VmRSS/ {print $2}' /proc/$server/status) / 1024)) MB"
     # What one logged-in request costs, with nothing written: the ceiling of the saves here.

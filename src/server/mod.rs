@@ -31,6 +31,8 @@ pub struct AppState {
     pub national: Arc<stats::national::National>,
     /// Where new records are written, in groups (`store::records_writer`).
     pub records: store::records_writer::RecordsWriter,
+    /// The sessions read from the database in the last seconds (`accounts::known_sessions`).
+    pub sessions: Arc<accounts::known_sessions::KnownSessions>,
 }
 
 impl AppState {
@@ -54,6 +56,7 @@ impl AppState {
             mailer: Arc::new(accounts::mail::Mailer::from_config(&config)?),
             origin: origin.into(),
             national: Arc::new(stats::national::National::new(config.national_cache)),
+            sessions: Arc::default(),
             config: Arc::new(config),
         })
     }

@@ -127,6 +127,30 @@ on_both_databases! {
         assert_eq!(phone.profil().await.status(), StatusCode::OK);
     }
 
+    async fn a_session_ended_on_one_server_is_refused_by_the_other_within_seconds(app) {
+        use conum::server::accounts::known_sessions::TRUSTED_FOR;
+        let other = app.another_instance().await;
+        let device = app.conseiller("camille@exemple.fr").await;
+        let cookie = device.cookie_header();
+        let profil_at = |address: &str| {
+            reqwest::Client::new()
+                .get(format!("{address}/api/moi"))
+                .header("cookie", &cookie)
+                .send()
+        };
+        // The other server has just read the session: it trusts it a few seconds.
+        assert_eq!(profil_at(&other.address).await.unwrap().status(), StatusCode::OK);
+
+        device.log_out().await;
+        let ended = std::time::Instant::now();
+
+        assert_eq!(profil_at(&app.address).await.unwrap().status(), StatusCode::UNAUTHORIZED);
+        while profil_at(&other.address).await.unwrap().status() != StatusCode::UNAUTHORIZED {
+            assert!(ended.elapsed() < TRUSTED_FOR + std::time::Duration::from_secs(2), "still open");
+            tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+        }
+    }
+
     async fn a_logged_out_cookie_cannot_be_replayed(app) {
         let device = app.conseiller("camille@exemple.fr").await;
         let login = device.log_in("camille@exemple.fr", PASSWORD).await;

@@ -12,9 +12,11 @@
 //! 15 minutes per (account, client network), so a stranger spends their own share and never
 //! the owner's; a looser ceiling per account (30) stops a stranger who changes networks.
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 use sha2::{Digest, Sha256};
+use sqlx::AnyConnection;
 
 use crate::clock;
 use crate::server::http::guard::ClientNetwork;
@@ -76,9 +78,19 @@ pub const MAILS_PER_ADDRESS_PER_DAY: Limit = Limit {
     window: Duration::from_secs(24 * 3600),
 };
 
+/// New records per conseiller (`RECORDS_PER_DAY`): the day's quota at once, then one more
+/// every `24 h / quota`. It holds off a phone or a script gone wild, not a busy day.
+pub fn records_per_day(quota: usize) -> Limit {
+    Limit {
+        name: "comptes-rendus/jour",
+        burst: u32::try_from(quota).unwrap_or(u32::MAX).max(1),
+        window: Duration::from_secs(24 * 3600),
+    }
+}
+
 impl Limit {
     fn interval_ms(self) -> i64 {
-        (self.window.as_millis() / u128::from(self.burst)) as i64
+        ((self.window.as_millis() / u128::from(self.burst)) as i64).max(1)
     }
 }
 
@@ -152,6 +164,68 @@ pub async fn take(db: &Db, limit: Limit, key: &str) -> Result<Counted, ApiError>
         return Ok(Counted { key, limit });
     }
     Err(refusal(tat, now, interval, window))
+}
+
+/// Counts `n` requests for each key against `limit`, all keys in one statement, in the
+/// caller's transaction (the records writer's batch): for each key, how many of its last
+/// requests went past the limit. Those are given back at once (rare: a second statement);
+/// the caller refuses them. The count adds up on the row, so two servers counting the same
+/// key at the same time both count.
+pub async fn take_many(
+    conn: &mut AnyConnection,
+    limit: Limit,
+    counts: &[(&str, usize)],
+) -> Result<Vec<usize>, ApiError> {
+    if counts.is_empty() {
+        return Ok(Vec::new());
+    }
+    let now = clock::now().timestamp_millis();
+    let interval = limit.interval_ms();
+    let window = interval * i64::from(limit.burst);
+    let keys: Vec<String> = counts
+        .iter()
+        .map(|(key, _)| stored_key(limit, key))
+        .collect();
+    let now_at = 2 * counts.len() + 1;
+    let rows: Vec<String> = (0..counts.len())
+        .map(|n| format!("(${}, ${}, 0)", 2 * n + 1, 2 * n + 2))
+        .collect();
+    // A new row is due at now + its requests; a row due in the past starts again from now.
+    let sql = format!(
+        "INSERT INTO limites (cle, tat, refuse) VALUES {}
+         ON CONFLICT (cle) DO UPDATE SET
+           tat = CASE WHEN limites.tat > ${now_at} THEN limites.tat ELSE ${now_at} END + excluded.tat - ${now_at}
+         RETURNING cle, tat",
+        rows.join(", ")
+    );
+    let mut query = sqlx::query_as::<_, (String, i64)>(&sql);
+    for (key, (_, n)) in keys.iter().zip(counts) {
+        query = query.bind(key).bind(now + *n as i64 * interval);
+    }
+    let due: HashMap<String, i64> = query
+        .bind(now)
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .collect();
+    let mut excess = Vec::with_capacity(counts.len());
+    for (key, (_, n)) in keys.iter().zip(counts) {
+        let over = due.get(key).map_or(0, |tat| tat - now - window);
+        let past = if over > 0 {
+            ((over as u64).div_ceil(interval as u64) as usize).min(*n)
+        } else {
+            0
+        };
+        if past > 0 {
+            sqlx::query("UPDATE limites SET tat = tat - $2 WHERE cle = $1")
+                .bind(key)
+                .bind(past as i64 * interval)
+                .execute(&mut *conn)
+                .await?;
+        }
+        excess.push(past);
+    }
+    Ok(excess)
 }
 
 /// The 429 of a key due at `tat`: how long until it lets one more through.
@@ -234,6 +308,25 @@ mod tests {
 
     fn network(n: u8) -> ClientNetwork {
         ClientNetwork::of(std::net::IpAddr::from([192, 0, 2, n]))
+    }
+
+    #[tokio::test]
+    async fn a_batch_counts_each_key_once_and_names_its_requests_past_the_limit() {
+        let db = Db::connect(&temporary_sqlite_url()).await.unwrap();
+        let limit = records_per_day(3);
+        let mut excesses = Vec::new();
+        for counts in [
+            vec![("a", 2), ("b", 5)],
+            vec![("a", 2), ("b", 1)],
+            vec![("a", 1)],
+        ] {
+            let mut tx = db.write().await.unwrap();
+            excesses.push(take_many(&mut tx, limit, &counts).await.unwrap());
+            tx.commit().await.unwrap();
+        }
+
+        // What went past was not counted: a's third fits, its fourth and fifth never do.
+        assert_eq!(excesses, [vec![0, 2], vec![1, 1], vec![1]]);
     }
 
     #[tokio::test]

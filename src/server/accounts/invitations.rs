@@ -268,6 +268,6 @@ pub async fn accept(
         .await?;
     standing::settle(&mut tx, &app.config.admission, &id).await?;
     tx.commit().await?;
-    session.open(&app.db, &id).await?;
+    session.open(app, &id).await?;
     accounts::profil(app, &id).await
 }

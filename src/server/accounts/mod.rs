@@ -4,6 +4,7 @@
 
 pub mod attempts;
 pub mod invitations;
+pub mod known_sessions;
 pub mod mail;
 pub mod mails;
 pub mod passwords;
@@ -182,7 +183,7 @@ pub async fn confirm(
         .ok_or(ApiError::EmailTaken)?;
         standing::settle(&mut tx, &app.config.admission, &id).await?;
         tx.commit().await?;
-        session.open(&app.db, &id).await?;
+        session.open(app, &id).await?;
         return Ok(Confirmed::CompteOuvert {
             profil: Box::new(load_profil(app, &id).await?),
         });
@@ -292,7 +293,7 @@ pub async fn log_in(
         // Said only to who gave the right password: the address's owner.
         Some(_) if matches && deactivated => Err(ApiError::Deactivated),
         Some(id) if matches => {
-            session.open(&app.db, &id).await?;
+            session.open(app, &id).await?;
             load_profil(app, &id).await
         }
         _ => {
@@ -331,7 +332,7 @@ async fn password_checked(
 }
 
 pub async fn log_out(app: &AppState, session: &SessionHandle) -> Result<(), ApiError> {
-    session.close(&app.db).await
+    session.close(app).await
 }
 
 pub async fn profil(app: &AppState, owner: &ConseillerId) -> Result<Profil, ApiError> {
@@ -414,7 +415,7 @@ pub async fn change_password(
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
-    session.close_others(&app.db).await
+    session.close_others(app).await
 }
 
 /// Binds the profile's columns, in the order `prenom, nom, structure, commune_insee,
@@ -575,6 +576,7 @@ pub async fn reset_password(app: &AppState, input: PasswordReset) -> Result<(), 
         sqlx::query(sql).bind(&id).execute(&mut *tx).await?;
     }
     tx.commit().await?;
+    app.sessions.forget_conseiller(&id, None);
     tracing::info!(conseiller = %id, "password reset: every session ended");
     Ok(())
 }
@@ -595,7 +597,7 @@ pub async fn delete_account(
         ));
     }
     delete_with_records(app, id).await?;
-    session.close(&app.db).await?;
+    session.close(app).await?;
     tracing::info!(conseiller = %id, "account deleted with its records");
     Ok(())
 }
@@ -625,6 +627,7 @@ pub async fn delete_with_records(app: &AppState, id: &ConseillerId) -> Result<()
         sqlx::query(sql).bind(id).execute(&mut *tx).await?;
     }
     tx.commit().await?;
+    app.sessions.forget_conseiller(id, None);
     app.national.forget_all();
     app.mailer.forget(&email).await;
     Ok(())

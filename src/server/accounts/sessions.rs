@@ -2,7 +2,8 @@
 //! HttpOnly cookie, valid 30 days after the last use.
 //!
 //! A middleware resolves the cookie once per `/api/` request into a [`SessionHandle`] that
-//! server functions receive; it is also the one place that writes the cookie back.
+//! server functions receive; it is also the one place that writes the cookie back. A session
+//! read from the database is trusted for a few seconds ([`known_sessions`]).
 
 use std::sync::{Arc, Mutex};
 
@@ -17,7 +18,8 @@ use sha2::{Digest, Sha256};
 
 use crate::clock;
 use crate::domain::ConseillerId;
-use crate::server::{store::db, AppState};
+use crate::server::accounts::known_sessions::Found;
+use crate::server::AppState;
 use crate::wire::{ApiError, OWNER_HEADER};
 
 pub const COOKIE_NAME: &str = "conum_session";
@@ -55,12 +57,14 @@ impl SessionHandle {
 
     /// Starts a session for `conseiller_id` and sends its cookie with the response; the
     /// browser's previous session, if any, ends (a login replaces it, never adds to it).
-    pub async fn open(&self, db: &db::Db, conseiller_id: &ConseillerId) -> Result<(), ApiError> {
+    pub async fn open(&self, app: &AppState, conseiller_id: &ConseillerId) -> Result<(), ApiError> {
+        let db = &app.db;
         if let Some(previous) = &self.token_hash {
             sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
                 .bind(previous)
                 .execute(&db.pool)
                 .await?;
+            app.sessions.forget(previous);
         }
         let token = random_token();
         let now = clock::now().timestamp();
@@ -83,25 +87,28 @@ impl SessionHandle {
     }
 
     /// Ends the current session (this device only) and clears its cookie.
-    pub async fn close(&self, db: &db::Db) -> Result<(), ApiError> {
+    pub async fn close(&self, app: &AppState) -> Result<(), ApiError> {
         if let Some(hash) = &self.token_hash {
             sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
                 .bind(hash)
-                .execute(&db.pool)
+                .execute(&app.db.pool)
                 .await?;
+            app.sessions.forget(hash);
         }
         self.set_change(CookieChange::Close);
         Ok(())
     }
 
     /// Ends every other session of this conseiller (after a password change).
-    pub async fn close_others(&self, db: &db::Db) -> Result<(), ApiError> {
+    pub async fn close_others(&self, app: &AppState) -> Result<(), ApiError> {
         let conseiller_id = self.conseiller_id()?;
         sqlx::query("DELETE FROM sessions WHERE conseiller_id = $1 AND token_hash <> $2")
             .bind(conseiller_id)
             .bind(self.token_hash.as_deref().unwrap_or_default())
-            .execute(&db.pool)
+            .execute(&app.db.pool)
             .await?;
+        app.sessions
+            .forget_conseiller(conseiller_id, self.token_hash.as_deref());
         Ok(())
     }
 
@@ -136,21 +143,31 @@ struct Resolved {
     remaining: i64,
 }
 
-/// The live session of the token's hash: its conseiller, expiry and creation (unix seconds).
-async fn find(
-    db: &db::Db,
-    hash: &str,
-    now: i64,
-) -> Result<Option<(ConseillerId, i64, i64)>, ApiError> {
-    Ok(sqlx::query_as(
-        "SELECT conseiller_id, expires_at, created_at FROM sessions
-         WHERE token_hash = $1 AND expires_at > $2 AND created_at > $3",
+/// The live session of the token's hash at `now` (unix seconds): known here since less than
+/// [`super::known_sessions::TRUSTED_FOR`], else read from the database.
+async fn find(app: &AppState, hash: &str, now: i64) -> Result<Option<Found>, ApiError> {
+    let live = |found: &Found| {
+        found.expires_at > now && found.created_at > now - ABSOLUTE_LIFETIME_SECONDS
+    };
+    if let Some(found) = app.sessions.get(hash) {
+        return Ok(live(&found).then_some(found));
+    }
+    let row: Option<(ConseillerId, i64, i64)> = sqlx::query_as(
+        "SELECT conseiller_id, expires_at, created_at FROM sessions WHERE token_hash = $1",
     )
     .bind(hash)
-    .bind(now)
-    .bind(now - ABSOLUTE_LIFETIME_SECONDS)
-    .fetch_optional(&db.pool)
-    .await?)
+    .fetch_optional(&app.db.pool)
+    .await?;
+    let Some((conseiller_id, expires_at, created_at)) = row else {
+        return Ok(None);
+    };
+    let found = Found {
+        conseiller_id,
+        expires_at,
+        created_at,
+    };
+    app.sessions.put(hash, found.clone());
+    Ok(live(&found).then_some(found))
 }
 
 /// Whose live session the request's cookie carries, for a page the server renders. The expiry
@@ -162,25 +179,38 @@ pub async fn conseiller_of(
     let Some(token) = cookie_token(headers, secure_cookie(&app.config, headers)) else {
         return Ok(None);
     };
-    let found = find(&app.db, &token_hash(&token), clock::now().timestamp()).await?;
-    Ok(found.map(|(conseiller_id, _, _)| conseiller_id))
+    let found = find(app, &token_hash(&token), clock::now().timestamp()).await?;
+    Ok(found.map(|found| found.conseiller_id))
 }
 
 /// The session named by the request's cookie, if it is still valid.
-async fn resolve(db: &db::Db, token: &str) -> Result<Option<Resolved>, ApiError> {
+async fn resolve(app: &AppState, token: &str) -> Result<Option<Resolved>, ApiError> {
     let hash = token_hash(token);
     let now = clock::now().timestamp();
-    let Some((conseiller_id, expires_at, created_at)) = find(db, &hash, now).await? else {
+    let Some(found) = find(app, &hash, now).await? else {
         return Ok(None);
     };
+    let Found {
+        conseiller_id,
+        expires_at,
+        created_at,
+    } = found;
     let slid = (now + LIFETIME_SECONDS).min(created_at + ABSOLUTE_LIFETIME_SECONDS);
     let refreshed = slid - expires_at > REFRESH_AFTER_SECONDS;
     if refreshed {
         sqlx::query("UPDATE sessions SET expires_at = $1 WHERE token_hash = $2")
             .bind(slid)
             .bind(&hash)
-            .execute(&db.pool)
+            .execute(&app.db.pool)
             .await?;
+        app.sessions.put(
+            &hash,
+            Found {
+                conseiller_id: conseiller_id.clone(),
+                expires_at: slid,
+                created_at,
+            },
+        );
     }
     Ok(Some(Resolved {
         conseiller_id,
@@ -283,7 +313,7 @@ pub async fn layer(State(app): State<AppState>, mut request: Request, next: Next
     let secure = secure_cookie(&app.config, request.headers());
     let token = cookie_token(request.headers(), secure);
     let resolved = match &token {
-        Some(token) => match resolve(&app.db, token).await {
+        Some(token) => match resolve(&app, token).await {
             Ok(resolved) => resolved,
             Err(error) => return error.into_response(),
         },

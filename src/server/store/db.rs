@@ -5,7 +5,6 @@
 //! migrations differ, one folder per engine.
 
 use std::str::FromStr;
-use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -27,21 +26,34 @@ enum Backend {
     Postgres,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Db {
     pub pool: AnyPool,
-    /// SQLite has one writer at a time: writers take turns here rather than in SQLite's busy
-    /// handler, which sleeps up to 100 ms between tries (the p99 of saves under load).
-    /// Postgres locks rows, not the database: no turns there.
-    write_turn: Option<Arc<tokio::sync::Mutex<()>>>,
+    /// SQLite has one writer at a time: its write transactions take turns on this one
+    /// connection (a pool of one), rather than in SQLite's busy handler, which sleeps up to
+    /// 100 ms between tries (the p99 of saves under load). One connection also keeps its
+    /// page cache: SQLite drops a connection's cache whenever another connection has written,
+    /// so a writer drawn from the pool read back from the file every page it touched.
+    /// Postgres locks rows, not the database: its writers use the pool.
+    sqlite_writer: Option<AnyPool>,
+    /// To open a pool of its own for a task on another runtime ([`Db::for_another_runtime`]).
+    options: AnyConnectOptions,
+}
+
+// By hand: the connect options hold the database's password.
+impl std::fmt::Debug for Db {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Db")
+            .field("pool", &self.pool)
+            .field("sqlite_writer", &self.sqlite_writer)
+            .finish_non_exhaustive()
+    }
 }
 
 /// A write transaction (see [`Db::write`]); used as the connection it runs on.
 pub struct WriteTx {
-    // Declared first, dropped first: an abandoned transaction rolls back before the next
-    // writer's turn.
+    // Dropped, an abandoned transaction rolls back before its connection serves the next.
     tx: Transaction<'static, Any>,
-    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
 }
 
 impl WriteTx {
@@ -94,6 +106,9 @@ impl Db {
                 Backend::Postgres => 16,
             })
             .acquire_timeout(ACQUIRE_TIMEOUT)
+            // A file does not hang up: no ping before each use (a round trip to the
+            // connection's thread). A Postgres connection can be cut: pinged.
+            .test_before_acquire(backend == Backend::Postgres)
             .after_connect(move |connection, _| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
@@ -102,7 +117,7 @@ impl Db {
                     Ok(())
                 })
             })
-            .connect_with(options)
+            .connect_with(options.clone())
             .await
             .with_context(|| format!("cannot open the database {}", redact(url)))?;
         let migrator = match backend {
@@ -126,27 +141,63 @@ impl Db {
             }
             tracing::error!(%error, "migrations could not run, but the schema is current: serving");
         }
+        let sqlite_writer = match backend {
+            Backend::Sqlite => Some(
+                AnyPoolOptions::new()
+                    .max_connections(1)
+                    .min_connections(1)
+                    .idle_timeout(None)
+                    .max_lifetime(None)
+                    .acquire_timeout(ACQUIRE_TIMEOUT)
+                    .test_before_acquire(false)
+                    .after_connect(|connection, _| {
+                        Box::pin(async move {
+                            connection.execute(SQLITE_SETTINGS).await?;
+                            connection.execute(SQLITE_WRITER_SETTINGS).await?;
+                            Ok(())
+                        })
+                    })
+                    .connect_with(options.clone())
+                    .await
+                    .with_context(|| format!("cannot open the database {}", redact(url)))?,
+            ),
+            Backend::Postgres => None,
+        };
         tracing::info!(?backend, url = %redact(url), "database ready");
-        let write_turn =
-            (backend == Backend::Sqlite).then(|| Arc::new(tokio::sync::Mutex::new(())));
-        Ok(Db { pool, write_turn })
+        Ok(Db {
+            pool,
+            sqlite_writer,
+            options,
+        })
+    }
+
+    /// The same database for a task that runs on another Tokio runtime (the records writer's
+    /// thread); call it on that runtime. A Postgres connection belongs to the runtime that
+    /// opened it (its socket is driven there): that task gets a pool of its own, of
+    /// `connections`, opened on its runtime when first needed. SQLite's connections are
+    /// threads of their own: shared as they are.
+    pub fn for_another_runtime(&self, connections: u32) -> Db {
+        if self.sqlite_writer.is_some() {
+            return self.clone();
+        }
+        Db {
+            pool: AnyPoolOptions::new()
+                .max_connections(connections)
+                .acquire_timeout(ACQUIRE_TIMEOUT)
+                .connect_lazy_with(self.options.clone()),
+            sqlite_writer: None,
+            options: self.options.clone(),
+        }
     }
 
     /// Begins a transaction that writes, once it is this request's turn to write (SQLite),
     /// within [`ACQUIRE_TIMEOUT`] like any connection.
     pub async fn write(&self) -> Result<WriteTx, sqlx::Error> {
-        let turn = match &self.write_turn {
-            Some(turn) => Some(
-                tokio::time::timeout(ACQUIRE_TIMEOUT, turn.clone().lock_owned())
-                    .await
-                    .map_err(|_| sqlx::Error::PoolTimedOut)?,
-            ),
-            None => None,
+        let tx = match &self.sqlite_writer {
+            Some(writer) => writer.begin().await?,
+            None => self.pool.begin().await?,
         };
-        Ok(WriteTx {
-            tx: self.pool.begin().await?,
-            _turn: turn,
-        })
+        Ok(WriteTx { tx })
     }
 }
 
@@ -158,6 +209,10 @@ impl Db {
 /// - `foreign_keys = ON`: SQLite enforces the schema's references (off by default).
 const SQLITE_SETTINGS: &str =
     "PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;";
+/// The writer's page cache (8 MB, SQLite's default is 2): the pages a batch of new records
+/// touches (the tables' last pages, each index's, the counters') stay in memory between
+/// batches.
+const SQLITE_WRITER_SETTINGS: &str = "PRAGMA cache_size = -8000;";
 
 /// Whether every migration this binary knows has been applied to the database.
 async fn schema_is_current(pool: &AnyPool, migrator: &Migrator) -> bool {

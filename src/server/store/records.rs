@@ -15,6 +15,7 @@ use crate::domain::mois::Mois;
 use crate::domain::stats::Periode;
 use crate::domain::vocabulary::Field;
 use crate::domain::{Accompagnement, AccompagnementInput, CommuneInput, ConseillerId, PageRequest};
+use crate::server::accounts::attempts;
 use crate::server::store::bulk::{self, Value};
 use crate::server::store::db::AnyQuery;
 use crate::server::{http::errors, stats::counters, store::communes, AppState};
@@ -161,8 +162,9 @@ pub(super) async fn insert_batch(
     Ok(outcomes)
 }
 
-/// Turns the records of the batch past their owner's quota (the records created in the
-/// last 24 hours, these included) into refusals, the last of the batch first: their ids.
+/// Turns the records of the batch past their owner's daily quota
+/// (`accounts::attempts::records_per_day`) into refusals, the last of the batch first: their
+/// ids. Counted on one row per conseiller, whatever the number of records of their day.
 async fn past_the_quota(
     tx: &mut AnyConnection,
     batch: &[(&ConseillerId, &Accompagnement)],
@@ -175,14 +177,14 @@ async fn past_the_quota(
             new_by_owner.entry(*owner).or_default().push(i);
         }
     }
-    let owners: Vec<(&ConseillerId, usize)> = new_by_owner
+    let counts: Vec<(&str, usize)> = new_by_owner
         .iter()
-        .map(|(owner, new)| (*owner, records_per_day + new.len()))
+        .map(|(owner, new)| (owner.as_str(), new.len()))
         .collect();
-    let recent = created_lately(tx, &owners).await?;
+    let limit = attempts::records_per_day(records_per_day);
+    let excesses = attempts::take_many(tx, limit, &counts).await?;
     let mut refused = Vec::new();
-    for ((owner, new), recent) in new_by_owner.iter().zip(recent) {
-        let excess = recent.saturating_sub(records_per_day).min(new.len());
+    for ((owner, new), excess) in new_by_owner.iter().zip(excesses) {
         if excess > 0 {
             tracing::warn!(conseiller = %owner, excess, "records over the daily quota");
         }
@@ -194,42 +196,6 @@ async fn past_the_quota(
         }
     }
     Ok(refused)
-}
-
-/// How many records each owner created in the last 24 hours, counted no further than the
-/// number given with them (the cost of a save stays that of the quota, however many records
-/// the day holds), in one statement.
-async fn created_lately(
-    conn: &mut AnyConnection,
-    owners: &[(&ConseillerId, usize)],
-) -> Result<Vec<usize>, ApiError> {
-    if owners.is_empty() {
-        return Ok(Vec::new());
-    }
-    let counts: Vec<String> = (0..owners.len())
-        .map(|n| {
-            format!(
-                "SELECT CAST({n} AS BIGINT) AS n, (SELECT COUNT(*) FROM (SELECT 1 FROM accompagnements
-                 WHERE conseiller_id = ${} AND created_at >= $1 LIMIT ${}) recent) AS recent",
-                2 * n + 2,
-                2 * n + 3
-            )
-        })
-        .collect();
-    let sql = format!(
-        "SELECT n, recent FROM ({}) counts ORDER BY n",
-        counts.join(" UNION ALL ")
-    );
-    let since = clock::to_db(clock::now() - chrono::Duration::hours(24));
-    let mut query = sqlx::query_as::<_, (i64, i64)>(&sql).bind(since);
-    for (owner, most) in owners {
-        query = query.bind(*owner).bind(*most as i64);
-    }
-    let rows = query.fetch_all(&mut *conn).await?;
-    Ok(rows
-        .into_iter()
-        .map(|(_, recent)| recent as usize)
-        .collect())
 }
 
 /// A record's row in `accompagnements`, in the order of [`COLUMNS_WRITTEN`].

@@ -42,10 +42,26 @@ struct NewRecord {
 }
 
 impl RecordsWriter {
-    /// Starts the writer task on the current Tokio runtime; it ends with the last handle.
+    /// Starts the writer on a thread of its own; it ends with the last handle.
+    ///
+    /// Its own thread, because the writer waits on the database a dozen times per batch: on
+    /// the server's runtime each of those wake-ups queued behind the requests' tasks (under
+    /// load, dozens), and every save waited for the batch's slowest turn.
     pub fn start(db: Db, records_per_day: usize) -> RecordsWriter {
         let (queue, waiting) = mpsc::channel(QUEUE);
-        tokio::spawn(write_forever(db, records_per_day, waiting));
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("the records writer's runtime");
+        std::thread::Builder::new()
+            .name("records-writer".into())
+            .spawn(move || {
+                runtime.block_on(async {
+                    let db = db.for_another_runtime(2);
+                    write_forever(db, records_per_day, waiting).await
+                })
+            })
+            .expect("the records writer's thread");
         RecordsWriter { queue }
     }
 

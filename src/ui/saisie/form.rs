@@ -229,9 +229,14 @@ impl FormState {
             }
             // The confirmation first: the conseiller sees at once that it is kept. The blank
             // form (every field redrawn) comes in the next frame; until then "Enregistrer"
-            // stays disabled, so a second tap cannot save the draft twice.
-            self.errors.set(FieldErrors::new());
-            self.problem.set(None);
+            // stays disabled, so a second tap cannot save the draft twice. Cleared only if
+            // shown: every field reads the errors, and would be redrawn before the confirmation.
+            if !self.errors.peek().is_empty() {
+                self.errors.set(FieldErrors::new());
+            }
+            if self.problem.peek().is_some() {
+                self.problem.set(None);
+            }
             let commune = valid.commune().clone();
             on_saved.call(Saved { record: valid });
             browser::after_next_paint().await;

@@ -142,16 +142,19 @@ impl NewRecordsState {
     /// A record is safe in the outbox: confirm it, send it, offer "Annuler" for a while.
     fn saved(mut self, owner: ConseillerId, done: Saved) {
         let id = done.record.id();
-        self.last.set(Some(done.record.clone()));
         self.saved.set(Some((id, None)));
         self.undo_open.set(true);
-        self.notice.set(None);
+        if self.notice.peek().is_some() {
+            self.notice.set(None);
+        }
         spawn({
             let owner = owner.clone();
             async move {
-                // A copy for "Comme la dernière fois" offline, once the confirmation shows;
-                // the blank form (drawn the frame after) starts at its top.
+                // "Comme la dernière fois" (the form's props: the whole form is redrawn) and
+                // its copy for offline use, once the confirmation shows; the blank form
+                // (drawn the frame after) starts at its top.
                 browser::after_next_paint().await;
+                self.last.set(Some(done.record.clone()));
                 browser::bring_to_top("titre-saisie");
                 phone::DERNIER.keep(&owner, &Some(done.record)).await
             }
