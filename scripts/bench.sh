@@ -25,7 +25,14 @@ case "${1:-}" in
     dir=$(mktemp -d)
     trap 'kill $server 2>/dev/null; rm -rf "$dir"' EXIT
     database="sqlite://$dir/conum.db?mode=rwc"
-    [ "${BENCH_DB:-sqlite}" = postgres ] && database="postgres://postgres@127.0.0.1:${CONUM_PG_PORT:-15432}/conum_bench"
+    if [ "${BENCH_DB:-sqlite}" = postgres ]; then
+      # A Postgres that flushes its commits to the disk (the tests' does not).
+      durable=(-h 127.0.0.1 -p 15433 -U postgres)
+      CONUM_PG_PORT=15433 CONUM_PG_FSYNC=on scripts/postgres.sh >/dev/null
+      psql "${durable[@]}" -qc 'DROP DATABASE IF EXISTS conum_bench' -c 'CREATE DATABASE conum_bench' postgres
+      echo "postgres: fsync $(psql "${durable[@]}" -tAc 'SHOW fsync' postgres), synchronous_commit $(psql "${durable[@]}" -tAc 'SHOW synchronous_commit' postgres)"
+      database="postgres://postgres@127.0.0.1:15433/conum_bench"
+    fi
     # The disk's pace, measured in the same run and folder: one durable commit per row.
     probe=$(python3 benches/disk_probe.py "$dir" 5)
     echo "disk probe (SQLite, WAL, synchronous=FULL, one row per commit): $probe commits/s"
@@ -51,7 +58,7 @@ case "${1:-}" in
     # Each answered save is one stored record, none twice (a few more: those in flight when
     # wrk stops counting).
     if [ "${BENCH_DB:-sqlite}" = postgres ]; then
-      stored=$(psql -h 127.0.0.1 -p "${CONUM_PG_PORT:-15432}" -U postgres -tAc 'SELECT COUNT(*) FROM accompagnements' conum_bench)
+      stored=$(psql "${durable[@]}" -tAc 'SELECT COUNT(*) FROM accompagnements' conum_bench)
     else
       stored=$(python3 -c "import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT COUNT(*) FROM accompagnements').fetchone()[0])" "$dir/conum.db")
     fi

@@ -4,9 +4,12 @@
 # (32768–60999): no outgoing connection of another program can hold it. Idempotent; installs Debian's postgresql
 # package when no server binaries are found. With --drop-test-databases, also drops the
 # databases earlier API tests left (scripts/test.sh does, before the API tests).
+# The tests' instance does not flush to the disk (fsync off: speed); CONUM_PG_FSYNC=on starts
+# one that does, for the benchmarks (on another port: scripts/bench.sh writes uses 15433).
 set -euo pipefail
 
 PORT="${CONUM_PG_PORT:-15432}"
+FSYNC="${CONUM_PG_FSYNC:-off}"
 DIR="${CONUM_PG_DIR:-/tmp/conum-postgres-$PORT}"
 
 pg_bin() {
@@ -65,7 +68,7 @@ if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
 fi
 echo "==> starting Postgres on 127.0.0.1:$PORT"
 as_pg "$BIN/pg_ctl" -D "$DIR" -l "$DIR/server.log" -w \
-  -o "-c listen_addresses=127.0.0.1 -c port=$PORT -c unix_socket_directories=$DIR -c fsync=off -c max_connections=300" start >/dev/null ||
+  -o "-c listen_addresses=127.0.0.1 -c port=$PORT -c unix_socket_directories=$DIR -c fsync=$FSYNC -c max_connections=300" start >/dev/null ||
   { tail -n 5 "$DIR/server.log" >&2; exit 1; }
 ready || { echo "Postgres started but does not answer on port $PORT" >&2; exit 1; }
 echo "==> Postgres ready: postgres://postgres@127.0.0.1:$PORT/postgres"
