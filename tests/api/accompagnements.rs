@@ -13,6 +13,33 @@ fn without_timestamps(mut stored: Value) -> Value {
 }
 
 on_both_databases! {
+    async fn lists_read_while_records_are_deleted_show_each_record_whole(app) {
+        // A record and its details are read in two statements: both in one snapshot, or a
+        // delete committed between them made the list fail (a record without its thématiques).
+        let device = app.conseiller("camille@exemple.fr").await;
+        let mut ids = Vec::new();
+        for _ in 0..30 {
+            let record = record_on("2026-11-02");
+            ids.push(record["id"].as_str().unwrap().to_owned());
+            assert_eq!(device.create(&record).await.status(), StatusCode::OK);
+        }
+        let reader = device.clone();
+        let reads = tokio::spawn(async move {
+            let mut statuses = Vec::new();
+            for _ in 0..40 {
+                statuses.push(reader.list("?du=2026-11-01&au=2026-11-30").await.status());
+            }
+            statuses
+        });
+
+        for id in &ids {
+            assert_eq!(device.delete(id).await.status(), StatusCode::OK);
+        }
+
+        let statuses = reads.await.unwrap();
+        assert!(statuses.iter().all(|s| *s == StatusCode::OK), "{statuses:?}");
+    }
+
     async fn a_created_record_reads_back_with_every_field(app) {
         let device = app.conseiller("camille@exemple.fr").await;
         let record = full_record();

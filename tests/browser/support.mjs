@@ -352,6 +352,7 @@ export async function blackHole(port) {
 /** The records the server holds for the page's conseiller, newest first. */
 export async function serverRecords(page, server) {
   const response = await page.request.get(`${server.url}/api/accompagnements?par_page=200`);
+  if (response.status() !== 200) throw new Error(`records asked of the server: ${response.status()} ${await response.text()}`);
   return (await response.json()).items;
 }
 

@@ -111,15 +111,16 @@ async fn streamed(
             let (piece, next) = match step {
                 Step::Head => (head, Step::Page(Resume::default(), true)),
                 Step::Page(resume, first) => {
-                    let mut conn = app.db.pool.acquire().await?;
+                    let mut snapshot = app.db.snapshot().await?;
                     let page = records::in_period_after(
-                        &mut conn,
+                        &mut snapshot,
                         &owner,
                         periode,
                         &resume,
                         Some(EXPORT_PAGE),
                     )
                     .await?;
+                    snapshot.commit().await?;
                     let next = match page.last() {
                         Some(last) if page.len() == EXPORT_PAGE => {
                             Step::Page(Resume::after(last), false)

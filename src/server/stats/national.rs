@@ -139,12 +139,7 @@ async fn read_months(
     db: &Db,
     periode: PeriodeMois,
 ) -> Result<Vec<(Mois, Arc<MonthCells>)>, ApiError> {
-    let mut tx = db.pool.begin().await?;
-    if tx.backend_name() == "PostgreSQL" {
-        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            .execute(&mut *tx)
-            .await?;
-    }
+    let mut tx = db.snapshot().await?;
     let mut contributors =
         counters::contributors_per_month(&mut tx, periode.du(), periode.au()).await?;
     let mut counters = counters::pooled_per_month(&mut tx, periode.du(), periode.au()).await?;

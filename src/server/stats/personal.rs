@@ -56,7 +56,8 @@ pub async fn for_period(
     owner: &ConseillerId,
     periode: Periode,
 ) -> Result<Stats, ApiError> {
-    let mut conn = app.db.pool.acquire().await?;
+    // The counters and the free texts of one state of the database.
+    let mut conn = app.db.snapshot().await?;
     let months = counters::per_month(
         &mut conn,
         Table::Conseillers,
@@ -71,5 +72,6 @@ pub async fn for_period(
     for (libelle, personnes) in counters::autres(&mut conn, owner, periode).await? {
         *stats.reorientations.entry(libelle).or_default() += personnes;
     }
+    conn.commit().await?;
     Ok(stats)
 }

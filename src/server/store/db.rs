@@ -190,6 +190,20 @@ impl Db {
         }
     }
 
+    /// A transaction that reads one state of the database in all its statements: a record
+    /// and its details, read in two statements, always agree (a delete committed between
+    /// them showed a record without its ages, statuts and thématiques, and failed the read).
+    /// SQLite gives a transaction one snapshot; Postgres does with REPEATABLE READ.
+    pub async fn snapshot(&self) -> Result<Transaction<'static, Any>, sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        if self.sqlite_writer.is_none() {
+            sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                .execute(&mut *tx)
+                .await?;
+        }
+        Ok(tx)
+    }
+
     /// Begins a transaction that writes, once it is this request's turn to write (SQLite),
     /// within [`ACQUIRE_TIMEOUT`] like any connection.
     pub async fn write(&self) -> Result<WriteTx, sqlx::Error> {

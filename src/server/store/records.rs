@@ -88,9 +88,7 @@ pub async fn create(
             })
         }
         // Sent before (a retry): answer with what is stored; someone else's: refused.
-        Created::AlreadyThere => fetch_one(&mut *app.db.pool.acquire().await?, owner, id)
-            .await?
-            .ok_or(ApiError::IdTaken),
+        Created::AlreadyThere => read_one(app, owner, id).await?.ok_or(ApiError::IdTaken),
     }
 }
 
@@ -315,7 +313,7 @@ pub async fn last(
     .fetch_optional(&app.db.pool)
     .await?;
     match id {
-        Some(id) => fetch_one(&mut *app.db.pool.acquire().await?, owner, record_id(&id)?).await,
+        Some(id) => read_one(app, owner, record_id(&id)?).await,
         None => Ok(None),
     }
 }
@@ -326,9 +324,7 @@ pub async fn get(
     id: String,
 ) -> Result<StoredAccompagnement, ApiError> {
     let id = record_id(&id)?;
-    fetch_one(&mut *app.db.pool.acquire().await?, owner, id)
-        .await?
-        .ok_or(ApiError::NotFound)
+    read_one(app, owner, id).await?.ok_or(ApiError::NotFound)
 }
 
 pub async fn update(
@@ -422,13 +418,14 @@ pub async fn list(
     let (du, au) = (periode.du.to_string(), periode.au.to_string());
     let offset = i64::try_from(page.offset()).unwrap_or(i64::MAX);
     let PageRequest { page, par_page } = page;
+    let mut tx = app.db.snapshot().await?;
     let total: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM accompagnements WHERE conseiller_id = $1 AND date >= $2 AND date <= $3",
     )
     .bind(owner)
     .bind(&du)
     .bind(&au)
-    .fetch_one(&app.db.pool)
+    .fetch_one(&mut *tx)
     .await?;
     let page_ids = format!(
         "SELECT id FROM accompagnements WHERE conseiller_id = $1 AND date >= $2 AND date <= $3 {NEWEST_FIRST} LIMIT $4 OFFSET $5"
@@ -441,9 +438,9 @@ pub async fn list(
     .bind(&au)
     .bind(i64::from(par_page))
     .bind(offset)
-    .fetch_all(&app.db.pool)
+    .fetch_all(&mut *tx)
     .await?;
-    let children = Children::load(&mut *app.db.pool.acquire().await?, &page_ids, |q| {
+    let children = Children::load(&mut tx, &page_ids, |q| {
         q.bind(owner.to_owned())
             .bind(du.clone())
             .bind(au.clone())
@@ -451,6 +448,7 @@ pub async fn list(
             .bind(offset)
     })
     .await?;
+    tx.commit().await?;
     let items = rows
         .iter()
         .map(|row| children.assemble(row))
@@ -551,6 +549,18 @@ pub async fn in_period_after(
         .await?;
     let children = Children::load(conn, &ids, |q| bind_all(q, &values)).await?;
     rows.iter().map(|row| children.assemble(row)).collect()
+}
+
+/// One record of `owner`, with its details, as one state of the database has it.
+async fn read_one(
+    app: &AppState,
+    owner: &ConseillerId,
+    id: Uuid,
+) -> Result<Option<StoredAccompagnement>, ApiError> {
+    let mut tx = app.db.snapshot().await?;
+    let found = fetch_one(&mut tx, owner, id).await;
+    tx.commit().await?;
+    found
 }
 
 async fn fetch_one(
