@@ -18,6 +18,15 @@ pub use accounts::sessions::SessionHandle;
 pub use config::Config;
 pub use store::db::Db;
 
+/// Gives the memory freed so far back to the system now. The server's allocator (mimalloc,
+/// main.rs) keeps freed memory for a second, for the next allocations; after a large
+/// short-lived block (a password hash's 19 MiB, the start-up's work) keeping it only raises
+/// the server's footprint. A fraction of a millisecond.
+pub fn give_back_freed_memory() {
+    // SAFETY: `mi_collect` takes no pointer and may be called from any thread at any time.
+    unsafe { libmimalloc_sys::mi_collect(true) }
+}
+
 /// What every server function needs: the pool, the configuration, the mailer, the national
 /// figures read so far, the exports under way.
 #[derive(Clone)]

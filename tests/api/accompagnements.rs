@@ -101,6 +101,44 @@ on_both_databases! {
         assert_eq!(app.record_rows().await, [1, 3, 3, 2]);
     }
 
+    async fn new_records_and_retries_sent_together_are_each_answered_as_such(app) {
+        // Sent at once, they meet in the records writer's batches: a batch that finds some of
+        // its ids stored already tells its new records from the retries.
+        let device = app.conseiller("camille@exemple.fr").await;
+        let mut firsts = Vec::new();
+        for _ in 0..5 {
+            let record = record_on("2026-11-02");
+            let stored: Value = device.create(&record).await.json().await.unwrap();
+            firsts.push((record, stored));
+        }
+        let mut sends = Vec::new();
+        for (record, stored) in &firsts {
+            let mut retry = record.clone();
+            retry["duree_minutes"] = json!(120);
+            let new = record_on("2026-11-03");
+            for (sent, expected) in [(retry, Some(stored.clone())), (new, None)] {
+                let device = device.clone();
+                sends.push(tokio::spawn(async move {
+                    let response = device.create(&sent).await;
+                    assert_eq!(response.status(), StatusCode::OK);
+                    let answer: Value = response.json().await.unwrap();
+                    match expected {
+                        Some(first) => assert_eq!(answer, first),
+                        None => {
+                            assert_eq!(answer["id"], sent["id"]);
+                            assert_eq!(answer["date"], "2026-11-03");
+                        }
+                    }
+                }));
+            }
+        }
+        for send in sends {
+            send.await.unwrap();
+        }
+        assert_eq!(device.listed_ids("?du=2026-11-01&au=2026-11-30").await.len(), 10);
+        assert_eq!(app.record_rows().await[0], 10);
+    }
+
     async fn the_same_id_from_another_account_is_refused(app) {
         let camille = app.conseiller("camille@exemple.fr").await;
         let dominique = app.conseiller("dominique@exemple.fr").await;

@@ -167,8 +167,9 @@ pub async fn take(db: &Db, limit: Limit, key: &str) -> Result<Counted, ApiError>
 }
 
 /// Counts `n` requests for each key against `limit`, all keys in one statement, in the
-/// caller's transaction (the records writer's batch): for each key, how many of its last
-/// requests went past the limit. Those are given back at once (rare: a second statement);
+/// caller's transaction (the records writer's batch), then reads back the keys past their
+/// window (a second statement): for each key, how many of its last requests went past the
+/// limit. Those are given back at once (rare: one more statement each);
 /// the caller refuses them. The count adds up on the row, so two servers counting the same
 /// key at the same time both count.
 pub async fn take_many(
@@ -194,20 +195,28 @@ pub async fn take_many(
     let sql = format!(
         "INSERT INTO limites (cle, tat, refuse) VALUES {}
          ON CONFLICT (cle) DO UPDATE SET
-           tat = CASE WHEN limites.tat > ${now_at} THEN limites.tat ELSE ${now_at} END + excluded.tat - ${now_at}
-         RETURNING cle, tat",
+           tat = CASE WHEN limites.tat > ${now_at} THEN limites.tat ELSE ${now_at} END + excluded.tat - ${now_at}",
         rows.join(", ")
     );
-    let mut query = sqlx::query_as::<_, (String, i64)>(&sql);
+    let mut query = sqlx::query(&sql);
     for (key, (_, n)) in keys.iter().zip(counts) {
         query = query.bind(key).bind(now + *n as i64 * interval);
     }
-    let due: HashMap<String, i64> = query
+    query.bind(now).execute(&mut *conn).await?;
+    // Only the keys now past their window: usually none (each row read back is a wake-up of
+    // the caller, as the records writer calls it for every owner of a batch).
+    let keys_at: Vec<String> = (3..keys.len() + 3).map(|n| format!("${n}")).collect();
+    let sql = format!(
+        "SELECT cle, tat FROM limites WHERE tat > $1 + $2 AND cle IN ({})",
+        keys_at.join(", ")
+    );
+    let mut query = sqlx::query_as::<_, (String, i64)>(&sql)
         .bind(now)
-        .fetch_all(&mut *conn)
-        .await?
-        .into_iter()
-        .collect();
+        .bind(window);
+    for key in &keys {
+        query = query.bind(key);
+    }
+    let due: HashMap<String, i64> = query.fetch_all(&mut *conn).await?.into_iter().collect();
     let mut excess = Vec::with_capacity(counts.len());
     for (key, (_, n)) in keys.iter().zip(counts) {
         let over = due.get(key).map_or(0, |tat| tat - now - window);

@@ -57,7 +57,13 @@ static POOL: LazyLock<Pool> = LazyLock::new(|| {
                     Err(_) => return,
                 };
                 match job {
-                    Ok(job) => job(),
+                    Ok(job) => {
+                        job();
+                        // Its 19 MiB block: held otherwise for a second by the allocator,
+                        // every hashing thread's at once in a burst of logins (300 wrong
+                        // logins: +70 MB).
+                        crate::server::give_back_freed_memory();
+                    }
                     Err(_) => return,
                 }
             })
@@ -105,22 +111,8 @@ pub async fn verify(password: String, stored: Option<String>) -> Result<bool, Ap
 
 /// Computes the dummy hash and starts the pool ahead of the first login.
 pub fn warm_up() {
-    return_large_blocks_to_the_system();
     LazyLock::force(&DUMMY_HASH);
     LazyLock::force(&POOL);
-}
-
-/// glibc raises its mmap threshold to the size of the largest block freed so far, after which
-/// every 19 MiB hashing block comes from a thread's heap and is kept when freed: measured here,
-/// each login added 19 MiB to the server's memory for good (20 logins: +350 MB). A fixed
-/// threshold keeps every block over 1 MiB mapped and unmapped on its own.
-fn return_large_blocks_to_the_system() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only changes an allocator setting; called before the hashing threads
-    // start, with a valid parameter and value.
-    unsafe {
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 1024 * 1024);
-    }
 }
 
 #[cfg(test)]

@@ -142,6 +142,7 @@ pub async fn serve(
     let local = listener.local_addr()?;
     passwords::warm_up();
     communes::warm_up();
+    crate::server::give_back_freed_memory();
     let limits = ConnectionLimits::new(
         state.config.max_connections,
         state.config.connections_per_client,

@@ -27,23 +27,22 @@ pub async fn insert(
     Ok(())
 }
 
-/// Inserts the `rows` whose first column (the key `key`) is not taken yet, the others left
-/// as they are (`ON CONFLICT DO NOTHING`): the keys inserted, in no particular order.
+/// Inserts the `rows` whose key `key` is not taken yet, the others left as they are
+/// (`ON CONFLICT DO NOTHING`): how many were inserted. A count, not the keys: the keys come
+/// back from the connection's thread one row at a time, a wake-up of the caller each.
 pub async fn insert_new(
     conn: &mut sqlx::AnyConnection,
     table_and_columns: &str,
     key: &str,
     rows: Vec<Vec<Value>>,
-) -> Result<Vec<String>, sqlx::Error> {
-    let suffix = format!(" ON CONFLICT ({key}) DO NOTHING RETURNING {key}");
-    let mut inserted = Vec::new();
+) -> Result<u64, sqlx::Error> {
+    let suffix = format!(" ON CONFLICT ({key}) DO NOTHING");
+    let mut inserted = 0;
     for (sql, values) in statements(conn, table_and_columns, rows, &suffix) {
-        for row in bound(sqlx::query(&sql), values)
-            .fetch_all(&mut *conn)
+        inserted += bound(sqlx::query(&sql), values)
+            .execute(&mut *conn)
             .await?
-        {
-            inserted.push(sqlx::Row::try_get::<String, _>(&row, 0)?);
-        }
+            .rows_affected();
     }
     Ok(inserted)
 }

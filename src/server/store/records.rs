@@ -113,15 +113,20 @@ pub(super) async fn insert_batch(
         .filter(|(_, record)| firsts.insert(record.id()))
         .map(|(owner, record)| record_row(owner.as_str(), record, &stamp, &stamp))
         .collect();
-    let inserted: HashSet<String> = bulk::insert_new(
+    let wanted = rows.len() as u64;
+    let stored = bulk::insert_new(
         tx,
         &format!("accompagnements ({COLUMNS_WRITTEN})"),
         "id",
         rows,
     )
-    .await?
-    .into_iter()
-    .collect();
+    .await?;
+    let firsts: Vec<String> = firsts.into_iter().map(|id| id.to_string()).collect();
+    let inserted: HashSet<String> = if stored == wanted {
+        firsts.into_iter().collect()
+    } else {
+        stamped_by_this_batch(tx, &firsts, &stamp).await?
+    };
     let mut claimed = HashSet::new();
     let mut outcomes: Vec<Result<Created, ApiError>> = batch
         .iter()
@@ -158,6 +163,25 @@ pub(super) async fn insert_batch(
     lists.insert(tx).await?;
     counters::records_created(tx, &created).await?;
     Ok(outcomes)
+}
+
+/// Which of `ids` this batch inserted, when some were stored already (a retry, someone
+/// else's id): those created at the batch's own stamp (to the microsecond).
+async fn stamped_by_this_batch(
+    tx: &mut AnyConnection,
+    ids: &[String],
+    stamp: &str,
+) -> Result<HashSet<String>, ApiError> {
+    let placeholders: Vec<String> = (2..ids.len() + 2).map(|n| format!("${n}")).collect();
+    let sql = format!(
+        "SELECT id FROM accompagnements WHERE created_at = $1 AND id IN ({})",
+        placeholders.join(", ")
+    );
+    let mut query = sqlx::query_scalar::<_, String>(&sql).bind(stamp);
+    for id in ids {
+        query = query.bind(id);
+    }
+    Ok(query.fetch_all(&mut *tx).await?.into_iter().collect())
 }
 
 /// Turns the records of the batch past their owner's daily quota
@@ -301,7 +325,9 @@ fn checked(input: AccompagnementInput) -> Result<Accompagnement, ApiError> {
     Ok(record.with_commune(commune))
 }
 
-/// The conseiller's most recently saved record ("Comme la dernière fois").
+/// The conseiller's most recently saved record ("Comme la dernière fois"): found among the
+/// owner's entries of `accompagnements_by_owner` (created_at is in it), without a table row
+/// read until the one found; an index of its own cost every save a page write.
 pub async fn last(
     app: &AppState,
     owner: &ConseillerId,
