@@ -20,7 +20,7 @@ use sqlx::AnyConnection;
 
 use crate::clock;
 use crate::server::http::guard::ClientNetwork;
-use crate::server::store::db::Db;
+use crate::server::store::db::{parameters, Db};
 use crate::wire::ApiError;
 
 /// One limit: `burst` requests, then one more every `window / burst`.
@@ -205,10 +205,9 @@ pub async fn take_many(
     query.bind(now).execute(&mut *conn).await?;
     // Only the keys now past their window: usually none (each row read back is a wake-up of
     // the caller, as the records writer calls it for every owner of a batch).
-    let keys_at: Vec<String> = (3..keys.len() + 3).map(|n| format!("${n}")).collect();
     let sql = format!(
         "SELECT cle, tat FROM limites WHERE tat > $1 + $2 AND cle IN ({})",
-        keys_at.join(", ")
+        parameters(3, keys.len())
     );
     let mut query = sqlx::query_as::<_, (String, i64)>(&sql)
         .bind(now)

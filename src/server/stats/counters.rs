@@ -27,6 +27,7 @@ use crate::domain::stats::Periode;
 use crate::domain::vocabulary::StructureRedirection;
 use crate::domain::{Accompagnement, ConseillerId};
 use crate::server::store::bulk::{self, Value};
+use crate::server::store::db::parameters;
 use crate::wire::ApiError;
 
 /// A table of counters per day, and what its rows are kept for.
@@ -310,7 +311,6 @@ async fn pooled_in(
     if owners.is_empty() {
         return Ok(HashMap::new());
     }
-    let placeholders: Vec<String> = (1..=owners.len()).map(|n| format!("${n}")).collect();
     let lock = if conn.backend_name() == "PostgreSQL" {
         " FOR SHARE"
     } else {
@@ -318,7 +318,7 @@ async fn pooled_in(
     };
     let sql = format!(
         "SELECT id, departement, comptabilise FROM conseillers WHERE id IN ({}) ORDER BY id{lock}",
-        placeholders.join(", ")
+        parameters(1, owners.len())
     );
     let mut query = sqlx::query_as::<_, (String, String, i64)>(&sql);
     for owner in owners {
@@ -412,8 +412,7 @@ pub async fn per_month(
         .map(|c| format!("CAST(SUM({c}) AS BIGINT) AS {c}"))
         .collect();
     let condition = keys.map_or(String::new(), |keys| {
-        let placeholders: Vec<String> = (3..keys.len() + 3).map(|i| format!("${i}")).collect();
-        format!("AND {} IN ({})", table.key(), placeholders.join(", "))
+        format!("AND {} IN ({})", table.key(), parameters(3, keys.len()))
     });
     let sql = format!(
         "SELECT substr(jour, 1, 7) AS mois, {} FROM {}

@@ -17,7 +17,7 @@ use crate::domain::vocabulary::Field;
 use crate::domain::{Accompagnement, AccompagnementInput, CommuneInput, ConseillerId, PageRequest};
 use crate::server::accounts::attempts;
 use crate::server::store::bulk::{self, Value};
-use crate::server::store::db::AnyQuery;
+use crate::server::store::db::{parameters, AnyQuery};
 use crate::server::{http::errors, stats::counters, store::communes, AppState};
 use crate::wire::{ApiError, Deleted, Page, StoredAccompagnement};
 
@@ -141,10 +141,9 @@ pub(super) async fn insert_batch(
         .collect();
     let refused = past_the_quota(tx, batch, &mut outcomes, records_per_day).await?;
     if !refused.is_empty() {
-        let placeholders: Vec<String> = (1..=refused.len()).map(|n| format!("${n}")).collect();
         let sql = format!(
             "DELETE FROM accompagnements WHERE id IN ({})",
-            placeholders.join(", ")
+            parameters(1, refused.len())
         );
         let mut delete = sqlx::query(&sql);
         for id in &refused {
@@ -172,10 +171,9 @@ async fn stamped_by_this_batch(
     ids: &[String],
     stamp: &str,
 ) -> Result<HashSet<String>, ApiError> {
-    let placeholders: Vec<String> = (2..ids.len() + 2).map(|n| format!("${n}")).collect();
     let sql = format!(
         "SELECT id FROM accompagnements WHERE created_at = $1 AND id IN ({})",
-        placeholders.join(", ")
+        parameters(2, ids.len())
     );
     let mut query = sqlx::query_scalar::<_, String>(&sql).bind(stamp);
     for id in ids {
