@@ -62,11 +62,18 @@ try {
   const { PurgeCSS } = await import(join(work, 'node_modules', 'purgecss', 'lib', 'purgecss.js'));
   const content = [...sourceFiles(join(root, 'src')), ...sourceFiles(join(root, 'public'))]
     .filter((file) => /\.(rs|js|html)$/.test(file) && !file.includes(`${join('public', 'dsfr')}`));
+  // The DSFR's custom properties too (its colour tokens: 55 KB of `:root` that every page
+  // parsed and resolved before its first paint): only those a kept rule reads, directly or
+  // through another, and those Conum's own style and code read (`var(--…)` in assets/main.css).
+  const ownVariables = readVariables(css, [...content, join(root, 'index.html'), join(root, 'assets', 'main.css')]
+    .flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/var\((--[\w-]+)/g)].map((m) => m[1])));
   const [purged] = await new PurgeCSS().purge({
     content: [...content, join(root, 'index.html')],
     css: [{ raw: css }],
     fontFace: true,
     keyframes: true,
+    variables: true,
+    safelist: { variables: ownVariables },
     // The DSFR's own state attributes, set by Conum's components and checked in its rules.
     dynamicAttributes: ['aria-pressed', 'aria-current', 'aria-expanded', 'aria-invalid', 'aria-disabled', 'disabled', 'open', 'checked'],
   });
@@ -98,6 +105,24 @@ try {
   }
 } finally {
   rmSync(work, { recursive: true, force: true });
+}
+
+/** `names` and every custom property their definitions in `css` read, through any number of
+ *  others (PurgeCSS keeps a safelisted property but not those it reads). */
+function readVariables(css, names) {
+  const reads = new Map();
+  for (const [, name, value] of css.matchAll(/(--[\w-]+)\s*:([^;}]*)/g)) {
+    reads.set(name, [...(reads.get(name) ?? []), ...[...value.matchAll(/var\((--[\w-]+)/g)].map((m) => m[1])]);
+  }
+  const kept = new Set();
+  const next = [...names];
+  while (next.length > 0) {
+    const name = next.pop();
+    if (kept.has(name)) continue;
+    kept.add(name);
+    next.push(...(reads.get(name) ?? []));
+  }
+  return [...kept];
 }
 
 /** Every file under `dir`. */

@@ -147,6 +147,14 @@ pub async fn queue(
     Ok(())
 }
 
+/// Converts `body` as [`queue`] does, keeping nothing: run once before the first save (see
+/// `ui::saisie::form`), the conversion's code is ready when the conseiller taps.
+pub fn rehearse(body: &AccompagnementInput) {
+    if in_browser().is_ok() {
+        let _ = to_js(&Some(body));
+    }
+}
+
 /// Sends what waits, then says what became of the change of record `id`.
 pub async fn deliver(id: &str) -> Delivery {
     let status = match flush().await {

@@ -15,11 +15,11 @@ before(async () => { server = await startServer(); });
 after(() => server?.stop());
 
 /**
- * Issue 12's budget for a first visit of the form: bytes on the wire until it answers taps
- * (BENCHMARKS.md: 431 KB, the main wasm module 350 KB; the other pages' code is in modules of
- * their own, ui::split).
+ * A first visit of the form: bytes on the wire until it answers taps, kept at the figure
+ * measured (BENCHMARKS.md: 439–441 KB, the main wasm module 359 KB; the other pages' code is
+ * in modules of their own, ui::split). The budget is 350 KB: not reached yet.
  */
-const FIRST_VISIT_CEILING = 450_000;
+const FIRST_VISIT_CEILING = 445_000;
 
 /** GET `path` on `agent`: status, headers and the body's size as sent. */
 function get(path, { agent, headers = {} } = {}) {
@@ -89,7 +89,7 @@ test('every page module of the wasm is kept by the service worker, so that any p
   for (const name of modules) assert.ok(text.includes(`"/assets/${name}"`), `${name} not precached`);
 });
 
-test('a first visit of the form stays within its 450 KB, without charts, communes or other pages\' code', async () => {
+test('a first visit of the form stays within its 445 KB, without charts, communes or other pages\' code', async () => {
   const browser = await launchBrowser();
   try {
     const context = await newPhone(browser);
