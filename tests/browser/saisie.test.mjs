@@ -66,6 +66,47 @@ test('an individual accompaniment takes 6 taps and is stored with every field ri
   await context.close();
 });
 
+test('a finger saves as it lifts, once; lifted away from "Enregistrer" it saves nothing', async () => {
+  const { context, page } = await phoneOnTheForm();
+  const cdp = await context.newCDPSession(page);
+  /** A finger pressed at `from` and lifted at `to` (page coordinates), as the screen sends it. */
+  const press = async (from, to) => {
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [from] });
+    if (to !== from) await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [to] });
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  };
+  const centre = async (locator) => {
+    const box = await locator.boundingBox();
+    return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+  };
+  for (const name of ['Accompagnement individuel', 'Plus de 60 ans', 'Retraité(e)', 'Courriels', '30 min']) {
+    await button(page, name).tap();
+  }
+  const enregistrer = button(page, 'Enregistrer');
+  await enregistrer.scrollIntoViewIfNeeded();
+
+  // Pressed on "Enregistrer", slid onto the title and lifted there: the conseiller changed
+  // their mind (or was scrolling). Nothing is saved.
+  const onButton = await centre(enregistrer);
+  const away = await centre(page.getByRole('heading', { name: 'Nouvel accompagnement' }));
+  await press(onButton, away);
+  await page.waitForTimeout(1000);
+  assert.equal(await page.locator('#confirmation-saisie').count(), 0);
+  assert.deepEqual(await serverRecords(page, shared.server), []);
+
+  // A tap: saved once. The browser's own click comes after the lift; were it a second save,
+  // it would find the blank form and say that it is not saved.
+  await enregistrer.scrollIntoViewIfNeeded();
+  await press(await centre(enregistrer), await centre(enregistrer));
+  await page.getByText('Accompagnement enregistré', { exact: true }).waitFor();
+  await page.getByText('Envoyé.').waitFor();
+  await page.waitForTimeout(1500);
+  assert.equal(await page.getByText('L\'accompagnement n\'est pas enregistré', { exact: false }).count(), 0);
+  assert.equal(await page.locator('#confirmation-saisie').count(), 1);
+  assert.equal((await serverRecords(page, shared.server)).length, 1);
+  await context.close();
+});
+
 test('a workshop of 8 is split 3/5 by age; the form refuses to save while one is left', async () => {
   const { context, page } = await phoneOnTheForm();
   const fingers = tapCounter();

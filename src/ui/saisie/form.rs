@@ -1,5 +1,8 @@
 //! The record form: one tap per choice, sensible defaults, the domain's own validation.
 
+use std::cell::Cell;
+use std::rc::Rc;
+
 use dioxus::prelude::*;
 use uuid::Uuid;
 
@@ -72,11 +75,33 @@ pub fn RecordForm(
     use_rehearsed_save(form, profil.is_some());
     let save = {
         let (profil, mode, initial) = (profil.clone(), mode.clone(), initial.clone());
-        move |_| {
-            if let Some((input, valid)) = form.valid() {
+        move |checked: Option<(AccompagnementInput, Accompagnement)>| {
+            if let Some((input, valid)) = checked {
                 let (profil, mode, initial) = (profil.clone(), mode.clone(), initial.clone());
                 form.save(input, valid, profil, mode, initial, on_saved);
             }
+        }
+    };
+    // A finger saves a valid record as it lifts, not at the `click` the browser sends after
+    // it; that click is then not a second save. A record with a mistake is left to the click,
+    // which shows the message and moves the focus to the field after the browser has focused
+    // the button. A mouse and the keyboard save at their click.
+    let finger_saved_at = use_hook(|| Rc::new(Cell::new(f64::NEG_INFINITY)));
+    let on_finger_lifted = {
+        let (save, finger_saved_at) = (save.clone(), finger_saved_at.clone());
+        move |event: PointerEvent| {
+            if *saving.peek() || !browser::finger_lifted_on_target(&event.data()) {
+                return;
+            }
+            if let Ok(checked) = form.checked() {
+                finger_saved_at.set(js_sys::Date::now());
+                save(Some(checked));
+            }
+        }
+    };
+    let on_click = move |_| {
+        if js_sys::Date::now() - finger_saved_at.get() > CLICK_AFTER_LIFT_MS {
+            save(form.valid());
         }
     };
 
@@ -111,13 +136,18 @@ pub fn RecordForm(
                     r#type: "button",
                     class: "fr-btn enregistrer",
                     disabled: saving(),
-                    onclick: save,
+                    onpointerup: on_finger_lifted,
+                    onclick: on_click,
                     if mode == FormMode::Nouveau { "Enregistrer" } else { "Enregistrer les modifications" }
                 }
             }
         }
     }
 }
+
+/// How long after a finger's save its own `click` may come (about 10 ms later on a slow phone):
+/// a click within it is that one, not a second save.
+const CLICK_AFTER_LIFT_MS: f64 = 1_000.0;
 
 /// What the form holds while it is filled: every piece a signal (`Copy`).
 #[derive(Clone, Copy, PartialEq)]
@@ -193,7 +223,14 @@ impl FormState {
     /// The record as filled, with its id (made once per record: sending it again, after a
     /// retry or a fix, never duplicates it), and as parsed; none, and the messages shown, if
     /// it is not valid.
-    fn valid(mut self) -> Option<(AccompagnementInput, Accompagnement)> {
+    fn valid(self) -> Option<(AccompagnementInput, Accompagnement)> {
+        self.checked()
+            .map_err(|found| show_errors(self.errors, self.problem, found))
+            .ok()
+    }
+
+    /// [`Self::valid`] without showing anything: the mistakes are returned.
+    fn checked(mut self) -> Result<(AccompagnementInput, Accompagnement), FieldErrors> {
         let mut input = self.record.peek().clone();
         if input.id.is_empty() {
             let id = self
@@ -204,13 +241,8 @@ impl FormState {
             self.new_id.set(Some(id.clone()));
             input.id = id;
         }
-        match Accompagnement::parse(input.clone(), today_in_paris()) {
-            Ok(valid) => Some((input, valid)),
-            Err(found) => {
-                show_errors(self.errors, self.problem, found);
-                None
-            }
-        }
+        let valid = Accompagnement::parse(input.clone(), today_in_paris())?;
+        Ok((input, valid))
     }
 
     /// Keeps `valid` in the outbox (on the phone first: what the network does next changes
