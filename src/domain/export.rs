@@ -58,8 +58,63 @@ fn timestamp(t: DateTime<Utc>) -> String {
         .to_string()
 }
 
+/// A cell of an export, typed: a CSV writes it as French text, a workbook (`.xlsx`) as a
+/// date, a number or a percentage that a spreadsheet computes with.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cell {
+    Text(String),
+    Count(u64),
+    /// A share in percent (66.0 is 66 %).
+    Percent(f64),
+    Date(chrono::NaiveDate),
+    /// A server timestamp, shown in Paris time.
+    Moment(DateTime<Utc>),
+    Empty,
+}
+
+impl Cell {
+    /// The cell as the CSV writes it (before it is made [`inert`]).
+    pub fn text(&self) -> String {
+        match self {
+            Cell::Text(text) => text.clone(),
+            Cell::Count(n) => n.to_string(),
+            Cell::Percent(share) => decimal(*share),
+            Cell::Date(d) => date(*d),
+            Cell::Moment(t) => timestamp(*t),
+            Cell::Empty => String::new(),
+        }
+    }
+}
+
+impl From<&str> for Cell {
+    fn from(text: &str) -> Self {
+        Cell::Text(text.to_owned())
+    }
+}
+
+impl From<String> for Cell {
+    fn from(text: String) -> Self {
+        Cell::Text(text)
+    }
+}
+
+/// A table of an export: the statistics' key figures, or one section of the page.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Table {
+    pub title: String,
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+/// A record and the server's timestamps of it (made, last changed).
+pub type ExportedRecord = (Accompagnement, DateTime<Utc>, DateTime<Utc>);
+
+fn write_cells(w: &mut csv::Writer<Vec<u8>>, cells: &[Cell]) {
+    write_row(w, cells.iter().map(Cell::text));
+}
+
 /// One row per record, every field.
-pub fn records_csv(records: &[(Accompagnement, DateTime<Utc>, DateTime<Utc>)]) -> String {
+pub fn records_csv(records: &[ExportedRecord]) -> String {
     let mut text = records_csv_head();
     text.push_str(&records_csv_rows(records));
     text
@@ -74,31 +129,19 @@ pub fn records_csv_head() -> String {
 }
 
 /// Rows of the records' CSV, without BOM or header.
-pub fn records_csv_rows(records: &[(Accompagnement, DateTime<Utc>, DateTime<Utc>)]) -> String {
+pub fn records_csv_rows(records: &[ExportedRecord]) -> String {
     let mut w = bare_writer();
     for record in records {
-        write_row(&mut w, record_row(record));
+        write_cells(&mut w, &record_cells(record));
     }
     finish(w)
 }
 
-/// "Télécharger mes données": the profile, then every record (same columns as above).
-pub fn personal_data_csv(
-    profil: &Profil,
-    records: &[(Accompagnement, DateTime<Utc>, DateTime<Utc>)],
-) -> String {
-    let mut text = personal_data_csv_head(profil);
-    text.push_str(&records_csv_rows(records));
-    text
-}
-
-/// The beginning of "Télécharger mes données": the profile, an empty row, the records'
-/// header row; then [`records_csv_rows`].
-pub fn personal_data_csv_head(profil: &Profil) -> String {
-    let mut w = writer();
+/// "Mon profil": what the conseiller's profile holds, label and value, first in
+/// "Télécharger mes données".
+pub fn profile_rows(profil: &Profil) -> Vec<[String; 2]> {
     let d = &profil.details;
-    write_row(&mut w, ["Mon profil", ""]);
-    for (label, value) in [
+    [
         ("Adresse e-mail", profil.email.as_str()),
         ("Prénom", &d.prenom),
         ("Nom", &d.nom),
@@ -108,8 +151,21 @@ pub fn personal_data_csv_head(profil: &Profil) -> String {
         ("Code postal", d.commune.code_postal()),
         ("Département", &d.departement),
         ("Identifiant", profil.id.as_str()),
-    ] {
-        write_row(&mut w, [label, value]);
+    ]
+    .map(|(label, value)| [label.to_owned(), value.to_owned()])
+    .into()
+}
+
+/// The title of the profile's part of "Télécharger mes données".
+pub const PROFILE_TITLE: &str = "Mon profil";
+
+/// The beginning of "Télécharger mes données": the profile, an empty row, the records'
+/// header row; then [`records_csv_rows`].
+pub fn personal_data_csv_head(profil: &Profil) -> String {
+    let mut w = writer();
+    write_row(&mut w, [PROFILE_TITLE, ""]);
+    for row in profile_rows(profil) {
+        write_row(&mut w, row);
     }
     // An empty row, then the records (the csv crate wants rows of one length per table).
     let mut text = finish(w);
@@ -127,7 +183,8 @@ fn bare_writer() -> csv::Writer<Vec<u8>> {
         .from_writer(Vec::new())
 }
 
-fn records_header() -> Vec<String> {
+/// The records' column headings.
+pub fn records_header() -> Vec<String> {
     let label = |field: Field| field.label().to_owned();
     let mut header: Vec<String> = vec![
         label(Field::Date),
@@ -164,30 +221,28 @@ fn records_header() -> Vec<String> {
     header
 }
 
-fn record_row(
-    (a, created, updated): &(Accompagnement, DateTime<Utc>, DateTime<Utc>),
-) -> Vec<String> {
+/// A record's cells, in the order of [`records_header`].
+pub fn record_cells((a, created, updated): &ExportedRecord) -> Vec<Cell> {
+    let count = |n: u32| Cell::Count(u64::from(n));
     let mut row = vec![
-        date(a.date()),
-        a.activite().label().to_owned(),
-        a.participants().to_string(),
-        a.deja_accompagnes()
-            .map(|n| n.to_string())
-            .unwrap_or_default(),
-        a.commune().nom().to_owned(),
-        a.commune().insee().to_owned(),
-        a.commune().code_postal().to_owned(),
-        a.canal().label().to_owned(),
+        Cell::Date(a.date()),
+        a.activite().label().into(),
+        count(a.participants()),
+        a.deja_accompagnes().map(count).unwrap_or(Cell::Empty),
+        a.commune().nom().into(),
+        a.commune().insee().into(),
+        a.commune().code_postal().into(),
+        a.canal().label().into(),
     ];
     row.extend(
         TrancheAge::ALL
             .iter()
-            .map(|k| a.ages().get(k).copied().unwrap_or(0).to_string()),
+            .map(|k| count(a.ages().get(k).copied().unwrap_or(0))),
     );
     row.extend(
         Statut::ALL
             .iter()
-            .map(|k| a.statuts().get(k).copied().unwrap_or(0).to_string()),
+            .map(|k| count(a.statuts().get(k).copied().unwrap_or(0))),
     );
     let suivi = a.suivi();
     row.extend([
@@ -195,20 +250,22 @@ fn record_row(
             .iter()
             .map(|t| t.label())
             .collect::<Vec<_>>()
-            .join(", "),
-        a.duree_minutes().to_string(),
-        suivi.individuel.to_string(),
-        suivi.atelier.to_string(),
-        suivi.redirection.to_string(),
+            .join(", ")
+            .into(),
+        count(a.duree_minutes()),
+        count(suivi.individuel),
+        count(suivi.atelier),
+        count(suivi.redirection),
         a.redirections()
             .iter()
             .map(|r| format!("{} ({})", r.label(), r.personnes))
             .collect::<Vec<_>>()
-            .join(", "),
-        a.annotation().unwrap_or_default().to_owned(),
-        a.id().to_string(),
-        timestamp(*created),
-        timestamp(*updated),
+            .join(", ")
+            .into(),
+        a.annotation().map(Cell::from).unwrap_or(Cell::Empty),
+        a.id().to_string().into(),
+        Cell::Moment(*created),
+        Cell::Moment(*updated),
     ]);
     row
 }
@@ -219,19 +276,41 @@ pub fn stats_csv(stats: &Stats) -> String {
     stats_csv_of(stats, "Statistiques")
 }
 
+/// The first line of the statistics of `whose` ("Statistiques nationales, Bretagne,"): what
+/// they are and their period.
+pub fn stats_heading(stats: &Stats, whose: &str) -> String {
+    let p = &stats.periode;
+    format!("{whose} du {} au {}", date(p.du), date(p.au))
+}
+
 /// The same for the statistics of `whose` ("Statistiques nationales, Bretagne,").
 pub fn stats_csv_of(stats: &Stats, whose: &str) -> String {
     let mut w = writer();
-    let p = &stats.periode;
     write_row(
         &mut w,
-        [
-            format!("{whose} du {} au {}", date(p.du), date(p.au)),
-            String::new(),
-            String::new(),
-        ],
+        [stats_heading(stats, whose), String::new(), String::new()],
     );
-    write_row(&mut w, ["Chiffres clés", "Valeur", "Part"]);
+    for (n, table) in stats_tables(stats).iter().enumerate() {
+        // The key figures' heading row names them; a section has its title above.
+        if n > 0 {
+            write_row(&mut w, [table.title.as_str(), "", ""]);
+        }
+        write_row(&mut w, &table.header);
+        for row in &table.rows {
+            write_cells(&mut w, row);
+        }
+    }
+    finish(w)
+}
+
+/// The statistics as tables: the key figures, then each section of the page.
+pub fn stats_tables(stats: &Stats) -> Vec<Table> {
+    let key_figures_title = "Chiffres clés";
+    let mut key = Table {
+        title: key_figures_title.to_owned(),
+        header: vec![key_figures_title.into(), "Valeur".into(), "Part".into()],
+        rows: Vec::new(),
+    };
     for figure in key_figures(stats) {
         for f in std::iter::once(&figure).chain(&figure.parts) {
             let label = if f.minutes {
@@ -239,36 +318,34 @@ pub fn stats_csv_of(stats: &Stats, whose: &str) -> String {
             } else {
                 f.label.to_owned()
             };
-            write_row(
-                &mut w,
-                [
-                    label,
-                    f.value.to_string(),
-                    f.percent.map(decimal).unwrap_or_default(),
-                ],
-            );
+            key.rows.push(vec![
+                label.into(),
+                Cell::Count(f.value),
+                f.percent.map(Cell::Percent).unwrap_or(Cell::Empty),
+            ]);
         }
     }
-    for section in sections(stats) {
-        write_row(&mut w, [section.title, "", ""]);
-        write_row(
-            &mut w,
-            [
-                section.label_header,
-                section.unit.label(),
-                section.third_header(),
-            ],
-        );
-        for row in section.rows {
-            let third = match (row.percent, row.cumul) {
-                (Some(share), _) => decimal(share),
-                (None, Some(cumul)) => cumul.to_string(),
-                (None, None) => String::new(),
-            };
-            write_row(&mut w, [row.label, row.value.to_string(), third]);
-        }
-    }
-    finish(w)
+    let sections = sections(stats).into_iter().map(|section| Table {
+        title: section.title.to_owned(),
+        header: vec![
+            section.label_header.to_owned(),
+            section.unit.label().to_owned(),
+            section.third_header().to_owned(),
+        ],
+        rows: section
+            .rows
+            .into_iter()
+            .map(|row| {
+                let third = match (row.percent, row.cumul) {
+                    (Some(share), _) => Cell::Percent(share),
+                    (None, Some(cumul)) => Cell::Count(cumul),
+                    (None, None) => Cell::Empty,
+                };
+                vec![row.label.into(), Cell::Count(row.value), third]
+            })
+            .collect(),
+    });
+    std::iter::once(key).chain(sections).collect()
 }
 
 #[cfg(test)]

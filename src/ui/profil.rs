@@ -31,6 +31,8 @@ pub fn MonProfil() -> Element {
             div { class: "actions",
                 a { class: "fr-btn fr-btn--secondary", download: "conum_mes_donnees.csv",
                     href: "/api/moi/donnees.csv", "Télécharger mes données (CSV)" }
+                a { class: "fr-btn fr-btn--secondary", download: "conum_mes_donnees.xlsx",
+                    href: "/api/moi/donnees.xlsx", "Télécharger mes données (Excel)" }
                 a { class: "fr-btn fr-btn--secondary", download: "conum_mes_donnees.json",
                     href: "/api/moi/donnees.json", "Télécharger mes données (JSON)" }
             }

@@ -1,4 +1,4 @@
-//! CSV exports, parsed back as a spreadsheet would.
+//! CSV exports and workbooks, parsed back as a spreadsheet would.
 
 use reqwest::StatusCode;
 
@@ -6,12 +6,56 @@ use crate::helpers::*;
 use crate::on_both_databases;
 
 async fn download(device: &Device, what: &str, query: &str) -> reqwest::Response {
+    download_as(device, &format!("/api/exports/{what}.csv{query}")).await
+}
+
+async fn download_as(device: &Device, path: &str) -> reqwest::Response {
     device
         .http
-        .get(format!("{}/api/exports/{what}.csv{query}", device.address))
+        .get(format!("{}{path}", device.address))
         .send()
         .await
         .unwrap()
+}
+
+/// The CSV and the workbook of `path` (without its extension) and `query`, both answered.
+async fn csv_and_workbook(device: &Device, path: &str, query: &str) -> (Vec<Vec<String>>, Vec<u8>) {
+    let csv = download_as(device, &format!("{path}.csv{query}")).await;
+    assert_eq!(csv.status(), StatusCode::OK, "{path}.csv");
+    let xlsx = download_as(device, &format!("{path}.xlsx{query}")).await;
+    assert_eq!(xlsx.status(), StatusCode::OK, "{path}.xlsx");
+    assert_eq!(
+        xlsx.headers()["content-type"],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    let disposition = xlsx.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        disposition.starts_with("attachment; filename=\"conum_")
+            && disposition.ends_with(".xlsx\""),
+        "{disposition}"
+    );
+    (
+        rows(&csv.text().await.unwrap()),
+        xlsx.bytes().await.unwrap().to_vec(),
+    )
+}
+
+/// A records' sheet (its heading row first) as the CSV writes it.
+fn records_sheet_as_csv(rows: &[Vec<calamine::Data>]) -> Vec<Vec<String>> {
+    let header: Vec<String> = rows[0].iter().map(|c| cell_as_csv_text(c, "")).collect();
+    let mut table = vec![header.clone()];
+    for row in &rows[1..] {
+        table.push(
+            row.iter()
+                .zip(&header)
+                .map(|(c, h)| cell_as_csv_text(c, h))
+                .collect(),
+        );
+    }
+    table
 }
 
 /// The rows of a `;`-separated CSV that starts with a UTF-8 BOM.
@@ -107,13 +151,119 @@ on_both_databases! {
         assert!(!table.iter().any(|r| r[0] == "Santé"));
     }
 
+    async fn the_records_workbook_holds_the_csv_values_in_typed_cells(app) {
+        let device = app.conseiller("camille@exemple.fr").await;
+        device.create(&full_record()).await;
+        let mut formula = record_on("2026-01-20");
+        formula["annotation"] = serde_json::json!("=HYPERLINK(\"http://x\")");
+        device.create(&formula).await;
+        device.create(&record_on("2026-11-02")).await;
+        app.conseiller("dominique@exemple.fr").await.create(&record_on("2026-01-21")).await;
+
+        let (csv, xlsx) = csv_and_workbook(&device, "/api/exports/accompagnements", "?du=2026-01-01&au=2026-01-31").await;
+
+        let sheets = workbook_sheets(&xlsx);
+        assert_eq!(sheets.len(), 1);
+        assert_eq!(sheets[0].0, "Accompagnements");
+        assert_eq!(frozen_rows(&xlsx, 1), 1, "the heading row stays in view");
+        assert_eq!(csv.len(), 3, "a header and January's two records of camille");
+        assert_eq!(records_sheet_as_csv(&sheets[0].1), csv);
+        // Typed, not text that looks like a value: a spreadsheet sums and sorts them.
+        let rows = &sheets[0].1;
+        let column = |name: &str| rows[0].iter().position(|h| *h == *name).unwrap();
+        assert!(matches!(rows[1][column("Date")], calamine::Data::DateTime(_)));
+        assert!(matches!(rows[1][column("Créé le")], calamine::Data::DateTime(_)));
+        assert!(matches!(rows[1][column("Participants")], calamine::Data::Float(_)));
+        assert!(matches!(rows[1][column("Durée (minutes)")], calamine::Data::Float(_)));
+        // A code keeps its leading zero and letters: text.
+        assert!(matches!(rows[1][column("Code INSEE")], calamine::Data::String(_)));
+        // A formula-looking annotation is text in the workbook (never a formula), and inert
+        // in the CSV.
+        let annotations: Vec<_> = rows[1..].iter().map(|r| r[column("Annotation")].to_string()).collect();
+        assert!(annotations.contains(&"=HYPERLINK(\"http://x\")".to_owned()), "{annotations:?}");
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(xlsx.clone())).unwrap();
+        let mut sheet = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name("xl/worksheets/sheet1.xml").unwrap(), &mut sheet).unwrap();
+        assert!(!sheet.contains("<f>"), "no formula in the sheet");
+    }
+
+    async fn the_statistics_workbook_has_a_sheet_per_section_with_the_csv_values(app) {
+        let device = app.conseiller("camille@exemple.fr").await;
+        device.create(&full_record()).await;
+        let mut individual = record_on("2026-01-20");
+        individual["duree_minutes"] = serde_json::json!(45);
+        device.create(&individual).await;
+
+        let (csv, xlsx) = csv_and_workbook(&device, "/api/exports/statistiques", "?du=2026-01-01&au=2026-02-28").await;
+
+        let names: Vec<String> = workbook_sheets(&xlsx).into_iter().map(|(name, _)| name).collect();
+        assert_eq!(names[0], "Chiffres clés");
+        for title in ["Thèmes des accompagnements", "Lieux des accompagnements", "Réorientations"] {
+            assert!(names.iter().any(|n| n == title), "no sheet {title} in {names:?}");
+        }
+        assert!(names.iter().all(|n| n.chars().count() <= 31), "{names:?}");
+        assert_eq!(stats_workbook_as_csv(&xlsx), csv);
+        // The shares are percentages a spreadsheet computes with (66 % is 0.66).
+        let key = &workbook_sheets(&xlsx)[0].1;
+        let suivi = key.iter().find(|r| r[0] == *"Usagers avec suivi").unwrap();
+        assert_eq!(suivi[1], calamine::Data::Float(6.0));
+        assert_eq!(suivi[2], calamine::Data::Float(0.66));
+    }
+
+    async fn the_personal_data_workbook_has_the_profile_then_every_record(app) {
+        let device = app.conseiller("camille@exemple.fr").await;
+        device.create(&full_record()).await;
+        device.create(&record_on("2026-11-02")).await;
+        app.conseiller("dominique@exemple.fr").await.create(&record_on("2026-11-03")).await;
+
+        let (csv, xlsx) = csv_and_workbook(&device, "/api/moi/donnees", "").await;
+
+        let sheets = workbook_sheets(&xlsx);
+        let names: Vec<&str> = sheets.iter().map(|(name, _)| name.as_str()).collect();
+        assert_eq!(names, ["Mon profil", "Accompagnements"]);
+        // The CSV: the profile (a title row and 9 rows), an empty row (which a reader skips),
+        // the records.
+        let profile: Vec<Vec<String>> = sheets[0].1.iter().map(|r| r.iter().map(|c| cell_as_csv_text(c, "")).collect()).collect();
+        assert_eq!(profile, csv[..10]);
+        assert!(profile.contains(&vec!["Adresse e-mail".to_owned(), "camille@exemple.fr".to_owned()]));
+        assert_eq!(records_sheet_as_csv(&sheets[1].1), csv[10..]);
+        assert_eq!(sheets[1].1.len(), 3, "a header and camille's two records");
+        assert_eq!(frozen_rows(&xlsx, 2), 1);
+    }
+
+    async fn a_workbook_of_thousands_of_records_is_whole(app) {
+        app.restart_with_env(&[("RECORDS_PER_DAY", "2000")]).await;
+        let device = app.conseiller("camille@exemple.fr").await;
+        // More than two pages of the export (500 records each).
+        let records: Vec<_> = (0..1_203).map(|n| {
+            let mut record = record_on(&format!("2026-03-{:02}", 1 + n % 28));
+            record["id"] = serde_json::json!(uuid::Uuid::now_v7().to_string());
+            record
+        }).collect();
+        for batch in records.chunks(32) {
+            let answers = futures_util::future::join_all(batch.iter().map(|record| device.create(record))).await;
+            assert!(answers.iter().all(|a| a.status().is_success()));
+        }
+
+        let (csv, xlsx) = csv_and_workbook(&device, "/api/exports/accompagnements", "?du=2026-03-01&au=2026-03-31").await;
+
+        assert_eq!(csv.len(), 1_204);
+        assert_eq!(records_sheet_as_csv(&workbook_sheets(&xlsx)[0].1), csv);
+    }
+
     async fn exports_need_a_session_and_a_period_in_order(app) {
         let device = app.conseiller("camille@exemple.fr").await;
 
-        let anonymous = download(&app.device(), "accompagnements", "?du=2026-01-01&au=2026-01-31").await;
-        let reversed = download(&device, "statistiques", "?du=2026-02-01&au=2026-01-01").await;
+        for extension in ["csv", "xlsx"] {
+            let anonymous = download_as(&app.device(), &format!("/api/exports/accompagnements.{extension}?du=2026-01-01&au=2026-01-31")).await;
+            let anonymous_data = download_as(&app.device(), &format!("/api/moi/donnees.{extension}")).await;
+            let reversed = download_as(&device, &format!("/api/exports/statistiques.{extension}?du=2026-02-01&au=2026-01-01")).await;
+            let reversed_records = download_as(&device, &format!("/api/exports/accompagnements.{extension}?du=2026-02-01&au=2026-01-01")).await;
 
-        assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
-        assert!(field_message(reversed, "au").await.contains("postérieure"));
+            assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED, "{extension}");
+            assert_eq!(anonymous_data.status(), StatusCode::UNAUTHORIZED, "{extension}");
+            assert!(field_message(reversed, "au").await.contains("postérieure"), "{extension}");
+            assert!(field_message(reversed_records, "au").await.contains("postérieure"), "{extension}");
+        }
     }
 }

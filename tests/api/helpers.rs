@@ -704,3 +704,129 @@ pub async fn field_message(response: Response, field: &str) -> String {
         .expect("message")
         .to_owned()
 }
+
+/// A workbook (`.xlsx`) as a spreadsheet application reads it (calamine, a reader of its
+/// own): each sheet's name and rows of typed cells.
+pub fn workbook_sheets(bytes: &[u8]) -> Vec<(String, Vec<Vec<calamine::Data>>)> {
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).expect("a workbook");
+    book.sheet_names()
+        .into_iter()
+        .map(|name| {
+            let range = book.worksheet_range(&name).expect("a sheet");
+            assert_eq!(range.start(), Some((0, 0)), "{name} starts in A1");
+            let rows = range.rows().map(<[calamine::Data]>::to_vec).collect();
+            (name, rows)
+        })
+        .collect()
+}
+
+/// The cell as Conum's CSV writes it, its type checked against its column's `header`: a
+/// date or a timestamp is a date of the spreadsheet ("Créé le", "Modifié le": with the time),
+/// a share ("Part") a percentage, a count a number; text is text, made inert as the CSV does.
+pub fn cell_as_csv_text(cell: &calamine::Data, header: &str) -> String {
+    use calamine::Data;
+    match cell {
+        Data::Empty => String::new(),
+        Data::String(text) => {
+            assert!(
+                !matches!(header, "Date" | "Créé le" | "Modifié le" | "Part"),
+                "{header}: {text:?} is text, not typed"
+            );
+            if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+                format!("'{text}")
+            } else {
+                text.clone()
+            }
+        }
+        Data::DateTime(moment) => {
+            let moment = moment.as_datetime().expect("a date");
+            match header {
+                "Créé le" | "Modifié le" => moment.format("%d/%m/%Y %H:%M").to_string(),
+                "Date" => {
+                    assert_eq!(
+                        moment.time(),
+                        chrono::NaiveTime::MIN,
+                        "{header}: a day, no time"
+                    );
+                    moment.format("%d/%m/%Y").to_string()
+                }
+                _ => panic!("{header}: a date in a column of {header}"),
+            }
+        }
+        Data::Float(number) if header == "Part" => {
+            format!("{:.1}", number * 100.0).replace('.', ",")
+        }
+        Data::Float(number) => {
+            assert_eq!(number.fract(), 0.0, "{header}: a count");
+            format!("{number}")
+        }
+        Data::Int(number) => number.to_string(),
+        other => panic!("{header}: unexpected cell {other:?}"),
+    }
+}
+
+/// The rows frozen at the top of a workbook's `n`th sheet (from 1), as Excel stores them.
+pub fn frozen_rows(bytes: &[u8], n: usize) -> u32 {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).expect("a zip");
+    let mut xml = String::new();
+    zip.by_name(&format!("xl/worksheets/sheet{n}.xml"))
+        .expect("the sheet")
+        .read_to_string(&mut xml)
+        .unwrap();
+    let pane = xml
+        .split("<pane ")
+        .nth(1)
+        .unwrap_or_else(|| panic!("sheet {n}: no pane"));
+    let pane = &pane[..pane.find("/>").unwrap()];
+    assert!(pane.contains("state=\"frozen\""), "sheet {n}: {pane}");
+    let split = pane.split("ySplit=\"").nth(1).expect("ySplit");
+    split[..split.find('"').unwrap()].parse().unwrap()
+}
+
+/// A statistics workbook (a sheet per table: the heading line, the table's title, its
+/// heading row, its rows) back as the statistics' CSV lays it out (the heading line, the key
+/// figures' heading row and rows, then each section's title, heading row and rows).
+pub fn stats_workbook_as_csv(bytes: &[u8]) -> Vec<Vec<String>> {
+    let sheets = workbook_sheets(bytes);
+    let text = |row: &[calamine::Data]| {
+        row.iter()
+            .map(|c| cell_as_csv_text(c, ""))
+            .collect::<Vec<_>>()
+    };
+    let mut table = vec![pad(text(&sheets[0].1[0]), 3)];
+    for (n, (name, rows)) in sheets.iter().enumerate() {
+        assert_eq!(
+            text(&rows[0])[0],
+            table[0][0],
+            "{name}: the heading line on every sheet"
+        );
+        if n > 0 {
+            table.push(pad(text(&rows[1]), 3));
+        }
+        let header = pad(text(&rows[2]), 3);
+        table.push(header.clone());
+        for row in &rows[3..] {
+            table.push(pad(
+                row.iter()
+                    .zip(&header)
+                    .map(|(c, h)| cell_as_csv_text(c, h))
+                    .collect(),
+                3,
+            ));
+        }
+        assert_eq!(
+            frozen_rows(bytes, n + 1),
+            3,
+            "{name}: the heading row frozen"
+        );
+    }
+    table
+}
+
+fn pad(mut row: Vec<String>, width: usize) -> Vec<String> {
+    row.resize(width.max(row.len()), String::new());
+    row
+}

@@ -321,10 +321,12 @@ on_both_databases! {
             let (_, answer) = national(&asker, territoire, "2026-10", "2026-10").await;
             assert_eq!(answer["stats"], Value::Null, "{territoire}: {answer}");
         }
-        let csv = asker.request(Method::GET, "/api/exports/nationales.csv?territoire=departement-69&du=2026-10&au=2026-10").send().await.unwrap();
-        assert_eq!(csv.status(), StatusCode::FORBIDDEN);
-        let refusal: Value = csv.json().await.unwrap();
-        assert_eq!(refusal["data"]["kind"], "too_few_contributors");
+        for extension in ["csv", "xlsx"] {
+            let file = asker.request(Method::GET, &format!("/api/exports/nationales.{extension}?territoire=departement-69&du=2026-10&au=2026-10")).send().await.unwrap();
+            assert_eq!(file.status(), StatusCode::FORBIDDEN, "{extension}");
+            let refusal: Value = file.json().await.unwrap();
+            assert_eq!(refusal["data"]["kind"], "too_few_contributors", "{extension}");
+        }
 
         // A late record of the fifth: the month is read again at once on this server.
         record_dated(&mut conseillers[4], "2026-10-03").await;
@@ -335,6 +337,15 @@ on_both_databases! {
         let csv = asker.request(Method::GET, "/api/exports/nationales.csv?territoire=departement-69&du=2026-10&au=2026-10").send().await.unwrap().text().await.unwrap();
         assert!(csv.contains("Statistiques nationales, Rhône (69), du 01/10/2026 au 31/10/2026"), "{csv}");
         assert!(!csv.contains("Identifiant"), "no record rows: {csv}");
+        // The same figures as a workbook, a sheet per table.
+        let xlsx = asker.request(Method::GET, "/api/exports/nationales.xlsx?territoire=departement-69&du=2026-10&au=2026-10").send().await.unwrap();
+        assert_eq!(xlsx.status(), StatusCode::OK);
+        assert!(xlsx.headers()["content-disposition"].to_str().unwrap().contains("conum_statistiques_departement-69_2026-10_2026-10.xlsx"));
+        let workbook = stats_workbook_as_csv(&xlsx.bytes().await.unwrap());
+        let table: Vec<Vec<String>> = csv::ReaderBuilder::new().delimiter(b';').has_headers(false).flexible(true)
+            .from_reader(csv.trim_start_matches('\u{feff}').as_bytes()).records()
+            .map(|r| r.unwrap().iter().map(str::to_owned).collect()).collect();
+        assert_eq!(workbook, table);
 
         // November has one contributor: October and November together give no figure, and
         // the évolution says November is secret, never "1 compte rendu".

@@ -26,7 +26,9 @@ on_both_databases! {
         for path in [
             "/api/statistiques",
             "/api/exports/statistiques.csv",
+            "/api/exports/statistiques.xlsx",
             "/api/exports/accompagnements.csv",
+            "/api/exports/accompagnements.xlsx",
             "/api/accompagnements",
         ] {
             let (status, body) = status_and_body(device.request(Method::GET, &format!("{path}{absurd}")).send().await.unwrap()).await;

@@ -170,7 +170,7 @@ test('offline, an edit and then a deletion of a record already sent change the f
   });
 });
 
-test('the CSV export downloads the period with a BOM, ; and French values', async () => {
+test('the CSV export downloads the period with a BOM, ; and French values; the Excel one a workbook', async () => {
   const { context, page } = await statisticsOf('2026-01-01', '2026-01-31');
 
   const [download] = await Promise.all([
@@ -188,6 +188,16 @@ test('the CSV export downloads the period with a BOM, ; and French values', asyn
   const titles = await page.locator('.graphique__titre').allInnerTexts();
   const csvTitles = rows.filter((r) => titles.includes(r[0])).map((r) => r[0]);
   assert.deepEqual(csvTitles, titles);
+
+  // The same figures as a workbook (its cells are checked by the API tests).
+  for (const [name, file] of [['Statistiques (Excel)', 'conum_statistiques_2026-01-01_2026-01-31.xlsx'], ['Accompagnements (Excel)', 'conum_accompagnements_2026-01-01_2026-01-31.xlsx']]) {
+    const [workbook] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name }).tap(),
+    ]);
+    assert.equal(workbook.suggestedFilename(), file);
+    assert.equal(readFileSync(await workbook.path()).subarray(0, 2).toString(), 'PK', 'a zip, as every .xlsx');
+  }
   await context.close();
 });
 

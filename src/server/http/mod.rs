@@ -79,10 +79,17 @@ pub fn router(state: AppState, ui: fn() -> dioxus::prelude::Element) -> Router {
             "/api/exports/accompagnements.csv",
             get(exports::records_csv),
         )
+        .route(
+            "/api/exports/accompagnements.xlsx",
+            get(exports::records_xlsx),
+        )
         .route("/api/exports/statistiques.csv", get(exports::stats_csv))
+        .route("/api/exports/statistiques.xlsx", get(exports::stats_xlsx))
         .route("/api/exports/nationales.csv", get(exports::national_csv))
+        .route("/api/exports/nationales.xlsx", get(exports::national_xlsx))
         .route("/api/moi/donnees.json", get(exports::personal_data_json))
-        .route("/api/moi/donnees.csv", get(exports::personal_data_csv));
+        .route("/api/moi/donnees.csv", get(exports::personal_data_csv))
+        .route("/api/moi/donnees.xlsx", get(exports::personal_data_xlsx));
     let app = match &public {
         Some(public) => pages.merge(assets::routes(public)),
         None => {

@@ -1,5 +1,5 @@
-//! Downloads: the period's records and statistics as CSV files for spreadsheets, and the
-//! conseiller's own data (RGPD) as CSV and JSON.
+//! Downloads: the period's records and statistics as CSV files and workbooks (`.xlsx`) for
+//! spreadsheets, and the conseiller's own data (RGPD) as CSV, workbook and JSON.
 //! Plain routes (a browser link downloads them), behind the same session middleware.
 
 use std::sync::{Arc, LazyLock};
@@ -11,23 +11,53 @@ use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 
-use tokio::sync::Semaphore;
+use futures_util::{Stream, StreamExt, TryStreamExt};
+use tokio::sync::{mpsc, Semaphore};
 
 use crate::clock;
 use crate::domain::accompagnement::FIRST_DATE;
 use crate::domain::export;
-use crate::domain::stats::Periode;
-use crate::domain::ConseillerId;
+use crate::domain::stats::{Periode, Stats};
+use crate::domain::{ConseillerId, Profil};
 use crate::server::store::records::Resume;
 use crate::server::{
-    accounts, http::errors, stats::national, stats::personal as stats, store::records, AppState,
-    SessionHandle,
+    accounts, http::errors, stats::national, stats::personal as stats, stats::workbook,
+    store::records, AppState, SessionHandle,
 };
 use crate::wire::{ApiError, NationalQuery, StatsQuery, StoredAccompagnement};
 
-fn csv_file(name: &str, periode: Periode, body: impl Into<Body>) -> Response {
-    let file = format!("conum_{name}_{}_{}.csv", periode.du, periode.au);
-    download(&file, "text/csv; charset=utf-8", body)
+/// The formats of a download: the same tables as a CSV or as a workbook.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Xlsx,
+}
+
+impl Format {
+    fn extension(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Xlsx => "xlsx",
+        }
+    }
+
+    fn content_type(self) -> &'static str {
+        match self {
+            Format::Csv => "text/csv; charset=utf-8",
+            Format::Xlsx => workbook::CONTENT_TYPE,
+        }
+    }
+}
+
+/// `body` to save as `conum_{name}_{du}_{au}` in `format`.
+fn period_file(name: &str, periode: Periode, format: Format, body: impl Into<Body>) -> Response {
+    let file = format!(
+        "conum_{name}_{}_{}.{}",
+        periode.du,
+        periode.au,
+        format.extension()
+    );
+    download(&file, format.content_type(), body)
 }
 
 /// A file to save, named `file`.
@@ -48,23 +78,39 @@ fn download(file: &str, content_type: &str, body: impl Into<Body>) -> Response {
 /// `GET /api/exports/accompagnements.csv?du&au`: one row per record, written a page at a
 /// time.
 pub async fn records_csv(
+    app: Extension<AppState>,
+    session: Extension<SessionHandle>,
+    query: Query<StatsQuery>,
+) -> Response {
+    records_file(app, session, query, Format::Csv).await
+}
+
+/// `GET /api/exports/accompagnements.xlsx?du&au`: the same as a workbook.
+pub async fn records_xlsx(
+    app: Extension<AppState>,
+    session: Extension<SessionHandle>,
+    query: Query<StatsQuery>,
+) -> Response {
+    records_file(app, session, query, Format::Xlsx).await
+}
+
+async fn records_file(
     Extension(app): Extension<AppState>,
     Extension(session): Extension<SessionHandle>,
     Query(query): Query<StatsQuery>,
+    format: Format,
 ) -> Response {
     let result = async {
         let owner = session.conseiller_id()?;
         let periode = stats::periode(&app, owner, query.du, query.au).await?;
-        let body = streamed(
-            &app,
-            owner,
-            periode,
-            export::records_csv_head(),
-            csv_rows,
-            String::new(),
-        )
-        .await?;
-        Ok::<_, ApiError>(csv_file("accompagnements", periode, body))
+        let body = match format {
+            Format::Csv => {
+                let head = export::records_csv_head();
+                streamed(&app, owner, periode, head, csv_rows, String::new()).await?
+            }
+            Format::Xlsx => records_workbook(&app, owner, periode, None).await?,
+        };
+        Ok::<_, ApiError>(period_file("accompagnements", periode, format, body))
     }
     .await;
     result.unwrap_or_else(IntoResponse::into_response)
@@ -81,10 +127,54 @@ const EXPORT_WAIT: Duration = Duration::from_secs(20);
 static EXPORT_TURNS: LazyLock<Arc<Semaphore>> =
     LazyLock::new(|| Arc::new(Semaphore::new(EXPORTS_AT_ONCE)));
 
+/// The period's records a page at a time, oldest first, once the export's turn has come; the
+/// turn is held until the last page is read.
+async fn record_pages(
+    app: &AppState,
+    owner: &ConseillerId,
+    periode: Periode,
+) -> Result<
+    impl Stream<Item = Result<Vec<StoredAccompagnement>, ApiError>> + Send + 'static,
+    ApiError,
+> {
+    let turn = tokio::time::timeout(EXPORT_WAIT, EXPORT_TURNS.clone().acquire_owned())
+        .await
+        .map_err(|_| ApiError::Busy)?
+        .map_err(errors::internal)?;
+    let (app, owner) = (app.clone(), owner.clone());
+    Ok(futures_util::stream::try_unfold(
+        Some(Resume::default()),
+        move |resume| {
+            let (app, owner) = (app.clone(), owner.clone());
+            let _turn = &turn;
+            async move {
+                let Some(resume) = resume else {
+                    return Ok(None);
+                };
+                let mut snapshot = app.db.snapshot().await?;
+                let page = records::in_period_after(
+                    &mut snapshot,
+                    &owner,
+                    periode,
+                    &resume,
+                    Some(EXPORT_PAGE),
+                )
+                .await?;
+                snapshot.commit().await?;
+                let next = match page.last() {
+                    Some(last) if page.len() == EXPORT_PAGE => Some(Resume::after(last)),
+                    _ => None,
+                };
+                Ok::<_, ApiError>(Some((page, next)))
+            }
+        },
+    ))
+}
+
 /// A file of the period's records, written as it is read: `head`, then each page of
 /// records as `rows` renders it (told whether it is the first), then `tail`. Memory stays
 /// at one page whatever the number of records; the export's turn is held until the last
-/// byte is sent.
+/// page is read.
 async fn streamed(
     app: &AppState,
     owner: &ConseillerId,
@@ -93,49 +183,117 @@ async fn streamed(
     rows: fn(Vec<StoredAccompagnement>, bool) -> String,
     tail: String,
 ) -> Result<Body, ApiError> {
-    let turn = tokio::time::timeout(EXPORT_WAIT, EXPORT_TURNS.clone().acquire_owned())
-        .await
-        .map_err(|_| ApiError::Busy)?
-        .map_err(errors::internal)?;
-    enum Step {
-        Head,
-        Page(Resume, bool),
-        Tail,
-        Done,
-    }
-    let (app, owner) = (app.clone(), owner.clone());
-    let pieces = futures_util::stream::try_unfold(Step::Head, move |step| {
-        let (app, owner, head, tail) = (app.clone(), owner.clone(), head.clone(), tail.clone());
-        let _turn = &turn;
-        async move {
-            let (piece, next) = match step {
-                Step::Head => (head, Step::Page(Resume::default(), true)),
-                Step::Page(resume, first) => {
-                    let mut snapshot = app.db.snapshot().await?;
-                    let page = records::in_period_after(
-                        &mut snapshot,
-                        &owner,
-                        periode,
-                        &resume,
-                        Some(EXPORT_PAGE),
-                    )
-                    .await?;
-                    snapshot.commit().await?;
-                    let next = match page.last() {
-                        Some(last) if page.len() == EXPORT_PAGE => {
-                            Step::Page(Resume::after(last), false)
-                        }
-                        _ => Step::Tail,
-                    };
-                    (rows(page, first), next)
-                }
-                Step::Tail => (tail, Step::Done),
-                Step::Done => return Ok::<_, ApiError>(None),
-            };
-            Ok(Some((Bytes::from(piece), next)))
+    let pages = record_pages(app, owner, periode).await?;
+    let mut first = true;
+    let rendered = pages.map_ok(move |page| {
+        let text = rows(page, first);
+        first = false;
+        text
+    });
+    let whole = futures_util::stream::once(async { Ok(head) })
+        .chain(rendered)
+        .chain(futures_util::stream::once(async { Ok(tail) }))
+        .map_ok(Bytes::from);
+    Ok(Body::from_stream(whole))
+}
+
+/// The period's records as a workbook ("Mon profil" first when `profil` is given), written
+/// while the pages are read and sent while it is zipped: a page of records, a sheet's rows
+/// in a temporary file and a few chunks of the zip in memory, whatever the number of records.
+async fn records_workbook(
+    app: &AppState,
+    owner: &ConseillerId,
+    periode: Periode,
+    profil: Option<Profil>,
+) -> Result<Body, ApiError> {
+    let pages = record_pages(app, owner, periode).await?;
+    let (page_sender, mut page_receiver) = mpsc::channel(1);
+    tokio::spawn(async move {
+        let mut pages = std::pin::pin!(pages);
+        while let Some(page) = pages.next().await {
+            let failed = page.is_err();
+            if page_sender.send(page).await.is_err() || failed {
+                return;
+            }
         }
     });
-    Ok(Body::from_stream(pieces))
+    let (chunk_sender, chunks) = mpsc::channel(4);
+    tokio::task::spawn_blocking(move || {
+        let written = (|| {
+            let mut book = workbook::RecordsBook::new(profil.as_ref()).map_err(io_error)?;
+            while let Some(page) = page_receiver.blocking_recv() {
+                let page: Vec<_> = page
+                    .map_err(|error| io_error(format!("{error:?}")))?
+                    .into_iter()
+                    .map(|s| (s.accompagnement, s.created_at, s.updated_at))
+                    .collect();
+                book.add(&page).map_err(io_error)?;
+            }
+            let mut out = ChunkWriter::new(chunk_sender.clone());
+            book.finish(&mut out).map_err(io_error)?;
+            out.send_buffered()
+        })();
+        if let Err(error) = written {
+            // The client sees a broken download, never a file that looks whole.
+            tracing::warn!(%error, "workbook export stopped");
+            let _ = chunk_sender.blocking_send(Err(error));
+        }
+    });
+    // Fused: the compression layer polls a body once more after its end.
+    let stream = futures_util::stream::unfold(chunks, |mut chunks| async move {
+        chunks.recv().await.map(|chunk| (chunk, chunks))
+    })
+    .fuse();
+    Ok(Body::from_stream(stream))
+}
+
+fn io_error(error: impl std::fmt::Display) -> std::io::Error {
+    std::io::Error::other(error.to_string())
+}
+
+/// The zip of a workbook, sent to the client in chunks as it is written (the writer runs on a
+/// thread of its own and waits while the client is slow).
+struct ChunkWriter {
+    sender: mpsc::Sender<std::io::Result<Bytes>>,
+    buffer: Vec<u8>,
+}
+
+impl ChunkWriter {
+    const CHUNK: usize = 64 * 1024;
+
+    fn new(sender: mpsc::Sender<std::io::Result<Bytes>>) -> Self {
+        ChunkWriter {
+            sender,
+            buffer: Vec::with_capacity(Self::CHUNK),
+        }
+    }
+
+    fn send_buffered(&mut self) -> std::io::Result<()> {
+        if self.buffer.is_empty() {
+            return Ok(());
+        }
+        let chunk = Bytes::from(std::mem::replace(
+            &mut self.buffer,
+            Vec::with_capacity(Self::CHUNK),
+        ));
+        self.sender
+            .blocking_send(Ok(chunk))
+            .map_err(|_| std::io::Error::from(std::io::ErrorKind::BrokenPipe))
+    }
+}
+
+impl std::io::Write for ChunkWriter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.buffer.extend_from_slice(bytes);
+        if self.buffer.len() >= Self::CHUNK {
+            self.send_buffered()?;
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.send_buffered()
+    }
 }
 
 fn csv_rows(page: Vec<StoredAccompagnement>, _first: bool) -> String {
@@ -148,22 +306,51 @@ fn csv_rows(page: Vec<StoredAccompagnement>, _first: bool) -> String {
 
 /// `GET /api/exports/statistiques.csv?du&au`: the statistics, section by section.
 pub async fn stats_csv(
+    app: Extension<AppState>,
+    session: Extension<SessionHandle>,
+    query: Query<StatsQuery>,
+) -> Response {
+    stats_file(app, session, query, Format::Csv).await
+}
+
+/// `GET /api/exports/statistiques.xlsx?du&au`: the same, a sheet per section.
+pub async fn stats_xlsx(
+    app: Extension<AppState>,
+    session: Extension<SessionHandle>,
+    query: Query<StatsQuery>,
+) -> Response {
+    stats_file(app, session, query, Format::Xlsx).await
+}
+
+async fn stats_file(
     Extension(app): Extension<AppState>,
     Extension(session): Extension<SessionHandle>,
     Query(query): Query<StatsQuery>,
+    format: Format,
 ) -> Response {
     let result = async {
         let owner = session.conseiller_id()?;
         let periode = stats::periode(&app, owner, query.du, query.au).await?;
         let figures = stats::for_period(&app, owner, periode).await?;
-        Ok::<_, ApiError>(csv_file(
-            "statistiques",
-            periode,
-            export::stats_csv(&figures),
-        ))
+        let body = stats_body(&figures, "Statistiques", format)?;
+        Ok::<_, ApiError>(period_file("statistiques", periode, format, body))
     }
     .await;
     result.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// The statistics of `whose` ("Statistiques", "Statistiques nationales, Bretagne,") as a
+/// file of `format`.
+fn stats_body(figures: &Stats, whose: &str, format: Format) -> Result<Body, ApiError> {
+    Ok(match format {
+        Format::Csv => export::stats_csv_of(figures, whose).into(),
+        Format::Xlsx => workbook::stats(
+            &export::stats_heading(figures, whose),
+            &export::stats_tables(figures),
+        )
+        .map_err(errors::internal)?
+        .into(),
+    })
 }
 
 /// Every record a conseiller could have: from the first date allowed to the end of this year.
@@ -224,19 +411,37 @@ fn json_items(page: Vec<StoredAccompagnement>, first: bool) -> String {
 
 /// `GET /api/moi/donnees.csv`: the profile, then every record.
 pub async fn personal_data_csv(
+    app: Extension<AppState>,
+    session: Extension<SessionHandle>,
+) -> Response {
+    personal_data_file(app, session, Format::Csv).await
+}
+
+/// `GET /api/moi/donnees.xlsx`: the profile's sheet, then the records'.
+pub async fn personal_data_xlsx(
+    app: Extension<AppState>,
+    session: Extension<SessionHandle>,
+) -> Response {
+    personal_data_file(app, session, Format::Xlsx).await
+}
+
+async fn personal_data_file(
     Extension(app): Extension<AppState>,
     Extension(session): Extension<SessionHandle>,
+    format: Format,
 ) -> Response {
     let result = async {
         let owner = session.conseiller_id()?;
         let profil = accounts::profil(&app, owner).await?;
-        let head = export::personal_data_csv_head(&profil);
-        let body = streamed(&app, owner, everything(), head, csv_rows, String::new()).await?;
-        Ok::<_, ApiError>(download(
-            "conum_mes_donnees.csv",
-            "text/csv; charset=utf-8",
-            body,
-        ))
+        let body = match format {
+            Format::Csv => {
+                let head = export::personal_data_csv_head(&profil);
+                streamed(&app, owner, everything(), head, csv_rows, String::new()).await?
+            }
+            Format::Xlsx => records_workbook(&app, owner, everything(), Some(profil)).await?,
+        };
+        let file = format!("conum_mes_donnees.{}", format.extension());
+        Ok::<_, ApiError>(download(&file, format.content_type(), body))
     }
     .await;
     result.unwrap_or_else(IntoResponse::into_response)
@@ -245,24 +450,44 @@ pub async fn personal_data_csv(
 /// `GET /api/exports/nationales.csv?territoire&du&au`: the national statistics of a
 /// territory (no records: they would give each conseiller's work away).
 pub async fn national_csv(
+    app: Extension<AppState>,
+    session: Extension<SessionHandle>,
+    query: Query<NationalQuery>,
+) -> Response {
+    national_file(app, session, query, Format::Csv).await
+}
+
+/// `GET /api/exports/nationales.xlsx?territoire&du&au`: the same, a sheet per section.
+pub async fn national_xlsx(
+    app: Extension<AppState>,
+    session: Extension<SessionHandle>,
+    query: Query<NationalQuery>,
+) -> Response {
+    national_file(app, session, query, Format::Xlsx).await
+}
+
+async fn national_file(
     Extension(app): Extension<AppState>,
     Extension(session): Extension<SessionHandle>,
     Query(query): Query<NationalQuery>,
+    format: Format,
 ) -> Response {
     let result = async {
         let national = national::for_query(&app, &session, &query).await?;
         // A month of the period is secret: no figure of the whole period.
         let stats = national.stats.ok_or(ApiError::TooFewContributors)?;
+        let whose = format!("Statistiques nationales, {},", national.libelle);
+        let file = format!(
+            "conum_statistiques_{}_{}_{}.{}",
+            national.territoire,
+            national.du,
+            national.au,
+            format.extension()
+        );
         Ok::<_, ApiError>(download(
-            &format!(
-                "conum_statistiques_{}_{}_{}.csv",
-                national.territoire, national.du, national.au
-            ),
-            "text/csv; charset=utf-8",
-            export::stats_csv_of(
-                &stats,
-                &format!("Statistiques nationales, {},", national.libelle),
-            ),
+            &file,
+            format.content_type(),
+            stats_body(&stats, &whose, format)?,
         ))
     }
     .await;

@@ -97,7 +97,7 @@ pub fn StatistiquesNationales(territoire: String, du: String, au: String) -> Ele
     }
 }
 
-/// The figures' CSV and the printed report.
+/// The figures' CSV and Excel workbook, and the printed report.
 #[component]
 fn Exports(territoire: String, periode: PeriodeMois) -> Element {
     let (du, au) = (periode.du(), periode.au());
@@ -108,6 +108,10 @@ fn Exports(territoire: String, periode: PeriodeMois) -> Element {
                 download: "conum_statistiques_{territoire}_{du}_{au}.csv",
                 href: "/api/exports/nationales.csv?territoire={territoire}&du={du}&au={au}",
                 "Statistiques (CSV)" }
+            a { class: "fr-btn fr-btn--secondary",
+                download: "conum_statistiques_{territoire}_{du}_{au}.xlsx",
+                href: "/api/exports/nationales.xlsx?territoire={territoire}&du={du}&au={au}",
+                "Statistiques (Excel)" }
             button { r#type: "button", class: "fr-btn fr-btn--secondary",
                 onclick: {
                     let name = format!("conum_statistiques_{territoire}");

@@ -149,7 +149,7 @@ fn WhereFrom(source: Source, pending_added: usize) -> Element {
     }
 }
 
-/// The period's CSV files and the printed report.
+/// The period's files (CSV, and Excel workbooks with typed cells) and the printed report.
 #[component]
 fn Exports(periode: Periode) -> Element {
     let p = periode;
@@ -158,8 +158,12 @@ fn Exports(periode: Periode) -> Element {
             h2 { id: "titre-exports", "Exporter" }
             a { class: "fr-btn fr-btn--secondary", download: "conum_accompagnements_{p.du}_{p.au}.csv",
                 href: "/api/exports/accompagnements.csv?du={p.du}&au={p.au}", "Accompagnements (CSV)" }
+            a { class: "fr-btn fr-btn--secondary", download: "conum_accompagnements_{p.du}_{p.au}.xlsx",
+                href: "/api/exports/accompagnements.xlsx?du={p.du}&au={p.au}", "Accompagnements (Excel)" }
             a { class: "fr-btn fr-btn--secondary", download: "conum_statistiques_{p.du}_{p.au}.csv",
                 href: "/api/exports/statistiques.csv?du={p.du}&au={p.au}", "Statistiques (CSV)" }
+            a { class: "fr-btn fr-btn--secondary", download: "conum_statistiques_{p.du}_{p.au}.xlsx",
+                href: "/api/exports/statistiques.xlsx?du={p.du}&au={p.au}", "Statistiques (Excel)" }
             button { r#type: "button", class: "fr-btn fr-btn--secondary",
                 onclick: move |_| print_report("conum_statistiques", p), "Rapport (PDF)" }
         }
