@@ -38,7 +38,7 @@ async fn csv_and_workbook(device: &Device, path: &str, query: &str) -> (Vec<Vec<
         "{disposition}"
     );
     (
-        rows(&csv.text().await.unwrap()),
+        csv_rows(&csv.text().await.unwrap()),
         xlsx.bytes().await.unwrap().to_vec(),
     )
 }
@@ -58,19 +58,6 @@ fn records_sheet_as_csv(rows: &[Vec<calamine::Data>]) -> Vec<Vec<String>> {
     table
 }
 
-/// The rows of a `;`-separated CSV that starts with a UTF-8 BOM.
-fn rows(body: &str) -> Vec<Vec<String>> {
-    let without_bom = body.strip_prefix('\u{feff}').expect("starts with a BOM");
-    csv::ReaderBuilder::new()
-        .delimiter(b';')
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(without_bom.as_bytes())
-        .records()
-        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
-        .collect()
-}
-
 on_both_databases! {
     async fn the_records_csv_has_one_row_per_record_with_every_field(app) {
         let device = app.conseiller("camille@exemple.fr").await;
@@ -86,7 +73,7 @@ on_both_databases! {
             response.headers()["content-disposition"],
             "attachment; filename=\"conum_accompagnements_2026-01-01_2026-01-31.csv\""
         );
-        let table = rows(&response.text().await.unwrap());
+        let table = csv_rows(&response.text().await.unwrap());
         assert_eq!(table.len(), 2, "a header and the one record of January");
         let (header, row) = (&table[0], &table[1]);
         let cell = |name: &str| {
@@ -122,7 +109,7 @@ on_both_databases! {
 
         assert_eq!(response.status(), StatusCode::OK);
         assert!(response.headers()["content-disposition"].to_str().unwrap().contains("conum_statistiques_2026-01-01_2026-02-28.csv"));
-        let table = rows(&response.text().await.unwrap());
+        let table = csv_rows(&response.text().await.unwrap());
         let find = |label: &str| table.iter().find(|r| r[0] == label).unwrap_or_else(|| panic!("no row {label}")).clone();
         assert_eq!(table[0][0], "Statistiques du 01/01/2026 au 28/02/2026");
         assert_eq!(find("Accompagnements")[1], "9");

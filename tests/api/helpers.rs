@@ -830,3 +830,17 @@ fn pad(mut row: Vec<String>, width: usize) -> Vec<String> {
     row.resize(width.max(row.len()), String::new());
     row
 }
+
+/// The rows of a `;`-separated CSV that starts with a UTF-8 BOM, as a spreadsheet reads them
+/// (empty lines skipped).
+pub fn csv_rows(body: &str) -> Vec<Vec<String>> {
+    let without_bom = body.strip_prefix('\u{feff}').expect("starts with a BOM");
+    csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(without_bom.as_bytes())
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+        .collect()
+}

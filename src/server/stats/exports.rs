@@ -28,7 +28,7 @@ use crate::wire::{ApiError, NationalQuery, StatsQuery, StoredAccompagnement};
 
 /// The formats of a download: the same tables as a CSV or as a workbook.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Format {
+enum Format {
     Csv,
     Xlsx,
 }
@@ -128,7 +128,7 @@ static EXPORT_TURNS: LazyLock<Arc<Semaphore>> =
     LazyLock::new(|| Arc::new(Semaphore::new(EXPORTS_AT_ONCE)));
 
 /// The period's records a page at a time, oldest first, once the export's turn has come; the
-/// turn is held until the last page is read.
+/// stream holds the turn for as long as it lives.
 async fn record_pages(
     app: &AppState,
     owner: &ConseillerId,
@@ -207,21 +207,15 @@ async fn records_workbook(
     profil: Option<Profil>,
 ) -> Result<Body, ApiError> {
     let pages = record_pages(app, owner, periode).await?;
-    let (page_sender, mut page_receiver) = mpsc::channel(1);
-    tokio::spawn(async move {
-        let mut pages = std::pin::pin!(pages);
-        while let Some(page) = pages.next().await {
-            let failed = page.is_err();
-            if page_sender.send(page).await.is_err() || failed {
-                return;
-            }
-        }
-    });
+    let runtime = tokio::runtime::Handle::current();
     let (chunk_sender, chunks) = mpsc::channel(4);
+    // The writer's thread reads the pages itself, and owns them (with the export's turn)
+    // until the last byte is handed over.
     tokio::task::spawn_blocking(move || {
+        let mut pages = std::pin::pin!(pages);
         let written = (|| {
             let mut book = workbook::RecordsBook::new(profil.as_ref()).map_err(io_error)?;
-            while let Some(page) = page_receiver.blocking_recv() {
+            while let Some(page) = runtime.block_on(pages.next()) {
                 let page: Vec<_> = page
                     .map_err(|error| io_error(format!("{error:?}")))?
                     .into_iter()

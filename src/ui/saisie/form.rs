@@ -75,11 +75,9 @@ pub fn RecordForm(
     use_rehearsed_save(form, profil.is_some());
     let save = {
         let (profil, mode, initial) = (profil.clone(), mode.clone(), initial.clone());
-        move |checked: Option<(AccompagnementInput, Accompagnement)>| {
-            if let Some((input, valid)) = checked {
-                let (profil, mode, initial) = (profil.clone(), mode.clone(), initial.clone());
-                form.save(input, valid, profil, mode, initial, on_saved);
-            }
+        move |(input, valid): (AccompagnementInput, Accompagnement)| {
+            let (profil, mode, initial) = (profil.clone(), mode.clone(), initial.clone());
+            form.save(input, valid, profil, mode, initial, on_saved);
         }
     };
     // A finger saves a valid record as it lifts, not at the `click` the browser sends after
@@ -95,13 +93,15 @@ pub fn RecordForm(
             }
             if let Ok(checked) = form.checked() {
                 finger_saved_at.set(js_sys::Date::now());
-                save(Some(checked));
+                save(checked);
             }
         }
     };
     let on_click = move |_| {
         if js_sys::Date::now() - finger_saved_at.get() > CLICK_AFTER_LIFT_MS {
-            save(form.valid());
+            if let Some(checked) = form.valid() {
+                save(checked);
+            }
         }
     };
 
