@@ -17,7 +17,12 @@ pub fn now() -> DateTime<Utc> {
 /// Today in Europe/Paris: a record made at 00:30 in Paris on the 2nd is dated the 2nd,
 /// although it is still the 1st in UTC.
 pub fn today_in_paris() -> NaiveDate {
-    now().with_timezone(&chrono_tz::Europe::Paris).date_naive()
+    date_in_paris(now())
+}
+
+/// The day it was in Europe/Paris at that moment.
+pub fn date_in_paris(at: DateTime<Utc>) -> NaiveDate {
+    at.with_timezone(&chrono_tz::Europe::Paris).date_naive()
 }
 
 /// The stored form of a timestamp: RFC 3339, UTC, microseconds, so text order is time order.

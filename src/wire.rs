@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::accompagnement::FIRST_DATE;
 use crate::domain::admission::Mutualisation;
+use crate::domain::filtres::Filtres;
 use crate::domain::mois::{Mois, PeriodeMois};
 use crate::domain::stats::{Periode, Stats};
 use crate::domain::territoire::Territoire;
@@ -212,12 +213,187 @@ pub struct Deleted {
     pub id: String,
 }
 
-/// `?du=AAAA-MM-JJ&au=AAAA-MM-JJ`, both ends included.
+/// `?du=AAAA-MM-JJ&au=AAAA-MM-JJ`, both ends included, and the filters
+/// (`&commune=INSEE&canal=…&activite=…`, domain::filtres).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct StatsQuery {
     pub du: Option<NaiveDate>,
     pub au: Option<NaiveDate>,
+    pub commune: Option<String>,
+    pub canal: Option<String>,
+    pub activite: Option<String>,
+}
+
+impl StatsQuery {
+    /// The filters asked for, checked.
+    pub fn filtres(&self) -> Result<Filtres, ApiError> {
+        Ok(Filtres::parse(
+            self.commune.as_deref(),
+            self.canal.as_deref(),
+            self.activite.as_deref(),
+        )?)
+    }
+
+    /// The query of a period and filters (as the page's address has them).
+    pub fn of(du: Option<NaiveDate>, au: Option<NaiveDate>, filtres: &Filtres) -> StatsQuery {
+        StatsQuery {
+            du,
+            au,
+            commune: filtres.commune.clone(),
+            canal: filtres.canal.map(|c| c.code().to_owned()),
+            activite: filtres.activite.map(|a| a.code().to_owned()),
+        }
+    }
+}
+
+/// A structure d'accueil as people see it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StructureInfo {
+    pub id: String,
+    pub nom: String,
+    pub siret: Option<String>,
+    /// "Lyon (69001)".
+    pub commune: String,
+}
+
+/// The profile's "Ma structure": where the conseiller belongs, since when, who coordinates it,
+/// and the structures they coordinate themselves.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MaStructure {
+    pub structure: Option<StructureInfo>,
+    pub depuis: Option<NaiveDate>,
+    /// "Prénom Nom" of each coordinator of that structure.
+    pub coordinateurs: Vec<String>,
+    pub coordonnees: Vec<StructureInfo>,
+}
+
+/// One view a coordinator made of the conseiller's figures.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Consultation {
+    /// "Prénom Nom".
+    pub par: String,
+    pub structure: String,
+    pub le: DateTime<Utc>,
+    /// What was seen, in French.
+    pub objet: String,
+}
+
+/// `?du=…&au=…&conseiller=…` and the filters: a structure's figures (its coordinator only).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TeamQuery {
+    pub du: Option<NaiveDate>,
+    pub au: Option<NaiveDate>,
+    /// One conseiller of the structure; none: the whole team.
+    pub conseiller: Option<String>,
+    pub commune: Option<String>,
+    pub canal: Option<String>,
+    pub activite: Option<String>,
+}
+
+impl TeamQuery {
+    pub fn stats_query(&self) -> StatsQuery {
+        StatsQuery {
+            du: self.du,
+            au: self.au,
+            commune: self.commune.clone(),
+            canal: self.canal.clone(),
+            activite: self.activite.clone(),
+        }
+    }
+}
+
+/// A conseiller of a structure, as their coordinator sees them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Membre {
+    pub id: ConseillerId,
+    pub prenom: String,
+    pub nom: String,
+}
+
+/// A month of one conseiller's reporting: records and people accompanied.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MoisActivite {
+    /// AAAA-MM.
+    pub mois: String,
+    pub comptes_rendus: u64,
+    pub accompagnements: u64,
+}
+
+/// A structure's figures for a period: pooled over its conseillers (or one of them), and
+/// per conseiller and month. Never a record, never an annotation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamStats {
+    pub structure: StructureInfo,
+    /// Every conseiller attached to it during the period (the filter's choices).
+    pub membres: Vec<Membre>,
+    pub stats: Stats,
+    pub par_conseiller: Vec<(Membre, Vec<MoisActivite>)>,
+    /// The filters in words (domain::filtres), the conseiller's name first when one is chosen.
+    pub filtres: Option<String>,
+}
+
+/// A read-only link asked for: the figures of a period (the author's own, or those of a
+/// structure they coordinate), with filters, for `duree_mois` months (1, 3, 6 or 12; 3 unless
+/// said).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NewLink {
+    pub structure: Option<String>,
+    pub conseiller: Option<String>,
+    pub du: Option<NaiveDate>,
+    pub au: Option<NaiveDate>,
+    pub commune: Option<String>,
+    pub canal: Option<String>,
+    pub activite: Option<String>,
+    pub duree_mois: Option<u32>,
+}
+
+impl NewLink {
+    /// A link to figures filtered so (the period, the structure and the duration to add).
+    pub fn of(filtres: &Filtres) -> NewLink {
+        let query = StatsQuery::of(None, None, filtres);
+        NewLink {
+            commune: query.commune,
+            canal: query.canal,
+            activite: query.activite,
+            ..NewLink::default()
+        }
+    }
+}
+
+/// A link just made: its token is shown once (only its hash is kept).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreatedLink {
+    pub id: String,
+    /// The address is `/partage/{jeton}`.
+    pub jeton: String,
+    pub expire_le: DateTime<Utc>,
+}
+
+/// One of the author's links.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SharedLink {
+    pub id: String,
+    /// "Mes statistiques" or the structure's name (and the conseiller's).
+    pub titre: String,
+    pub du: NaiveDate,
+    pub au: NaiveDate,
+    pub filtres: Option<String>,
+    pub cree_le: DateTime<Utc>,
+    pub expire_le: DateTime<Utc>,
+    pub revoque: bool,
+}
+
+/// What a read-only link shows: figures and charts only.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shared {
+    /// Whose figures: "Prénom Nom — Structure" or the structure's name.
+    pub titre: String,
+    pub filtres: Option<String>,
+    pub stats: Stats,
+    pub expire_le: DateTime<Utc>,
 }
 
 /// What can go wrong behind `/api/…`. It travels as the `data` of the error body, so the
@@ -279,6 +455,19 @@ pub enum ApiError {
     /// any real day); the phone keeps the next ones and sends them later.
     #[error("Vous avez enregistré {max} comptes rendus en 24 heures, le plafond : les suivants restent sur ce téléphone et partiront plus tard.")]
     DailyQuota { max: u64 },
+    /// 404: a structure that does not exist or that the caller does not coordinate
+    /// (indistinguishable on purpose).
+    #[error("Cette structure est introuvable parmi celles que vous coordonnez.")]
+    StructureNotFound,
+    /// 404: a conseiller who is not in the structure during the period.
+    #[error("Ce conseiller est introuvable dans cette structure pour cette période.")]
+    ConseillerNotFound,
+    /// 404: a link that is not the caller's.
+    #[error("Ce lien de partage est introuvable.")]
+    LinkNotFound,
+    /// 410: a read-only link revoked, expired or never made (indistinguishable on purpose).
+    #[error("Ce lien a expiré ou a été révoqué : demandez un nouveau lien à la personne qui vous l'a envoyé.")]
+    LinkExpired,
     /// 404: no API at this address (a typo, an old app).
     #[error("Cette adresse de l'API Conum n'existe pas.")]
     UnknownRoute,
@@ -303,7 +492,12 @@ impl ApiError {
         match self {
             ApiError::Invalid { .. } | ApiError::Malformed { .. } => 400,
             ApiError::Unauthorized | ApiError::WrongAccount | ApiError::BadCredentials => 401,
-            ApiError::NotFound | ApiError::UnknownRoute => 404,
+            ApiError::NotFound
+            | ApiError::UnknownRoute
+            | ApiError::StructureNotFound
+            | ApiError::ConseillerNotFound
+            | ApiError::LinkNotFound => 404,
+            ApiError::LinkExpired => 410,
             ApiError::CrossSite
             | ApiError::TooFewContributors
             | ApiError::InvitationRequired

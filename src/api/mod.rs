@@ -8,8 +8,10 @@ mod accompagnements;
 mod accounts;
 mod error;
 mod statistiques;
+mod structures;
 
 pub use crate::wire::*;
 pub use accompagnements::*;
 pub use accounts::*;
 pub use statistiques::*;
+pub use structures::*;

@@ -8,14 +8,15 @@ use crate::wire::{ApiError, NationalQuery, NationalStats, StatsQuery};
 #[cfg(feature = "server")]
 use crate::server::{stats::national, stats::personal as stats, AppCtx, SessionCtx};
 
-/// Every figure of domain.md §3 for the period, computed by the database. Without `du`, the
+/// Every figure of domain.md §3 for the period, of the records the filters keep. Without `du`, the
 /// period starts at the conseiller's first record ("depuis le début"); without `au`, it ends
 /// today.
 #[get("/api/statistiques?{query}", app: AppCtx, session: SessionCtx)]
 pub async fn statistiques(query: StatsQuery) -> Result<Stats, ApiError> {
     let owner = session.conseiller_id()?;
+    let filtres = stats::filtres_of(&query)?;
     let periode = stats::periode(&app, owner, query.du, query.au).await?;
-    stats::for_period(&app, owner, periode).await
+    stats::for_period(&app, owner, periode, &filtres).await
 }
 
 /// The statistics of every conseiller of a territory (France entière, a région, a

@@ -285,22 +285,59 @@ pub fn stats_heading(stats: &Stats, whose: &str) -> String {
 
 /// The same for the statistics of `whose` ("Statistiques nationales, Bretagne,").
 pub fn stats_csv_of(stats: &Stats, whose: &str) -> String {
+    tables_csv(&stats_heading(stats, whose), &stats_tables(stats))
+}
+
+/// Tables one under the other, under a heading line; each table but the first under its
+/// title (the key figures' header names them). Every row as wide as the widest table.
+pub fn tables_csv(heading: &str, tables: &[Table]) -> String {
+    let width = tables.iter().map(|t| t.header.len()).max().unwrap_or(1);
+    let padded = |mut cells: Vec<String>| {
+        cells.resize(width.max(cells.len()), String::new());
+        cells
+    };
     let mut w = writer();
-    write_row(
-        &mut w,
-        [stats_heading(stats, whose), String::new(), String::new()],
-    );
-    for (n, table) in stats_tables(stats).iter().enumerate() {
-        // The key figures' heading row names them; a section has its title above.
+    write_row(&mut w, padded(vec![heading.to_owned()]));
+    for (n, table) in tables.iter().enumerate() {
         if n > 0 {
-            write_row(&mut w, [table.title.as_str(), "", ""]);
+            write_row(&mut w, padded(vec![table.title.clone()]));
         }
-        write_row(&mut w, &table.header);
+        write_row(&mut w, padded(table.header.clone()));
         for row in &table.rows {
-            write_cells(&mut w, row);
+            write_row(&mut w, padded(row.iter().map(Cell::text).collect()));
         }
     }
     finish(w)
+}
+
+/// A month of a conseiller's activity: `AAAA-MM`, comptes rendus, people accompanied.
+pub type MonthActivity = (String, u64, u64);
+
+/// A structure's reporting: for each conseiller (by name) and month, the comptes rendus and
+/// the people accompanied.
+pub fn activity_table(rows: &[(String, Vec<MonthActivity>)]) -> Table {
+    Table {
+        title: "Par conseiller et par mois".to_owned(),
+        header: vec![
+            "Conseiller".into(),
+            "Mois".into(),
+            "Comptes rendus".into(),
+            "Accompagnements".into(),
+        ],
+        rows: rows
+            .iter()
+            .flat_map(|(name, months)| {
+                months.iter().map(move |(mois, records, people)| {
+                    vec![
+                        Cell::Text(name.clone()),
+                        Cell::Text(mois.clone()),
+                        Cell::Count(*records),
+                        Cell::Count(*people),
+                    ]
+                })
+            })
+            .collect(),
+    }
 }
 
 /// The statistics as tables: the key figures, then each section of the page.

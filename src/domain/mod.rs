@@ -11,12 +11,14 @@ pub mod conseiller;
 pub mod counters;
 pub mod errors;
 pub mod export;
+pub mod filtres;
 pub mod fixtures;
 pub mod mois;
 pub mod page;
 pub mod referentiel;
 pub mod sections;
 pub mod stats;
+pub mod structure;
 pub mod territoire;
 pub mod vocabulary;
 

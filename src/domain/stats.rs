@@ -259,6 +259,36 @@ impl Stats {
         d.apply_in(&mut self.evolution, month, 1);
     }
 
+    /// Adds the figures of other records of the same period (another conseiller's: a
+    /// structure's figures are the sum of its conseillers').
+    pub fn merge(&mut self, other: &Stats) {
+        fn add_all<K: Ord + Clone>(into: &mut BTreeMap<K, u64>, from: &BTreeMap<K, u64>) {
+            for (key, n) in from {
+                *into.entry(key.clone()).or_default() += n;
+            }
+        }
+        self.records += other.records;
+        self.accompagnements += other.accompagnements;
+        self.deja_accompagnes += other.deja_accompagnes;
+        add_all(&mut self.par_activite, &other.par_activite);
+        self.participants_ateliers += other.participants_ateliers;
+        self.suivi.individuel += other.suivi.individuel;
+        self.suivi.atelier += other.suivi.atelier;
+        self.suivi.redirection += other.suivi.redirection;
+        add_all(&mut self.temps_par_activite, &other.temps_par_activite);
+        add_all(&mut self.canaux, &other.canaux);
+        add_all(&mut self.durees, &other.durees);
+        add_all(&mut self.ages, &other.ages);
+        add_all(&mut self.statuts, &other.statuts);
+        add_all(&mut self.thematiques, &other.thematiques);
+        add_all(&mut self.reorientations, &other.reorientations);
+        add_all(&mut self.evolution, &other.evolution);
+        add_all(
+            &mut self.evolution_accompagnements,
+            &other.evolution_accompagnements,
+        );
+    }
+
     /// The same statistics with every free-text structure counted as "Autre", as the national
     /// figures give them (free text can name people).
     pub fn pooled(mut self) -> Stats {

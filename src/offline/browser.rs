@@ -37,6 +37,23 @@ pub fn address() -> String {
     format!("{path}{query}")
 }
 
+/// Selects the text of the input `id` (a link to copy).
+pub fn select_all(id: &str) {
+    let input = document()
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok());
+    if let Some(input) = input {
+        input.select();
+    }
+}
+
+/// Where the site is ("https://conum.example"); empty outside the browser.
+pub fn origin() -> String {
+    window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default()
+}
+
 /// Waits until the browser has painted what the page shows now (the next frame, then the task
 /// after it): work done after this never delays that paint. Returns at once outside the browser.
 pub async fn after_next_paint() {

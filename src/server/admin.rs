@@ -1,7 +1,8 @@
 //! `conum admin`: the programme's side, from the server's command line (reads
 //! `DATABASE_URL`, and `PUBLIC_URL`, `SMTP_URL`/`MAIL_DIR` for the links and mails, like the
 //! server): invite addresses one by one or from the programme's CSV list, list the pending
-//! invitations and the accounts, deactivate, reactivate, export or delete an account.
+//! invitations and the accounts, deactivate, reactivate, export or delete an account; review
+//! the structures d'accueil, merge duplicates, name their coordinators.
 
 use std::collections::HashMap;
 
@@ -9,7 +10,9 @@ use anyhow::{bail, Context};
 use chrono::{DateTime, Utc};
 
 use super::accounts::invitations::{self, Invited, Invitee};
-use super::{accounts, accounts::standing, stats::exports, store::communes, AppState, Config};
+use super::{
+    accounts, accounts::standing, stats::exports, store::communes, structures, AppState, Config,
+};
 use crate::clock;
 use crate::domain::conseiller::normalize_email;
 use crate::domain::ConseillerId;
@@ -27,7 +30,14 @@ Usage :
                                         chiffres mis en commun ; ses données restent
   conum admin reactiver EMAIL
   conum admin donnees EMAIL             ses données (RGPD), en JSON sur la sortie standard
-  conum admin supprimer EMAIL           supprime le compte et tous ses comptes rendus";
+  conum admin supprimer EMAIL           supprime le compte et tous ses comptes rendus
+  conum admin structures                structures d'accueil, celles à vérifier d'abord (venues
+                                        du texte des profils)
+  conum admin structure ID [--nom N] [--siret S]
+                                        corrige et marque vérifiée
+  conum admin fusionner ID_DOUBLON ID   la première rejoint la seconde (conseillers, coordinateurs)
+  conum admin coordinateur EMAIL ID     le compte coordonne la structure
+  conum admin retirer-coordinateur EMAIL ID";
 
 /// `conum admin …`.
 pub fn run(args: &[String]) -> anyhow::Result<()> {
@@ -105,6 +115,73 @@ async fn command(app: &AppState, args: &[String]) -> anyhow::Result<()> {
             println!("{email} : compte supprimé, avec tous ses comptes rendus.");
             Ok(())
         }
+        "structures" => {
+            let all = structures::for_review(&app.db).await?;
+            if all.is_empty() {
+                println!("Aucune structure.");
+            }
+            for s in all {
+                println!(
+                    "{}\t{}\t{}\tSIRET {}\t{} conseiller(s), {} coordinateur(s){}",
+                    s.info.id,
+                    s.info.nom,
+                    s.info.commune,
+                    s.info.siret.as_deref().unwrap_or("—"),
+                    s.conseillers,
+                    s.coordinateurs,
+                    if s.a_verifier { "\tà vérifier" } else { "" }
+                );
+            }
+            Ok(())
+        }
+        "structure" => match rest {
+            [id, options @ ..] => {
+                let options = options_of(options)?;
+                let unknown: Vec<_> = options
+                    .keys()
+                    .filter(|k| !["nom", "siret"].contains(&k.as_str()))
+                    .collect();
+                if !unknown.is_empty() {
+                    bail!("options possibles : --nom, --siret");
+                }
+                structures::review(
+                    &app.db,
+                    id,
+                    options.get("nom").map(String::as_str),
+                    options.get("siret").map(String::as_str),
+                )
+                .await
+                .map_err(anyhow::Error::msg)?;
+                println!("{id} : structure vérifiée.");
+                Ok(())
+            }
+            [] => bail!("conum admin structure ID [--nom N] [--siret S]"),
+        },
+        "fusionner" => match rest {
+            [from, into] => {
+                structures::merge(&app.db, from, into)
+                    .await
+                    .map_err(anyhow::Error::msg)?;
+                println!("{from} fusionnée dans {into}.");
+                Ok(())
+            }
+            _ => bail!("conum admin fusionner ID_DOUBLON ID"),
+        },
+        "coordinateur" | "retirer-coordinateur" => match rest {
+            [email, id] => {
+                let add = args[0] == "coordinateur";
+                structures::set_coordinator(&app.db, email, id, add)
+                    .await
+                    .map_err(anyhow::Error::msg)?;
+                if add {
+                    println!("{email} coordonne désormais la structure {id}.");
+                } else {
+                    println!("{email} ne coordonne plus la structure {id}.");
+                }
+                Ok(())
+            }
+            _ => bail!("conum admin {} EMAIL ID_STRUCTURE", args[0]),
+        },
         other => bail!("commande inconnue {other:?} : conum admin --help"),
     }
 }
@@ -133,7 +210,7 @@ fn options_of(options: &[String]) -> anyhow::Result<HashMap<String, String>> {
     let mut options = options.iter();
     while let Some(flag) = options.next() {
         let name = match flag.as_str() {
-            "--prenom" | "--nom" | "--structure" | "--commune" => &flag[2..],
+            "--prenom" | "--nom" | "--structure" | "--commune" | "--siret" => &flag[2..],
             other => bail!("option inconnue {other} : conum admin --help"),
         };
         let value = options

@@ -21,7 +21,7 @@ use uuid::Uuid;
 use super::stats::counters;
 use super::store::bulk::{self, Value};
 use super::store::records::{record_row, ChildRows, COLUMNS_WRITTEN};
-use super::{accounts::passwords, store::communes, Config, Db};
+use super::{accounts::passwords, store::communes, structures, Config, Db};
 use crate::clock;
 use crate::domain::accompagnement::{AccompagnementInput, RedirectionInput, SuiviInput};
 use crate::domain::referentiel::CommuneOfficielle;
@@ -299,6 +299,20 @@ pub async fn fill(db: &Db, options: &Options) -> anyhow::Result<String> {
     // The national counters, for every département and day.
     let mut conn = db.pool.acquire().await?;
     bulk.finish(&mut conn).await?;
+    drop(conn);
+
+    // Everyone's structure (colleagues of a commune often share one), the demonstration
+    // account coordinating its own.
+    structures::attach_unattached(db).await?;
+    let own: String = sqlx::query_scalar(
+        "SELECT structure_id FROM rattachements WHERE conseiller_id = $1 AND fin IS NULL",
+    )
+    .bind(&conseillers[0].id)
+    .fetch_one(&db.pool)
+    .await?;
+    structures::set_coordinator(db, &options.compte, &own, true)
+        .await
+        .map_err(anyhow::Error::msg)?;
     Ok(password)
 }
 

@@ -1,6 +1,7 @@
 //! Everything behind the API, by concern: `http` (the socket, router, middleware, files),
 //! `store` (the database and the records), `accounts` (who may do what: accounts, sessions,
 //! passwords, limits, mails), `stats` (counters, personal and national figures, exports),
+//! `structures` (structures d'accueil, their coordinators' figures, read-only links),
 //! `config`, and the `demo` and `admin` commands.
 //! Compiled only with the `server` feature.
 
@@ -11,6 +12,7 @@ pub mod demo;
 pub mod http;
 pub mod stats;
 pub mod store;
+pub mod structures;
 
 use std::sync::Arc;
 
@@ -52,6 +54,9 @@ impl AppState {
         // Not fatal: a read-only database still serves what it holds.
         if let Err(error) = accounts::standing::settle_all(&db, &config.admission).await {
             tracing::error!(%error, "the accounts could not be settled under this sign-up mode");
+        }
+        if let Err(error) = structures::attach_unattached(&db).await {
+            tracing::error!(%error, "the accounts could not be attached to their structure");
         }
         if let Err(error) = stats::rebuild::rebuild_if_out_of_step(&db).await {
             tracing::error!(%error, "the statistics counters could not be rebuilt");

@@ -38,8 +38,9 @@ pub fn use_communes_loader() {
     use_context_provider(|| Signal::new(Communes::default()));
 }
 
-/// Loads the list, once per app, the first time a picker asks for it.
-fn load_communes(mut communes: Signal<Communes>) {
+/// Loads the list, once per app, the first time a picker (or a page naming a commune by its
+/// code) asks for it.
+pub fn load_communes(mut communes: Signal<Communes>) {
     if communes.peek().1 {
         return;
     }

@@ -29,6 +29,13 @@ pub fn date_longue(date: NaiveDate) -> String {
     )
 }
 
+/// "05/12/2026 à 14:03", in Paris time.
+pub fn moment(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.with_timezone(&chrono_tz::Europe::Paris)
+        .format("%d/%m/%Y à %H:%M")
+        .to_string()
+}
+
 /// "1 234": French thousands separator (a narrow no-break space).
 pub fn nombre(n: u64) -> String {
     let digits = n.to_string();

@@ -23,7 +23,7 @@ use shell::Shell;
 // The other pages come from their wasm modules, through `split`.
 use split::{
     ConfirmerAdresse, Connexion, Detail, Dupliquer, Historique, Inscription, Modifier, MonProfil,
-    MotDePasseOublie, NouveauMotDePasse, Statistiques, StatistiquesNationales,
+    MotDePasseOublie, NouveauMotDePasse, Partage, Statistiques, StatistiquesNationales, Structure,
 };
 
 #[derive(Routable, Clone, PartialEq, Debug)]
@@ -41,6 +41,9 @@ pub enum Route {
     NouveauMotDePasse { jeton: String },
     #[route("/statistiques/nationales?:territoire&:du&:au")]
     StatistiquesNationales { territoire: String, du: String, au: String },
+    // A read-only link to figures, for someone without an account.
+    #[route("/partage/:jeton")]
+    Partage { jeton: String },
     #[layout(Shell)]
         #[route("/")]
         Saisie {},
@@ -55,13 +58,29 @@ pub enum Route {
         Modifier { id: String },
         #[route("/accompagnements/:id/dupliquer")]
         Dupliquer { id: String },
-        #[route("/statistiques?:du&:au")]
-        Statistiques { du: String, au: String },
+        #[route("/statistiques?:du&:au&:commune&:canal&:activite")]
+        Statistiques { du: String, au: String, commune: String, canal: String, activite: String },
+        // A structure's figures, for its coordinators.
+        #[route("/structure?:id&:du&:au&:conseiller&:commune&:canal&:activite")]
+        Structure { id: String, du: String, au: String, conseiller: String, commune: String, canal: String, activite: String },
         #[route("/profil")]
         MonProfil {},
     #[end_layout]
     #[route("/:..segments")]
     PageIntrouvable { segments: Vec<String> },
+}
+
+impl Route {
+    /// "Mes statistiques" as the tab opens them: this month, no filter.
+    pub fn statistiques() -> Route {
+        Route::Statistiques {
+            du: String::new(),
+            au: String::new(),
+            commune: String::new(),
+            canal: String::new(),
+            activite: String::new(),
+        }
+    }
 }
 
 /// Any other address: a French page with a way back, not the router's debug text.

@@ -24,6 +24,9 @@ pub fn MonProfil() -> Element {
         p { class: "fr-hint-text", "Connecté avec {profil.email}" }
         PooledFigures { mutualisation: profil.mutualisation }
         DetailsForm { details: profil.details.clone() }
+        MaStructure {}
+        Consultations {}
+        MesLiens {}
         PasswordForm {}
         section { class: "groupe", "aria-labelledby": "titre-donnees",
             h2 { id: "titre-donnees", "Mes données" }
@@ -265,6 +268,135 @@ fn DeleteAccount(owner: ConseillerId) -> Element {
                 div { class: "fr-alert fr-alert--error fr-alert--sm", role: "alert", p { "{text}" } }
             }
             button { class: "fr-btn fr-btn--tertiary", r#type: "submit", "Supprimer définitivement mon compte" }
+        }
+    }
+}
+
+/// "Ma structure": the structure d'accueil of the profile as the programme knows it, who
+/// coordinates it, and the structures the conseiller coordinates.
+#[component]
+fn MaStructure() -> Element {
+    let mine =
+        use_resource(|| async move { session::ask(network::READ, api::ma_structure()).await });
+    let read = mine.read();
+    rsx! {
+        section { class: "groupe", "aria-labelledby": "titre-structure",
+            h2 { id: "titre-structure", "Ma structure" }
+            match read.as_ref() {
+                None => rsx! { p { class: "chargement", "Chargement…" } },
+                Some(Err(error)) => rsx! { p { class: "fr-error-text", role: "alert", "{error}" } },
+                Some(Ok(mine)) => rsx! {
+                    if let Some(s) = &mine.structure {
+                        p { class: "ma-structure",
+                            "{s.nom} — {s.commune}"
+                            if let Some(siret) = &s.siret { " — SIRET {siret}" }
+                        }
+                        if let Some(depuis) = mine.depuis {
+                            p { class: "fr-hint-text", "Depuis le {super::format::date_courte(depuis)}." }
+                        }
+                    }
+                    if mine.coordinateurs.is_empty() {
+                        p { "Personne ne coordonne votre structure dans Conum." }
+                    } else {
+                        p { class: "coordinateurs",
+                            "Coordination : {mine.coordinateurs.join(\", \")}. Elle voit vos chiffres (jamais vos comptes rendus ni vos annotations) ; chaque consultation est listée ci-dessous." }
+                    }
+                    for s in mine.coordonnees.iter() {
+                        p {
+                            Link { class: "fr-btn fr-btn--secondary",
+                                to: Route::Structure { id: s.id.clone(), du: String::new(), au: String::new(), conseiller: String::new(), commune: String::new(), canal: String::new(), activite: String::new() },
+                                "Statistiques de {s.nom}" }
+                        }
+                    }
+                },
+            }
+        }
+    }
+}
+
+/// "Qui a consulté mes statistiques": every view a coordinator made of the conseiller's
+/// figures, newest first.
+#[component]
+fn Consultations() -> Element {
+    let seen =
+        use_resource(|| async move { session::ask(network::READ, api::consultations()).await });
+    let read = seen.read();
+    rsx! {
+        section { class: "groupe", "aria-labelledby": "titre-consultations",
+            h2 { id: "titre-consultations", "Qui a consulté mes statistiques" }
+            match read.as_ref() {
+                None => rsx! { p { class: "chargement", "Chargement…" } },
+                Some(Err(error)) => rsx! { p { class: "fr-error-text", role: "alert", "{error}" } },
+                Some(Ok(list)) if list.is_empty() => rsx! {
+                    p { "Personne n'a consulté vos statistiques." }
+                },
+                Some(Ok(list)) => rsx! {
+                    ul { class: "consultations",
+                        for (i, c) in list.iter().enumerate() {
+                            li { key: "{i}",
+                                strong { "{c.par}" }
+                                " ({c.structure}), le {super::format::moment(c.le)} : {c.objet}"
+                            }
+                        }
+                    }
+                },
+            }
+        }
+    }
+}
+
+/// The read-only links the conseiller made, each revocable.
+#[component]
+fn MesLiens() -> Element {
+    let mut links = use_resource(|| async move { session::ask(network::READ, api::links()).await });
+    let mut failed = use_signal(|| None::<ApiError>);
+    let read = links.read();
+    rsx! {
+        section { class: "groupe", "aria-labelledby": "titre-liens",
+            h2 { id: "titre-liens", "Mes liens de consultation" }
+            if let Some(error) = failed() {
+                p { class: "fr-error-text", role: "alert", "{error}" }
+            }
+            match read.as_ref() {
+                None => rsx! { p { class: "chargement", "Chargement…" } },
+                Some(Err(error)) => rsx! { p { class: "fr-error-text", role: "alert", "{error}" } },
+                Some(Ok(list)) if list.is_empty() => rsx! {
+                    p { "Aucun lien. « Partager ces chiffres », sous vos statistiques, en crée un." }
+                },
+                Some(Ok(list)) => rsx! {
+                    ul { class: "liens",
+                        for link in list.iter() {
+                            li { key: "{link.id}",
+                                "{link.titre}, du {super::format::date_courte(link.du)} au {super::format::date_courte(link.au)}"
+                                if let Some(f) = &link.filtres { " ({f})" }
+                                " — "
+                                if link.revoque {
+                                    "révoqué"
+                                } else if link.expire_le <= crate::clock::now() {
+                                    "expiré"
+                                } else {
+                                    "valable jusqu'au {super::format::date_courte(link.expire_le.date_naive())} "
+                                    button { r#type: "button", class: "fr-btn fr-btn--tertiary fr-btn--sm",
+                                        onclick: {
+                                            let id = link.id.clone();
+                                            move |_| {
+                                                let id = id.clone();
+                                                async move {
+                                                    match session::ask(network::WRITE, api::revoke_link(id)).await {
+                                                        Ok(_) => failed.set(None),
+                                                        Err(error) => failed.set(Some(error)),
+                                                    }
+                                                    links.restart();
+                                                }
+                                            }
+                                        },
+                                        "Révoquer" }
+                                }
+                            }
+                        }
+                    }
+                },
+            }
         }
     }
 }

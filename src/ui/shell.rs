@@ -119,6 +119,7 @@ fn title(route: &Route) -> &'static str {
         Route::Modifier { .. } => "Modifier l'accompagnement",
         Route::Dupliquer { .. } => "Dupliquer l'accompagnement",
         Route::Statistiques { .. } => "Mes statistiques",
+        Route::Structure { .. } => "Statistiques de ma structure",
         Route::MonProfil {} => "Mon profil",
         _ => "Nouvel accompagnement",
     }
@@ -145,7 +146,7 @@ pub fn Navigation() -> Element {
         nav { class: "navigation", "aria-label": "Navigation principale",
             {tab(Route::Saisie {}, "Saisir")}
             {tab(Route::Historique {}, "Historique")}
-            {tab(Route::Statistiques { du: String::new(), au: String::new() }, "Statistiques")}
+            {tab(Route::statistiques(), "Statistiques")}
             {tab(Route::StatistiquesNationales { territoire: region, du: String::new(), au: String::new() }, "National")}
             {tab(Route::MonProfil {}, "Profil")}
         }
@@ -157,7 +158,7 @@ fn room(route: &Route) -> u8 {
     match route {
         Route::Saisie {} | Route::CommeLaDerniereFois {} | Route::Dupliquer { .. } => 0,
         Route::Historique {} | Route::Detail { .. } | Route::Modifier { .. } => 1,
-        Route::Statistiques { .. } => 2,
+        Route::Statistiques { .. } | Route::Structure { .. } => 2,
         Route::StatistiquesNationales { .. } => 3,
         Route::MonProfil {} => 4,
         _ => u8::MAX,

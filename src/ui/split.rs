@@ -86,11 +86,23 @@ pub enum Suivi {
     Profil,
 }
 
-/// Both statistics pages, and their charts.
+/// The statistics pages (personal, a structure's, national, a read-only link's), and their
+/// charts.
 pub enum Chiffres {
     Personnels {
         du: String,
         au: String,
+        filtres: [String; 3],
+    },
+    Structure {
+        id: String,
+        du: String,
+        au: String,
+        conseiller: String,
+        filtres: [String; 3],
+    },
+    Partage {
+        jeton: String,
     },
     Nationaux {
         territoire: String,
@@ -125,7 +137,19 @@ fn suivi(page: Suivi) -> Element {
 
 fn chiffres(page: Chiffres) -> Element {
     match page {
-        Chiffres::Personnels { du, au } => rsx! { statistiques::Statistiques { du, au } },
+        Chiffres::Personnels { du, au, filtres } => {
+            rsx! { statistiques::Statistiques { du, au, filtres } }
+        }
+        Chiffres::Structure {
+            id,
+            du,
+            au,
+            conseiller,
+            filtres,
+        } => {
+            rsx! { statistiques::Structure { id, du, au, conseiller, filtres } }
+        }
+        Chiffres::Partage { jeton } => rsx! { statistiques::Partage { jeton } },
         Chiffres::Nationaux { territoire, du, au } => {
             rsx! { statistiques::StatistiquesNationales { territoire, du, au } }
         }
@@ -183,8 +207,43 @@ pub fn MonProfil() -> Element {
 }
 
 #[component]
-pub fn Statistiques(du: String, au: String) -> Element {
-    show(&CHIFFRES, Chiffres::Personnels { du, au })
+pub fn Statistiques(
+    du: String,
+    au: String,
+    commune: String,
+    canal: String,
+    activite: String,
+) -> Element {
+    let filtres = [commune, canal, activite];
+    show(&CHIFFRES, Chiffres::Personnels { du, au, filtres })
+}
+
+#[component]
+pub fn Structure(
+    id: String,
+    du: String,
+    au: String,
+    conseiller: String,
+    commune: String,
+    canal: String,
+    activite: String,
+) -> Element {
+    let filtres = [commune, canal, activite];
+    show(
+        &CHIFFRES,
+        Chiffres::Structure {
+            id,
+            du,
+            au,
+            conseiller,
+            filtres,
+        },
+    )
+}
+
+#[component]
+pub fn Partage(jeton: String) -> Element {
+    show(&CHIFFRES, Chiffres::Partage { jeton })
 }
 
 #[component]
@@ -205,7 +264,10 @@ fn module_of(route: &Route) -> Option<Module> {
         | Route::Modifier { .. }
         | Route::Dupliquer { .. }
         | Route::MonProfil {} => Some(Module::Suivi),
-        Route::Statistiques { .. } | Route::StatistiquesNationales { .. } => Some(Module::Chiffres),
+        Route::Statistiques { .. }
+        | Route::Structure { .. }
+        | Route::StatistiquesNationales { .. }
+        | Route::Partage { .. } => Some(Module::Chiffres),
         Route::Saisie {} | Route::CommeLaDerniereFois {} | Route::PageIntrouvable { .. } => None,
     }
 }

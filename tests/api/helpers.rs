@@ -796,7 +796,13 @@ pub fn stats_workbook_as_csv(bytes: &[u8]) -> Vec<Vec<String>> {
             .map(|c| cell_as_csv_text(c, ""))
             .collect::<Vec<_>>()
     };
-    let mut table = vec![pad(text(&sheets[0].1[0]), 3)];
+    // Every row as wide as the widest table, as the CSV writes them.
+    let width = sheets
+        .iter()
+        .map(|(_, rows)| text(&rows[2]).len())
+        .max()
+        .unwrap_or(3);
+    let mut table = vec![pad(text(&sheets[0].1[0]), width)];
     for (n, (name, rows)) in sheets.iter().enumerate() {
         assert_eq!(
             text(&rows[0])[0],
@@ -804,9 +810,9 @@ pub fn stats_workbook_as_csv(bytes: &[u8]) -> Vec<Vec<String>> {
             "{name}: the heading line on every sheet"
         );
         if n > 0 {
-            table.push(pad(text(&rows[1]), 3));
+            table.push(pad(text(&rows[1]), width));
         }
-        let header = pad(text(&rows[2]), 3);
+        let header = pad(text(&rows[2]), width);
         table.push(header.clone());
         for row in &rows[3..] {
             table.push(pad(
@@ -814,7 +820,7 @@ pub fn stats_workbook_as_csv(bytes: &[u8]) -> Vec<Vec<String>> {
                     .zip(&header)
                     .map(|(c, h)| cell_as_csv_text(c, h))
                     .collect(),
-                3,
+                width,
             ));
         }
         assert_eq!(

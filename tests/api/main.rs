@@ -13,4 +13,5 @@ mod national;
 mod open_internet;
 mod security;
 mod statistiques;
+mod structures;
 mod validation;

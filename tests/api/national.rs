@@ -508,6 +508,13 @@ on_both_databases! {
         let (status, france) = national(&device, "france", &last, &last).await;
         assert_eq!(status, StatusCode::OK);
         assert!(figures(&france).expect("France is published").records > 30, "{france}");
+        // Everyone has a structure; the demonstration account coordinates its own.
+        let accounts = app.count("SELECT COUNT(*) FROM conseillers").await;
+        assert_eq!(app.count("SELECT COUNT(*) FROM rattachements").await, accounts);
+        let mine: serde_json::Value = device.request(reqwest::Method::GET, "/api/moi/structure").send().await.unwrap().json().await.unwrap();
+        let id = mine["coordonnees"][0]["id"].as_str().expect("the demo account coordinates");
+        let team = device.request(reqwest::Method::GET, &format!("/api/structures/{id}/statistiques")).send().await.unwrap();
+        assert_eq!(team.status(), StatusCode::OK);
     }
 
     async fn a_burst_of_national_queries_is_answered_in_turn_while_saves_go_on(app) {

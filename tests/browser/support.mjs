@@ -157,8 +157,8 @@ function signUpBody(commune, names) {
   accounts += 1;
   return {
     email: `conseiller${accounts}-${Date.now()}@exemple.fr`, password: PASSWORD,
-    prenom: 'Camille', nom: 'Martin', ...names,
-    structure: 'Médiathèque Jean Macé', departement: commune.insee.slice(0, 2), commune,
+    prenom: 'Camille', nom: 'Martin', structure: 'Médiathèque Jean Macé', ...names,
+    departement: commune.insee.slice(0, 2), commune,
   };
 }
 

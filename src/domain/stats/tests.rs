@@ -226,3 +226,12 @@ fn removing_a_record_gives_the_figures_without_it() {
     let without = [records[0].clone(), records[2].clone()];
     assert_eq!(stats, Stats::from_records(november(), &without));
 }
+
+#[test]
+fn merged_figures_are_those_of_every_record_together() {
+    let records = sample();
+    let (first, second) = records.split_at(records.len() / 2);
+    let mut merged = Stats::from_records(november(), first);
+    merged.merge(&Stats::from_records(november(), second));
+    assert_eq!(merged, Stats::from_records(november(), &records));
+}

@@ -25,7 +25,8 @@ use crate::domain::{
 use crate::server::http::guard::ClientIp;
 use crate::server::store::db::AnyQuery;
 use crate::server::{
-    http::errors, http::guard, stats::counters, store::communes, AppState, SessionHandle,
+    http::errors, http::guard, stats::counters, store::communes, structures, AppState,
+    SessionHandle,
 };
 use crate::wire::{ApiError, Confirmed, SignUpAnswer};
 
@@ -135,6 +136,8 @@ pub async fn insert_account(
     if inserted.rows_affected() == 0 {
         return Ok(None);
     }
+    let today = clock::date_in_paris(now);
+    structures::attach(conn, &id, &details.structure, &details.commune, today).await?;
     tracing::info!(conseiller = %id, confirmed, invited, "account created");
     Ok(Some(id))
 }
@@ -355,6 +358,14 @@ pub async fn update_profil(
     )
     .bind(id);
     bind_details(update, &d).execute(&mut *tx).await?;
+    structures::attach(
+        &mut tx,
+        id,
+        &d.structure,
+        &d.commune,
+        clock::today_in_paris(),
+    )
+    .await?;
     let moved = before != d.departement;
     if moved && pooled {
         // Their records now count in the new département's national figures.

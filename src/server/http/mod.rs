@@ -85,6 +85,14 @@ pub fn router(state: AppState, ui: fn() -> dioxus::prelude::Element) -> Router {
         )
         .route("/api/exports/statistiques.csv", get(exports::stats_csv))
         .route("/api/exports/statistiques.xlsx", get(exports::stats_xlsx))
+        .route(
+            "/api/structures/{id}/statistiques.csv",
+            get(exports::team_csv),
+        )
+        .route(
+            "/api/structures/{id}/statistiques.xlsx",
+            get(exports::team_xlsx),
+        )
         .route("/api/exports/nationales.csv", get(exports::national_csv))
         .route("/api/exports/nationales.xlsx", get(exports::national_xlsx))
         .route("/api/moi/donnees.json", get(exports::personal_data_json))

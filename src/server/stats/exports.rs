@@ -6,7 +6,7 @@ use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
-use axum::extract::Query;
+use axum::extract::{Path, Query};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
@@ -17,14 +17,15 @@ use tokio::sync::{mpsc, Semaphore};
 use crate::clock;
 use crate::domain::accompagnement::FIRST_DATE;
 use crate::domain::export;
+use crate::domain::filtres::Filtres;
 use crate::domain::stats::{Periode, Stats};
 use crate::domain::{ConseillerId, Profil};
 use crate::server::store::records::Resume;
 use crate::server::{
     accounts, http::errors, stats::national, stats::personal as stats, stats::workbook,
-    store::records, AppState, SessionHandle,
+    store::records, structures, AppState, SessionHandle,
 };
-use crate::wire::{ApiError, NationalQuery, StatsQuery, StoredAccompagnement};
+use crate::wire::{ApiError, NationalQuery, StatsQuery, StoredAccompagnement, TeamQuery};
 
 /// The formats of a download: the same tables as a CSV or as a workbook.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -102,13 +103,23 @@ async fn records_file(
 ) -> Response {
     let result = async {
         let owner = session.conseiller_id()?;
+        let filtres = stats::filtres_of(&query)?;
         let periode = stats::periode(&app, owner, query.du, query.au).await?;
         let body = match format {
             Format::Csv => {
                 let head = export::records_csv_head();
-                streamed(&app, owner, periode, head, csv_rows, String::new()).await?
+                streamed(
+                    &app,
+                    owner,
+                    periode,
+                    &filtres,
+                    head,
+                    csv_rows,
+                    String::new(),
+                )
+                .await?
             }
-            Format::Xlsx => records_workbook(&app, owner, periode, None).await?,
+            Format::Xlsx => records_workbook(&app, owner, periode, &filtres, None).await?,
         };
         Ok::<_, ApiError>(period_file("accompagnements", periode, format, body))
     }
@@ -133,6 +144,7 @@ async fn record_pages(
     app: &AppState,
     owner: &ConseillerId,
     periode: Periode,
+    filtres: &Filtres,
 ) -> Result<
     impl Stream<Item = Result<Vec<StoredAccompagnement>, ApiError>> + Send + 'static,
     ApiError,
@@ -141,34 +153,36 @@ async fn record_pages(
         .await
         .map_err(|_| ApiError::Busy)?
         .map_err(errors::internal)?;
-    let (app, owner) = (app.clone(), owner.clone());
-    Ok(futures_util::stream::try_unfold(
-        Some(Resume::default()),
-        move |resume| {
-            let (app, owner) = (app.clone(), owner.clone());
-            let _turn = &turn;
-            async move {
-                let Some(resume) = resume else {
-                    return Ok(None);
-                };
-                let mut snapshot = app.db.snapshot().await?;
-                let page = records::in_period_after(
-                    &mut snapshot,
-                    &owner,
-                    periode,
-                    &resume,
-                    Some(EXPORT_PAGE),
-                )
-                .await?;
-                snapshot.commit().await?;
-                let next = match page.last() {
-                    Some(last) if page.len() == EXPORT_PAGE => Some(Resume::after(last)),
-                    _ => None,
-                };
-                Ok::<_, ApiError>(Some((page, next)))
-            }
-        },
-    ))
+    let (app, owner, filtres) = (app.clone(), owner.clone(), filtres.clone());
+    let pages = futures_util::stream::try_unfold(Some(Resume::default()), move |resume| {
+        let (app, owner) = (app.clone(), owner.clone());
+        let _turn = &turn;
+        async move {
+            let Some(resume) = resume else {
+                return Ok(None);
+            };
+            let mut snapshot = app.db.snapshot().await?;
+            let page = records::in_period_after(
+                &mut snapshot,
+                &owner,
+                periode,
+                &resume,
+                Some(EXPORT_PAGE),
+            )
+            .await?;
+            snapshot.commit().await?;
+            let next = match page.last() {
+                Some(last) if page.len() == EXPORT_PAGE => Some(Resume::after(last)),
+                _ => None,
+            };
+            Ok::<_, ApiError>(Some((page, next)))
+        }
+    });
+    Ok(pages.map_ok(move |page| {
+        page.into_iter()
+            .filter(|s| filtres.keeps(&s.accompagnement))
+            .collect()
+    }))
 }
 
 /// A file of the period's records, written as it is read: `head`, then each page of
@@ -179,11 +193,12 @@ async fn streamed(
     app: &AppState,
     owner: &ConseillerId,
     periode: Periode,
+    filtres: &Filtres,
     head: String,
     rows: fn(Vec<StoredAccompagnement>, bool) -> String,
     tail: String,
 ) -> Result<Body, ApiError> {
-    let pages = record_pages(app, owner, periode).await?;
+    let pages = record_pages(app, owner, periode, filtres).await?;
     let mut first = true;
     let rendered = pages.map_ok(move |page| {
         let text = rows(page, first);
@@ -204,9 +219,10 @@ async fn records_workbook(
     app: &AppState,
     owner: &ConseillerId,
     periode: Periode,
+    filtres: &Filtres,
     profil: Option<Profil>,
 ) -> Result<Body, ApiError> {
-    let pages = record_pages(app, owner, periode).await?;
+    let pages = record_pages(app, owner, periode, filtres).await?;
     let runtime = tokio::runtime::Handle::current();
     let (chunk_sender, chunks) = mpsc::channel(4);
     // The writer's thread reads the pages itself, and owns them (with the export's turn)
@@ -324,13 +340,88 @@ async fn stats_file(
 ) -> Response {
     let result = async {
         let owner = session.conseiller_id()?;
+        let filtres = stats::filtres_of(&query)?;
         let periode = stats::periode(&app, owner, query.du, query.au).await?;
-        let figures = stats::for_period(&app, owner, periode).await?;
-        let body = stats_body(&figures, "Statistiques", format)?;
+        let figures = stats::for_period(&app, owner, periode, &filtres).await?;
+        let whose = with_filters("Statistiques", stats::describe(&filtres));
+        let body = stats_body(&figures, &whose, format)?;
         Ok::<_, ApiError>(period_file("statistiques", periode, format, body))
     }
     .await;
     result.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// `GET /api/structures/{id}/statistiques.csv?du&au&conseiller&…`: a structure's figures for
+/// one of its coordinators, section by section, then per conseiller and month. Logged.
+pub async fn team_csv(
+    app: Extension<AppState>,
+    session: Extension<SessionHandle>,
+    id: Path<String>,
+    query: Query<TeamQuery>,
+) -> Response {
+    team_file(app, session, id, query, Format::Csv).await
+}
+
+/// The same as a workbook, a sheet per section.
+pub async fn team_xlsx(
+    app: Extension<AppState>,
+    session: Extension<SessionHandle>,
+    id: Path<String>,
+    query: Query<TeamQuery>,
+) -> Response {
+    team_file(app, session, id, query, Format::Xlsx).await
+}
+
+async fn team_file(
+    Extension(app): Extension<AppState>,
+    Extension(session): Extension<SessionHandle>,
+    Path(id): Path<String>,
+    Query(query): Query<TeamQuery>,
+    format: Format,
+) -> Response {
+    let result = async {
+        let coordinator = session.conseiller_id()?;
+        let what = match format {
+            Format::Csv => "Export CSV des statistiques de la structure",
+            Format::Xlsx => "Export Excel des statistiques de la structure",
+        };
+        let team = structures::team::stats(&app, coordinator, &id, &query, what).await?;
+        let whose = with_filters(
+            &format!("Statistiques de {}", team.structure.nom),
+            team.filtres.clone(),
+        );
+        let heading = export::stats_heading(&team.stats, &whose);
+        let mut tables = export::stats_tables(&team.stats);
+        let activity: Vec<_> = team
+            .par_conseiller
+            .iter()
+            .map(|(m, months)| {
+                let months = months
+                    .iter()
+                    .map(|m| (m.mois.clone(), m.comptes_rendus, m.accompagnements))
+                    .collect();
+                (format!("{} {}", m.prenom, m.nom), months)
+            })
+            .collect();
+        tables.push(export::activity_table(&activity));
+        let body: Body = match format {
+            Format::Csv => export::tables_csv(&heading, &tables).into(),
+            Format::Xlsx => workbook::stats(&heading, &tables)
+                .map_err(errors::internal)?
+                .into(),
+        };
+        Ok::<_, ApiError>(period_file("structure", team.stats.periode, format, body))
+    }
+    .await;
+    result.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// "Statistiques (Commune : Lyon · Canal : À distance)": whose figures, and how filtered.
+fn with_filters(whose: &str, filters: Option<String>) -> String {
+    match filters {
+        Some(filters) => format!("{whose} ({filters})"),
+        None => whose.to_owned(),
+    }
 }
 
 /// The statistics of `whose` ("Statistiques", "Statistiques nationales, Bretagne,") as a
@@ -383,6 +474,7 @@ pub async fn personal_data_json_of(app: &AppState, owner: &ConseillerId) -> Resu
         app,
         owner,
         everything(),
+        &Filtres::default(),
         head,
         json_items,
         "]}\n".to_owned(),
@@ -430,9 +522,22 @@ async fn personal_data_file(
         let body = match format {
             Format::Csv => {
                 let head = export::personal_data_csv_head(&profil);
-                streamed(&app, owner, everything(), head, csv_rows, String::new()).await?
+                let all = Filtres::default();
+                streamed(
+                    &app,
+                    owner,
+                    everything(),
+                    &all,
+                    head,
+                    csv_rows,
+                    String::new(),
+                )
+                .await?
             }
-            Format::Xlsx => records_workbook(&app, owner, everything(), Some(profil)).await?,
+            Format::Xlsx => {
+                records_workbook(&app, owner, everything(), &Filtres::default(), Some(profil))
+                    .await?
+            }
         };
         let file = format!("conum_mes_donnees.{}", format.extension());
         Ok::<_, ApiError>(download(&file, format.content_type(), body))

@@ -2,16 +2,21 @@
 //! (`server::stats::counters`). The result is the same `Stats` as `domain::stats` computes from the
 //! records (a property test holds them equal on SQLite and Postgres).
 
+use std::collections::BTreeMap;
+
 use chrono::NaiveDate;
+use sqlx::AnyConnection;
 
 use crate::clock;
 use crate::domain::counters::Counters;
+use crate::domain::filtres::Filtres;
 use crate::domain::stats::{Periode, Stats};
 use crate::domain::vocabulary::StructureRedirection;
 use crate::domain::ConseillerId;
 use crate::server::stats::counters::{self, Table};
+use crate::server::store::{communes, records};
 use crate::server::AppState;
-use crate::wire::ApiError;
+use crate::wire::{ApiError, StatsQuery};
 
 /// The period asked for: `au` defaults to today, `du` to the first record (or `au`); both
 /// within the bounds of [`Periode::parse`].
@@ -48,30 +53,81 @@ pub async fn periode_or_since(
     Ok(Periode::parse(du, au, today)?)
 }
 
-/// A conseiller's statistics: the sums of their daily counters (at most 366 rows a year,
-/// however many records), and the free texts of their réorientations toward "Autre", which
-/// the counters pool.
+/// A conseiller's statistics for the period, kept by the filters.
 pub async fn for_period(
     app: &AppState,
     owner: &ConseillerId,
     periode: Periode,
+    filtres: &Filtres,
 ) -> Result<Stats, ApiError> {
     // The counters and the free texts of one state of the database.
     let mut conn = app.db.snapshot().await?;
-    let months = counters::per_month(
-        &mut conn,
-        Table::Conseillers,
-        Some(&[owner.as_str()]),
-        periode,
-    )
-    .await?;
+    let stats = figures(&mut conn, owner, periode, &[periode], filtres).await?;
+    conn.commit().await?;
+    Ok(stats)
+}
+
+/// A conseiller's figures for `periode`, of their records dated within `spans` (parts of
+/// it: a structure counts a conseiller's records only while they belong to it) that the
+/// filters keep. Without filters, the sums of their daily counters (at most 366 rows a year,
+/// however many records) and the free texts of their réorientations toward "Autre", which
+/// the counters pool; with filters, `domain::stats` over the records kept.
+pub async fn figures(
+    conn: &mut AnyConnection,
+    owner: &ConseillerId,
+    periode: Periode,
+    spans: &[Periode],
+    filtres: &Filtres,
+) -> Result<Stats, ApiError> {
+    if !filtres.is_empty() {
+        let mut stats = Stats::empty(periode);
+        for span in spans {
+            for stored in records::in_period(conn, owner, *span).await? {
+                if filtres.keeps(&stored.accompagnement) {
+                    stats.add(&stored.accompagnement);
+                }
+            }
+        }
+        return Ok(stats);
+    }
+    let mut months: BTreeMap<String, Counters> = BTreeMap::new();
+    let mut autres = Vec::new();
+    for span in spans {
+        let of_span =
+            counters::per_month(conn, Table::Conseillers, Some(&[owner.as_str()]), *span).await?;
+        for (month, counted) in of_span {
+            months
+                .entry(month)
+                .or_insert_with(Counters::zero)
+                .add(&counted);
+        }
+        autres.extend(counters::autres(conn, owner, *span).await?);
+    }
     let mut stats = Counters::into_stats(&months, periode);
     stats
         .reorientations
         .remove(StructureRedirection::Autre.label());
-    for (libelle, personnes) in counters::autres(&mut conn, owner, periode).await? {
+    for (libelle, personnes) in autres {
         *stats.reorientations.entry(libelle).or_default() += personnes;
     }
-    conn.commit().await?;
     Ok(stats)
+}
+
+/// The filters of a query, their commune checked against the official list.
+pub fn filtres_of(query: &StatsQuery) -> Result<Filtres, ApiError> {
+    let filtres = query.filtres()?;
+    if let Some(code) = &filtres.commune {
+        if communes::name_of(code).is_none() {
+            return Err(ApiError::invalid_field(
+                "commune",
+                "La commune du filtre est inconnue.",
+            ));
+        }
+    }
+    Ok(filtres)
+}
+
+/// The filters in words ("Commune : Lyon · Canal : À distance"), none without filters.
+pub fn describe(filtres: &Filtres) -> Option<String> {
+    filtres.describe(communes::name_of)
 }

@@ -48,6 +48,11 @@ pub fn named(text: &str) -> Result<Commune, String> {
     }
 }
 
+/// The official name of the commune of this INSEE code.
+pub fn name_of(insee: &str) -> Option<String> {
+    OFFICIAL.get(insee).map(|c| c.nom.clone())
+}
+
 /// The communes of a département, from the official list.
 pub fn of_departement(code: &str) -> Vec<&'static CommuneOfficielle> {
     (0..OFFICIAL.len())

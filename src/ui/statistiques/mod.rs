@@ -4,21 +4,29 @@
 
 #[cfg(feature = "web")]
 mod charts;
+mod filtres;
 mod labels;
 mod nationales;
+mod partage;
 mod personnelles;
+mod structure;
 
 use chrono::{Datelike, Months, NaiveDate};
 use dioxus::prelude::*;
 
 pub use nationales::StatistiquesNationales;
+pub use partage::Partage;
 pub use personnelles::Statistiques;
+pub use structure::Structure;
 
 use super::format;
+use super::session;
 use super::Route;
-use crate::api::ApiError;
+use crate::api::{self, ApiError, CreatedLink, NewLink};
 use crate::domain::sections::{decimal, key_figures, sections, KeyFigure, Section};
 use crate::domain::stats::{Periode, Stats};
+use crate::offline::{browser, network};
+use dioxus::fullstack::Json;
 
 /// `du=debut` in the URL: since the first record.
 const SINCE_THE_START: &str = "debut";
@@ -149,13 +157,16 @@ fn use_loaded_stats<T: 'static>(
     })
 }
 
-/// The heading of the printed report.
+/// The heading of the printed report: whose figures, how filtered, when.
 #[component]
-fn PrintHeader(title: String, who: String, today: NaiveDate) -> Element {
+fn PrintHeader(title: String, who: String, filtres: Option<String>, today: NaiveDate) -> Element {
     rsx! {
         div { class: "entete-impression",
             p { class: "marque-accueil", "{title}" }
             p { "{who}" }
+            if let Some(filtres) = filtres {
+                p { "Filtres : {filtres}" }
+            }
             p { "Export du {format::date_courte(today)}" }
         }
     }
@@ -170,6 +181,63 @@ fn print_report(name: &str, periode: Periode) {
         charts::draw_all_for_print().await;
         crate::offline::browser::print_as(&title);
     });
+}
+
+/// "Partager ces chiffres": a read-only link to the figures of `link` (a period, filters,
+/// perhaps a structure), for someone without an account; its address is shown once, to copy.
+#[component]
+fn ShareLink(link: NewLink) -> Element {
+    let mut months = use_signal(|| 3u32);
+    let mut made = use_signal(|| None::<Result<CreatedLink, ApiError>>);
+    let create = {
+        let link = link.clone();
+        move |_| {
+            let link = NewLink {
+                duree_mois: Some(months()),
+                ..link.clone()
+            };
+            async move {
+                let answer = session::ask(network::WRITE, api::create_link(Json(link))).await;
+                made.set(Some(answer));
+            }
+        }
+    };
+    rsx! {
+        section { class: "partage groupe", "aria-labelledby": "titre-partage",
+            h2 { id: "titre-partage", "Partager ces chiffres" }
+            p { class: "fr-hint-text",
+                "Un lien de consultation, sans compte : les chiffres et graphiques de cette période, avec ces filtres, jamais un compte rendu ni une annotation. Vous pouvez le révoquer depuis votre profil." }
+            match made() {
+                Some(Ok(created)) => rsx! {
+                    div { class: "fr-input-group",
+                        label { class: "fr-label", r#for: "lien-partage",
+                            "Lien à transmettre"
+                            span { class: "fr-hint-text", "Valable jusqu'au {format::date_courte(created.expire_le.date_naive())}. Il ne sera plus affiché : copiez-le maintenant." }
+                        }
+                        input { class: "fr-input", id: "lien-partage", r#type: "text", readonly: true,
+                            value: "{browser::origin()}/partage/{created.jeton}",
+                            onfocus: |_| browser::select_all("lien-partage") }
+                    }
+                },
+                answer => rsx! {
+                    div { class: "fr-select-group",
+                        label { class: "fr-label", r#for: "duree-partage", "Valable" }
+                        select { class: "fr-select", id: "duree-partage",
+                            onchange: move |e: FormEvent| months.set(e.value().parse().unwrap_or(3)),
+                            for n in [1u32, 3, 6, 12] {
+                                option { value: "{n}", selected: n == months(), "{n} mois" }
+                            }
+                        }
+                    }
+                    button { r#type: "button", class: "fr-btn fr-btn--secondary", onclick: create,
+                        "Créer un lien de consultation" }
+                    if let Some(Err(error)) = answer {
+                        p { class: "fr-error-text", role: "alert", "{error}" }
+                    }
+                },
+            }
+        }
+    }
 }
 
 /// The key figures, then every section with its chart and its data, then `children` (what

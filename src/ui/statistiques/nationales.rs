@@ -62,6 +62,7 @@ pub fn StatistiquesNationales(territoire: String, du: String, au: String) -> Ele
             PrintHeader {
                 title: "Conum — statistiques nationales",
                 who: shown.label(),
+                filtres: None,
                 today,
             }
             h1 { "Statistiques nationales" }
@@ -75,7 +76,7 @@ pub fn StatistiquesNationales(territoire: String, du: String, au: String) -> Ele
                 "{shown.label()} — {periode.label()}"
             }
             p { class: "lien-nationales",
-                Link { to: Route::Statistiques { du: String::new(), au: String::new() }, "Mes statistiques" }
+                Link { to: Route::statistiques(), "Mes statistiques" }
             }
             // Nothing stands below the figures but what comes with them: nothing moves when
             // they arrive.

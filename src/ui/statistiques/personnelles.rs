@@ -7,12 +7,14 @@ use std::pin::pin;
 use dioxus::prelude::*;
 use futures_util::future::{select, Either};
 
+use super::filtres::{describe, filtres_of, url_of, FilterChoice};
 use super::{
     announced_period, date_of, period_or_this_month, print_report, use_loaded_stats, Figures,
-    Periodes, PrintHeader,
+    Periodes, PrintHeader, ShareLink,
 };
-use crate::api::{self, ApiError, StatsQuery};
+use crate::api::{self, ApiError, NewLink, StatsQuery};
 use crate::clock::today_in_paris;
+use crate::domain::filtres::Filtres;
 use crate::domain::stats::{Periode, Stats};
 use crate::domain::{Accompagnement, AccompagnementInput, ConseillerId};
 use crate::offline::network::{self, RETRY};
@@ -46,16 +48,14 @@ enum Source {
 const KEPT_COPY_AFTER: std::time::Duration = std::time::Duration::from_millis(1500);
 
 #[component]
-pub fn Statistiques(du: String, au: String) -> Element {
+pub fn Statistiques(du: String, au: String, filtres: [String; 3]) -> Element {
     // The page's frame renders before the profile is known (on the server too); the figures
     // are the conseiller's, so they are asked once the profile says whose they are.
     let profil = profil_if_loaded();
     let today = today_in_paris();
     let (du, au) = period_or_this_month(du, au, today);
-    let query = StatsQuery {
-        du: date_of(&du),
-        au: date_of(&au),
-    };
+    let filtres = filtres_of(&filtres);
+    let query = StatsQuery::of(date_of(&du), date_of(&au), &filtres);
     let outbox = use_context::<Signal<OutboxStatus>>();
     let owner = profil.as_ref().map(|p| p.id.clone());
     let meanwhile = use_signal(|| None::<Shown>);
@@ -71,12 +71,14 @@ pub fn Statistiques(du: String, au: String) -> Element {
             }
         }
     }));
+    let described = describe(&filtres);
     let who = profil.as_ref().map_or(String::new(), |p| {
         format!(
             "{} {} — {}",
             p.details.prenom, p.details.nom, p.details.structure
         )
     });
+    let suggestions: Vec<_> = profil.iter().map(|p| p.details.commune.clone()).collect();
     // The server's answer (or the offline copy) once it came, the phone's copy before that.
     let current = use_memo(move || loaded.read().clone().or_else(|| meanwhile().map(Ok)));
     let shown_stats = use_loaded_stats(current, |shown| &shown.stats);
@@ -87,6 +89,7 @@ pub fn Statistiques(du: String, au: String) -> Element {
         PrintHeader {
             title: "Conum — statistiques d'activité",
             who,
+            filtres: described.clone(),
             today,
         }
         h1 { "Mes statistiques" }
@@ -97,8 +100,22 @@ pub fn Statistiques(du: String, au: String) -> Element {
             Link { to: Route::StatistiquesNationales { territoire: String::new(), du: String::new(), au: String::new() },
                 "Voir les statistiques nationales" }
         }
+        if let Some(d) = &described {
+            p { class: "filtres-actifs", "Filtres : {d}" }
+        }
         Periodes { du: du.clone(), au: au.clone(), today,
-            to: move |(du, au)| Route::Statistiques { du, au } }
+            to: {
+                let [commune, canal, activite] = url_of(&filtres);
+                move |(du, au)| Route::Statistiques { du, au, commune: commune.clone(), canal: canal.clone(), activite: activite.clone() }
+            } }
+        FilterChoice { filtres: filtres.clone(), suggestions,
+            to: {
+                let (du, au) = (du.clone(), au.clone());
+                move |f: Filtres| {
+                    let [commune, canal, activite] = url_of(&f);
+                    Route::Statistiques { du: du.clone(), au: au.clone(), commune, canal, activite }
+                }
+            } }
         match read.as_ref() {
             None => rsx! { p { class: "chargement", "Chargement…" } },
             Some(Err(error)) => rsx! { p { class: "fr-error-text", role: "alert", "{error}" } },
@@ -108,7 +125,14 @@ pub fn Statistiques(du: String, au: String) -> Element {
                     if let Some(profil) = &profil {
                         UndoLast { owner: profil.id.clone(), last }
                     }
-                    Exports { periode: shown.stats.periode }
+                    Exports { periode: shown.stats.periode, filtres: filtres.clone() }
+                    if shown.source == Source::Server {
+                        ShareLink { link: NewLink {
+                            du: Some(shown.stats.periode.du),
+                            au: Some(shown.stats.periode.au),
+                            ..NewLink::of(&filtres)
+                        } }
+                    }
                 }
             },
         }
@@ -149,21 +173,23 @@ fn WhereFrom(source: Source, pending_added: usize) -> Element {
     }
 }
 
-/// The period's files (CSV, and Excel workbooks with typed cells) and the printed report.
+/// The period's files (CSV, and Excel workbooks with typed cells) and the printed report,
+/// filtered as the page is.
 #[component]
-fn Exports(periode: Periode) -> Element {
+fn Exports(periode: Periode, filtres: Filtres) -> Element {
     let p = periode;
+    let f = filtres.query();
     rsx! {
         section { class: "exports", "aria-labelledby": "titre-exports",
             h2 { id: "titre-exports", "Exporter" }
             a { class: "fr-btn fr-btn--secondary", download: "conum_accompagnements_{p.du}_{p.au}.csv",
-                href: "/api/exports/accompagnements.csv?du={p.du}&au={p.au}", "Accompagnements (CSV)" }
+                href: "/api/exports/accompagnements.csv?du={p.du}&au={p.au}{f}", "Accompagnements (CSV)" }
             a { class: "fr-btn fr-btn--secondary", download: "conum_accompagnements_{p.du}_{p.au}.xlsx",
-                href: "/api/exports/accompagnements.xlsx?du={p.du}&au={p.au}", "Accompagnements (Excel)" }
+                href: "/api/exports/accompagnements.xlsx?du={p.du}&au={p.au}{f}", "Accompagnements (Excel)" }
             a { class: "fr-btn fr-btn--secondary", download: "conum_statistiques_{p.du}_{p.au}.csv",
-                href: "/api/exports/statistiques.csv?du={p.du}&au={p.au}", "Statistiques (CSV)" }
+                href: "/api/exports/statistiques.csv?du={p.du}&au={p.au}{f}", "Statistiques (CSV)" }
             a { class: "fr-btn fr-btn--secondary", download: "conum_statistiques_{p.du}_{p.au}.xlsx",
-                href: "/api/exports/statistiques.xlsx?du={p.du}&au={p.au}", "Statistiques (Excel)" }
+                href: "/api/exports/statistiques.xlsx?du={p.du}&au={p.au}{f}", "Statistiques (Excel)" }
             button { r#type: "button", class: "fr-btn fr-btn--secondary",
                 onclick: move |_| print_report("conum_statistiques", p), "Rapport (PDF)" }
         }
@@ -180,6 +206,7 @@ async fn load(
 ) -> Result<Shown, ApiError> {
     meanwhile.set(None);
     let wanted = query.clone();
+    let filtres = query.filtres().unwrap_or_default();
     let asked = pin!(session::ask(network::READ, api::statistiques(query)));
     let answer = match select(asked, pin!(browser::sleep(KEPT_COPY_AFTER))).await {
         Either::Left((answer, _)) => answer,
@@ -187,7 +214,9 @@ async fn load(
             // Only the copy of the same request: another period's figures would be wrong here.
             if let Some((asked_for, kept)) = phone::STATISTIQUES.load().await {
                 if asked_for == wanted {
-                    meanwhile.set(Some(with_pending(kept, Source::PhoneWhileAsking).await));
+                    meanwhile.set(Some(
+                        with_pending(kept, &filtres, Source::PhoneWhileAsking).await,
+                    ));
                 }
             }
             asked.await
@@ -201,31 +230,41 @@ async fn load(
             (stats, Source::Server)
         }
         Err(ApiError::Unreachable) => match phone::STATISTIQUES.load().await {
-            Some((_, stats)) => (stats, Source::PhoneOffline),
-            None => return Err(ApiError::Unreachable),
+            // The last figures kept (of their own period, which the page then announces), if
+            // they are filtered as asked: others would be wrong under these filters.
+            Some((asked_for, stats)) if asked_for.filtres().ok() == Some(filtres.clone()) => {
+                (stats, Source::PhoneOffline)
+            }
+            Some(_) | None => return Err(ApiError::Unreachable),
         },
         Err(error) => return Err(error),
     };
-    Ok(with_pending(stats, source).await)
+    Ok(with_pending(stats, &filtres, source).await)
 }
 
 /// `stats` with the records waiting in the outbox added in, those whose deletion waits taken
 /// out, and those whose edit waits counted as edited.
-async fn with_pending(mut stats: Stats, source: Source) -> Shown {
+async fn with_pending(mut stats: Stats, filtres: &Filtres, source: Source) -> Shown {
     let changes = outbox::pending().await;
     let mut pending_added = 0;
     for record in outbox::unsent_records(&changes) {
-        if stats.periode.contains(record.date()) {
+        if stats.periode.contains(record.date()) && filtres.keeps(&record) {
             stats.add(&record);
             pending_added += 1;
         }
     }
     for record in outbox::deleted_records(&changes) {
-        stats.remove(&record);
+        if filtres.keeps(&record) {
+            stats.remove(&record);
+        }
     }
     for (sent, edited) in outbox::edited_records(&changes) {
-        stats.remove(&sent);
-        stats.add(&edited);
+        if filtres.keeps(&sent) {
+            stats.remove(&sent);
+        }
+        if filtres.keeps(&edited) {
+            stats.add(&edited);
+        }
         if stats.periode.contains(sent.date()) || stats.periode.contains(edited.date()) {
             pending_added += 1;
         }
