@@ -8,6 +8,8 @@
 #                               (BENCH_SECONDS), SQLite (BENCH_DB=postgres: Postgres), next
 #                               to the disk's own durable commit rate (benches/disk_probe.py);
 #                               BENCH_SERVER: another build's server, BENCH_LOG: its log
+#   scripts/bench.sh structure  a structure's figures for its coordinator (30 conseillers
+#                               with a year of records each, both engines)
 #   scripts/bench.sh national   the national statistics over ~2 million records (the first
 #                               run fills a database per engine with `conum demo`: allow
 #                               15 minutes on 2 cores; later runs reuse them)
@@ -19,6 +21,7 @@ scripts/postgres.sh >/dev/null
 psql -h 127.0.0.1 -p "${CONUM_PG_PORT:-15432}" -U postgres -qc 'DROP DATABASE IF EXISTS conum_bench' -c 'CREATE DATABASE conum_bench' postgres
 case "${1:-}" in
   national) node benches/national.mjs ;;
+  structure) node benches/structure.mjs ;;
   pages) node benches/pages.mjs ;;
   writes)
     command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }

@@ -42,6 +42,10 @@ pub struct Config {
     /// (`NATIONAL_CACHE_SECONDS`, 600): what changes elsewhere (another server, `conum
     /// admin`) shows after at most this long; this server's own changes show at once.
     pub national_cache: std::time::Duration,
+    /// How long a download may wait for its client to read on (`EXPORT_STALL_SECONDS`, 30)
+    /// before it is given up: a client that stops reading would otherwise hold one of the
+    /// server's export turns for as long as its connection lives.
+    pub export_stall: std::time::Duration,
     /// Connections open at once (`MAX_CONNECTIONS`, 10,000), within the open-file limit.
     pub max_connections: usize,
     /// Connections one client may hold (`CONNECTIONS_PER_CLIENT`, 64; without effect behind
@@ -127,6 +131,7 @@ impl Config {
                 .is_some_and(|v| matches!(v.as_str(), "1" | "true" | "yes")),
             admission: Admission { mode, domaines },
             national_cache: std::time::Duration::from_secs(national_cache),
+            export_stall: std::time::Duration::from_secs(number("EXPORT_STALL_SECONDS", 30)? as u64),
             max_connections: number("MAX_CONNECTIONS", 10_000)?,
             connections_per_client: number("CONNECTIONS_PER_CLIENT", 64)?,
             records_per_day: number("RECORDS_PER_DAY", 500)?,

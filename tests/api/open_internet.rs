@@ -408,6 +408,57 @@ fn rss_mb(pid: u32) -> u64 {
 }
 
 on_both_databases! {
+    async fn a_client_that_stops_reading_gives_up_its_export_turn(app) {
+        // Downloads of megabytes: 20 000 records, more than the socket buffers hold.
+        app.stop().await;
+        let filled = std::process::Command::new(env!("CARGO_BIN_EXE_conum"))
+            .args(["demo", "--conseillers", "5", "--par-conseiller", "10", "--accompagnements-compte", "20000"])
+            .env("DATABASE_URL", &app.database_url)
+            .env("RUST_LOG", "warn")
+            .output()
+            .expect("run conum demo");
+        assert!(filled.status.success(), "{}", String::from_utf8_lossy(&filled.stderr));
+        let printed = String::from_utf8(filled.stdout).unwrap();
+        let login = printed.lines().find_map(|l| l.strip_prefix("Compte de démonstration : ")).unwrap();
+        let (email, password) = login.split_once(" — mot de passe : ").unwrap();
+        app.restart_with_env(&[("EXPORT_STALL_SECONDS", "2")]).await;
+        let device = app.device();
+        assert_eq!(device.log_in(email, password).await.status(), StatusCode::OK);
+        let everything = "/api/exports/accompagnements.csv?du=2020-01-01";
+
+        // The server's two export turns, taken by clients that ask and never read.
+        let address = app.address.trim_start_matches("http://").to_owned();
+        let mut stalled = Vec::new();
+        for _ in 0..2 {
+            let socket = tokio::net::TcpSocket::new_v4().unwrap();
+            socket.set_recv_buffer_size(4096).unwrap();
+            let mut stream = socket.connect(address.parse().unwrap()).await.unwrap();
+            let request = format!("GET {everything} HTTP/1.1\r\nHost: {address}\r\nCookie: {}\r\n\r\n", device.cookie_header());
+            stream.write_all(request.as_bytes()).await.unwrap();
+            stalled.push(stream);
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+
+        // Another download waits for a turn: it gets one once the stalled ones are given up,
+        // well before the 20 s after which it would be refused.
+        let started = Instant::now();
+        let response = device.request(Method::GET, everything).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let whole = response.text().await.unwrap();
+        assert_eq!(whole.lines().count(), 1 + 20_000);
+        assert!(started.elapsed() < Duration::from_secs(12), "{:?}", started.elapsed());
+
+        // The stalled clients, reading at last, find a broken download, not a whole-looking file.
+        for mut stream in stalled {
+            let mut received = Vec::new();
+            let _ = tokio::time::timeout(Duration::from_secs(20), stream.read_to_end(&mut received)).await;
+            let text = String::from_utf8_lossy(&received);
+            assert!(text.starts_with("HTTP/1.1 200"), "{}", &text[..text.len().min(200)]);
+            assert!(!text.ends_with("0\r\n\r\n"), "the chunked body was not ended");
+            assert!(text.matches('\n').count() < 20_000, "the download was given up before its end");
+        }
+    }
+
     async fn exports_of_20000_records_at_once_stay_within_100_mb(app) {
         app.stop().await;
         let filled = std::process::Command::new(env!("CARGO_BIN_EXE_conum"))

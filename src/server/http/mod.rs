@@ -134,11 +134,22 @@ pub fn router(state: AppState, ui: fn() -> dioxus::prelude::Element) -> Router {
         TraceLayer::new_for_http()
             // The path, never the query: it may carry a token (a reset link's `jeton`).
             .make_span_with(|request: &Request| {
-                tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
+                tracing::info_span!("request", method = %request.method(), path = %loggable(request.uri().path()))
             })
             .on_request(())
             .on_response(DefaultOnResponse::new().level(Level::INFO)),
     )
+}
+
+/// A path as the log may keep it: a read-only link's token (`/partage/{jeton}`, and its
+/// API) is a key to figures, and a log is read by more people than the figures' owner.
+fn loggable(path: &str) -> std::borrow::Cow<'_, str> {
+    for shared in ["/partage/", "/api/partage/"] {
+        if path.starts_with(shared) {
+            return format!("{shared}…").into();
+        }
+    }
+    path.into()
 }
 
 /// Opens the listening socket (`PORT=0`: any free port).
@@ -272,4 +283,16 @@ fn unknown_field(detail: &str) -> Option<String> {
     let after = detail.split("unknown field `").nth(1)?;
     let field: String = after.split('`').next()?.chars().take(40).collect();
     Some(field)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::loggable;
+
+    #[test]
+    fn a_read_only_links_token_never_reaches_the_log() {
+        assert_eq!(loggable("/partage/0123abcd"), "/partage/…");
+        assert_eq!(loggable("/api/partage/0123abcd"), "/api/partage/…");
+        assert_eq!(loggable("/api/moi"), "/api/moi");
+    }
 }

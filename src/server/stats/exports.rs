@@ -153,10 +153,10 @@ async fn record_pages(
         .await
         .map_err(|_| ApiError::Busy)?
         .map_err(errors::internal)?;
+    let stall = app.config.export_stall;
     let (app, owner, filtres) = (app.clone(), owner.clone(), filtres.clone());
     let pages = futures_util::stream::try_unfold(Some(Resume::default()), move |resume| {
-        let (app, owner) = (app.clone(), owner.clone());
-        let _turn = &turn;
+        let (app, owner, filtres) = (app.clone(), owner.clone(), filtres.clone());
         async move {
             let Some(resume) = resume else {
                 return Ok(None);
@@ -166,6 +166,7 @@ async fn record_pages(
                 &mut snapshot,
                 &owner,
                 periode,
+                &filtres,
                 &resume,
                 Some(EXPORT_PAGE),
             )
@@ -178,11 +179,42 @@ async fn record_pages(
             Ok::<_, ApiError>(Some((page, next)))
         }
     });
-    Ok(pages.map_ok(move |page| {
-        page.into_iter()
-            .filter(|s| filtres.keeps(&s.accompagnement))
-            .collect()
-    }))
+    // The pages are read by a task of their own, which holds the export's turn and hands each
+    // page over as the download takes it; a client that stops reading for `stall` loses its
+    // download (the turn goes to the next one) and sees it broken, never a file that looks
+    // whole.
+    let (sender, receiver) = mpsc::channel(1);
+    let stalled = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let given_up = stalled.clone();
+    tokio::spawn(async move {
+        let _turn = turn;
+        let mut pages = std::pin::pin!(pages);
+        while let Some(page) = pages.next().await {
+            let failed = page.is_err();
+            match tokio::time::timeout(stall, sender.send(page)).await {
+                Ok(Ok(())) if !failed => {}
+                // Sent its error, or the client went away.
+                Ok(_) => break,
+                Err(_) => {
+                    tracing::warn!("export given up: its client stopped reading");
+                    given_up.store(true, std::sync::atomic::Ordering::Relaxed);
+                    break;
+                }
+            }
+        }
+    });
+    Ok(
+        futures_util::stream::unfold((receiver, stalled), |(mut receiver, stalled)| async move {
+            match receiver.recv().await {
+                Some(page) => Some((page, (receiver, stalled))),
+                None if stalled.swap(false, std::sync::atomic::Ordering::Relaxed) => {
+                    Some((Err(ApiError::Busy), (receiver, stalled)))
+                }
+                None => None,
+            }
+        })
+        .fuse(),
+    )
 }
 
 /// A file of the period's records, written as it is read: `head`, then each page of
@@ -223,6 +255,7 @@ async fn records_workbook(
     profil: Option<Profil>,
 ) -> Result<Body, ApiError> {
     let pages = record_pages(app, owner, periode, filtres).await?;
+    let stall = app.config.export_stall;
     let runtime = tokio::runtime::Handle::current();
     let (chunk_sender, chunks) = mpsc::channel(4);
     // The writer's thread reads the pages itself, and owns them (with the export's turn)
@@ -239,14 +272,15 @@ async fn records_workbook(
                     .collect();
                 book.add(&page).map_err(io_error)?;
             }
-            let mut out = ChunkWriter::new(chunk_sender.clone());
+            let mut out = ChunkWriter::new(chunk_sender.clone(), runtime.clone(), stall);
             book.finish(&mut out).map_err(io_error)?;
             out.send_buffered()
         })();
         if let Err(error) = written {
-            // The client sees a broken download, never a file that looks whole.
+            // The client sees a broken download, never a file that looks whole (a client that
+            // stopped reading gets what it has, a zip without its end: no spreadsheet opens it).
             tracing::warn!(%error, "workbook export stopped");
-            let _ = chunk_sender.blocking_send(Err(error));
+            let _ = runtime.block_on(tokio::time::timeout(stall, chunk_sender.send(Err(error))));
         }
     });
     // Fused: the compression layer polls a body once more after its end.
@@ -266,15 +300,24 @@ fn io_error(error: impl std::fmt::Display) -> std::io::Error {
 struct ChunkWriter {
     sender: mpsc::Sender<std::io::Result<Bytes>>,
     buffer: Vec<u8>,
+    runtime: tokio::runtime::Handle,
+    /// How long a chunk may wait for the client (then the download is given up).
+    stall: Duration,
 }
 
 impl ChunkWriter {
     const CHUNK: usize = 64 * 1024;
 
-    fn new(sender: mpsc::Sender<std::io::Result<Bytes>>) -> Self {
+    fn new(
+        sender: mpsc::Sender<std::io::Result<Bytes>>,
+        runtime: tokio::runtime::Handle,
+        stall: Duration,
+    ) -> Self {
         ChunkWriter {
             sender,
             buffer: Vec::with_capacity(Self::CHUNK),
+            runtime,
+            stall,
         }
     }
 
@@ -286,9 +329,17 @@ impl ChunkWriter {
             &mut self.buffer,
             Vec::with_capacity(Self::CHUNK),
         ));
-        self.sender
-            .blocking_send(Ok(chunk))
-            .map_err(|_| std::io::Error::from(std::io::ErrorKind::BrokenPipe))
+        match self.runtime.block_on(tokio::time::timeout(
+            self.stall,
+            self.sender.send(Ok(chunk)),
+        )) {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(_)) => Err(std::io::Error::from(std::io::ErrorKind::BrokenPipe)),
+            Err(_) => Err(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                "its client stopped reading",
+            )),
+        }
     }
 }
 

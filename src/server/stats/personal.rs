@@ -82,7 +82,7 @@ pub async fn figures(
     if !filtres.is_empty() {
         let mut stats = Stats::empty(periode);
         for span in spans {
-            for stored in records::in_period(conn, owner, *span).await? {
+            for stored in records::kept_in_period(conn, owner, *span, filtres).await? {
                 if filtres.keeps(&stored.accompagnement) {
                     stats.add(&stored.accompagnement);
                 }

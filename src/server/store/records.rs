@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use crate::clock;
 use crate::domain::accompagnement::{RedirectionInput, SuiviInput, FIRST_DATE};
+use crate::domain::filtres::Filtres;
 use crate::domain::mois::Mois;
 use crate::domain::stats::Periode;
 use crate::domain::vocabulary::Field;
@@ -513,7 +514,7 @@ pub async fn in_period(
     owner: &ConseillerId,
     periode: Periode,
 ) -> Result<Vec<StoredAccompagnement>, ApiError> {
-    in_period_after(conn, owner, periode, &Resume::default(), None).await
+    kept_in_period(conn, owner, periode, &Filtres::default()).await
 }
 
 fn bind_all<'q>(mut query: AnyQuery<'q>, values: &[String]) -> AnyQuery<'q> {
@@ -541,23 +542,31 @@ impl Resume {
     }
 }
 
-/// The period's records after `resume` (from the first: `Resume::default()`), oldest first,
-/// at most `limit` of them: an export reads a page at a time, in constant memory.
+/// The period's records the filters keep (`domain::filtres`: the commune, canal and activité
+/// are columns of the record, so only those records are read), oldest first.
+pub async fn kept_in_period(
+    conn: &mut AnyConnection,
+    owner: &ConseillerId,
+    periode: Periode,
+    filtres: &Filtres,
+) -> Result<Vec<StoredAccompagnement>, ApiError> {
+    in_period_after(conn, owner, periode, filtres, &Resume::default(), None).await
+}
+
+/// The period's records the filters keep after `resume` (from the first:
+/// `Resume::default()`), oldest first, at most `limit` of them: an export reads a page at a
+/// time, in constant memory.
 pub async fn in_period_after(
     conn: &mut AnyConnection,
     owner: &ConseillerId,
     periode: Periode,
+    filtres: &Filtres,
     resume: &Resume,
     limit: Option<usize>,
 ) -> Result<Vec<StoredAccompagnement>, ApiError> {
     let (du, au) = (periode.du.to_string(), periode.au.to_string());
     let limit = limit.map_or(String::new(), |n| format!(" LIMIT {n}"));
-    let ids = format!(
-        "SELECT id FROM accompagnements WHERE conseiller_id = $1 AND date >= $2 AND date <= $3
-           AND (date > $4 OR (date = $4 AND (created_at > $5 OR (created_at = $5 AND id > $6))))
-         ORDER BY date, created_at, id{limit}"
-    );
-    let values = [
+    let mut values = vec![
         owner.to_string(),
         du,
         au,
@@ -565,6 +574,22 @@ pub async fn in_period_after(
         resume.created_at.clone(),
         resume.id.clone(),
     ];
+    let mut kept = String::new();
+    for (column, value) in [
+        ("commune_insee", filtres.commune.clone()),
+        ("canal", filtres.canal.map(|c| c.code().to_owned())),
+        ("activite", filtres.activite.map(|a| a.code().to_owned())),
+    ] {
+        if let Some(value) = value {
+            values.push(value);
+            kept.push_str(&format!(" AND {column} = ${}", values.len()));
+        }
+    }
+    let ids = format!(
+        "SELECT id FROM accompagnements WHERE conseiller_id = $1 AND date >= $2 AND date <= $3{kept}
+           AND (date > $4 OR (date = $4 AND (created_at > $5 OR (created_at = $5 AND id > $6))))
+         ORDER BY date, created_at, id{limit}"
+    );
     let sql = format!(
         "SELECT {COLUMNS} FROM accompagnements WHERE id IN ({ids}) ORDER BY date, created_at, id"
     );
