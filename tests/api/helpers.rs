@@ -657,6 +657,34 @@ pub const PASSWORD: &str = "une phrase de passe solide";
 pub const CLIENT_ADDRESS_HEADER: &str = "x-test-client";
 
 /// A new client address for each conseiller the tests sign up.
+/// Stops the app and fills its database with `conum demo` and these options; the
+/// demonstration account's email and password (the app is to be started again).
+pub async fn demo_login(app: &mut TestApp, options: &[&str]) -> (String, String) {
+    app.stop().await;
+    let filled = Command::new(env!("CARGO_BIN_EXE_conum"))
+        .arg("demo")
+        .args(options)
+        .env("DATABASE_URL", &app.database_url)
+        .env("RUST_LOG", "warn")
+        .output()
+        .await
+        .expect("run conum demo");
+    assert!(
+        filled.status.success(),
+        "{}",
+        String::from_utf8_lossy(&filled.stderr)
+    );
+    let printed = String::from_utf8(filled.stdout).expect("UTF-8 output");
+    let login = printed
+        .lines()
+        .find_map(|l| l.strip_prefix("Compte de démonstration : "))
+        .expect("the login printed at the end");
+    let (email, password) = login
+        .split_once(" — mot de passe : ")
+        .expect("an email and a password");
+    (email.to_owned(), password.to_owned())
+}
+
 pub fn next_client_address() -> String {
     static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(1);
     let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);

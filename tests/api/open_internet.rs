@@ -410,17 +410,8 @@ fn rss_mb(pid: u32) -> u64 {
 on_both_databases! {
     async fn a_client_that_stops_reading_gives_up_its_export_turn(app) {
         // Downloads of megabytes: 20 000 records, more than the socket buffers hold.
-        app.stop().await;
-        let filled = std::process::Command::new(env!("CARGO_BIN_EXE_conum"))
-            .args(["demo", "--conseillers", "5", "--par-conseiller", "10", "--accompagnements-compte", "20000"])
-            .env("DATABASE_URL", &app.database_url)
-            .env("RUST_LOG", "warn")
-            .output()
-            .expect("run conum demo");
-        assert!(filled.status.success(), "{}", String::from_utf8_lossy(&filled.stderr));
-        let printed = String::from_utf8(filled.stdout).unwrap();
-        let login = printed.lines().find_map(|l| l.strip_prefix("Compte de démonstration : ")).unwrap();
-        let (email, password) = login.split_once(" — mot de passe : ").unwrap();
+        let (email, password) = demo_login(&mut app, &["--conseillers", "5", "--par-conseiller", "10", "--accompagnements-compte", "20000"]).await;
+        let (email, password) = (email.as_str(), password.as_str());
         app.restart_with_env(&[("EXPORT_STALL_SECONDS", "2")]).await;
         let device = app.device();
         assert_eq!(device.log_in(email, password).await.status(), StatusCode::OK);
@@ -460,17 +451,8 @@ on_both_databases! {
     }
 
     async fn exports_of_20000_records_at_once_stay_within_100_mb(app) {
-        app.stop().await;
-        let filled = std::process::Command::new(env!("CARGO_BIN_EXE_conum"))
-            .args(["demo", "--conseillers", "5", "--par-conseiller", "10", "--accompagnements-compte", "20000"])
-            .env("DATABASE_URL", &app.database_url)
-            .env("RUST_LOG", "warn")
-            .output()
-            .expect("run conum demo");
-        assert!(filled.status.success(), "{}", String::from_utf8_lossy(&filled.stderr));
-        let printed = String::from_utf8(filled.stdout).unwrap();
-        let login = printed.lines().find_map(|l| l.strip_prefix("Compte de démonstration : ")).unwrap();
-        let (email, password) = login.split_once(" — mot de passe : ").unwrap();
+        let (email, password) = demo_login(&mut app, &["--conseillers", "5", "--par-conseiller", "10", "--accompagnements-compte", "20000"]).await;
+        let (email, password) = (email.as_str(), password.as_str());
         app.start().await;
         let device = app.device();
         assert_eq!(device.log_in(email, password).await.status(), StatusCode::OK);
