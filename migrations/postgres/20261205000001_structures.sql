@@ -39,6 +39,15 @@ CREATE TABLE coordinations (
 );
 CREATE INDEX coordinations_by_structure ON coordinations (structure_id);
 
+-- Coordinations named before the person has an account (the programme invites them): applied
+-- when the account of that address opens.
+CREATE TABLE coordinations_a_venir (
+    email TEXT NOT NULL,                     -- lower-cased
+    structure_id TEXT NOT NULL REFERENCES structures (id) ON DELETE CASCADE,
+    depuis BIGINT NOT NULL,                 -- unix seconds
+    PRIMARY KEY (email, structure_id)
+);
+
 -- Every view a coordinator made of a conseiller's figures ("Qui a consulté mes statistiques").
 CREATE TABLE consultations (
     conseiller_id TEXT NOT NULL REFERENCES conseillers (id) ON DELETE CASCADE,

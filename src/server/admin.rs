@@ -36,7 +36,8 @@ Usage :
   conum admin structure ID [--nom N] [--siret S]
                                         corrige et marque vérifiée
   conum admin fusionner ID_DOUBLON ID   la première rejoint la seconde (conseillers, coordinateurs)
-  conum admin coordinateur EMAIL ID     le compte coordonne la structure
+  conum admin coordinateur EMAIL ID     le compte coordonne la structure (une adresse sans
+                                        compte : dès l'ouverture de son compte)
   conum admin retirer-coordinateur EMAIL ID";
 
 /// `conum admin …`.
@@ -170,13 +171,17 @@ async fn command(app: &AppState, args: &[String]) -> anyhow::Result<()> {
         "coordinateur" | "retirer-coordinateur" => match rest {
             [email, id] => {
                 let add = args[0] == "coordinateur";
-                structures::set_coordinator(&app.db, email, id, add)
+                let named = structures::set_coordinator(&app.db, email, id, add)
                     .await
                     .map_err(anyhow::Error::msg)?;
-                if add {
-                    println!("{email} coordonne désormais la structure {id}.");
-                } else {
-                    println!("{email} ne coordonne plus la structure {id}.");
+                match (add, named) {
+                    (true, structures::Named::Done) => {
+                        println!("{email} coordonne désormais la structure {id}.")
+                    }
+                    (true, structures::Named::Pending) => println!(
+                        "{email} n'a pas encore de compte : elle coordonnera la structure {id} dès l'ouverture de son compte (invitez-la : conum admin inviter {email})."
+                    ),
+                    (false, _) => println!("{email} ne coordonne plus la structure {id}."),
                 }
                 Ok(())
             }

@@ -512,8 +512,16 @@ on_both_databases! {
         let listed = app.admin(&["structures"]).await;
         assert_eq!(listed.lines().count(), 1, "{listed}");
         assert!(listed.contains("3 conseiller(s)"), "{listed}");
-        let unknown = app.admin_command(&["coordinateur", "personne@exemple.fr", &id]).await;
+        let unknown = app.admin_command(&["coordinateur", "camille@exemple.fr", "n-existe-pas"]).await;
         assert!(!unknown.status.success());
+
+        // A coordinator named before they have an account coordinates once it opens.
+        let pending = app.admin(&["coordinateur", "Claude@Exemple.fr", &id]).await;
+        assert!(pending.contains("n'a pas encore de compte"), "{pending}");
+        let claude = app.conseiller_with(&body_of("claude@exemple.fr", "Claude", "Mairie de Lyon", lyon())).await;
+        let theirs = json_of(&claude, "/api/moi/structure").await;
+        assert_eq!(theirs["coordonnees"][0]["id"], json!(id));
+        assert_eq!(json_of(&camille, "/api/moi/structure").await["coordinateurs"], json!(["Claude Martin"]));
     }
 }
 

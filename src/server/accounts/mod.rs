@@ -138,6 +138,7 @@ pub async fn insert_account(
     }
     let today = clock::date_in_paris(now);
     structures::attach(conn, &id, &details.structure, &details.commune, today).await?;
+    structures::take_pending_coordinations(conn, &id, email).await?;
     tracing::info!(conseiller = %id, confirmed, invited, "account created");
     Ok(Some(id))
 }

@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use crate::clock;
 use crate::domain::accompagnement::FIRST_DATE;
+use crate::domain::conseiller::normalize_email;
 use crate::domain::structure;
 use crate::domain::{Commune, CommuneInput, ConseillerId};
 use crate::server::{AppState, Db};
@@ -376,6 +377,9 @@ pub async fn merge(db: &Db, from: &str, into: &str) -> Result<(), String> {
             (SELECT coordinateur_id FROM coordinations WHERE structure_id = $2)",
         "UPDATE coordinations SET structure_id = $2 WHERE structure_id = $1",
         "UPDATE liens_partages SET structure_id = $2 WHERE structure_id = $1",
+        "DELETE FROM coordinations_a_venir WHERE structure_id = $1 AND email IN
+            (SELECT email FROM coordinations_a_venir WHERE structure_id = $2)",
+        "UPDATE coordinations_a_venir SET structure_id = $2 WHERE structure_id = $1",
         "DELETE FROM structures WHERE id = $1",
     ];
     for sql in statements {
@@ -392,24 +396,25 @@ pub async fn merge(db: &Db, from: &str, into: &str) -> Result<(), String> {
     tx.commit().await.map_err(|e| e.to_string())
 }
 
-/// Makes the account of `email` a coordinator of the structure (`add`), or no longer one.
+/// What naming a coordinator did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Named {
+    Done,
+    /// The address has no account yet: they coordinate once it opens (the programme's
+    /// invitation, a sign-up).
+    Pending,
+}
+
+/// Makes the account of `email` a coordinator of the structure (`add`), or no longer one; an
+/// address without an account yet coordinates once its account opens.
 pub async fn set_coordinator(
     db: &Db,
     email: &str,
     structure_id: &str,
     add: bool,
-) -> Result<(), String> {
+) -> Result<Named, String> {
+    let email = normalize_email(email);
     let mut tx = db.write().await.map_err(|e| e.to_string())?;
-    let id: Option<String> = sqlx::query_scalar("SELECT id FROM conseillers WHERE email = $1")
-        .bind(email.trim().to_lowercase())
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(|e| e.to_string())?;
-    let Some(id) = id else {
-        return Err(format!(
-            "aucun compte n'a l'adresse {email} : invitez d'abord la personne (conum admin inviter)"
-        ));
-    };
     let exists: Option<String> = sqlx::query_scalar("SELECT id FROM structures WHERE id = $1")
         .bind(structure_id)
         .fetch_optional(&mut *tx)
@@ -418,6 +423,28 @@ pub async fn set_coordinator(
     if exists.is_none() {
         return Err(format!("aucune structure n'a l'identifiant {structure_id}"));
     }
+    let id: Option<String> = sqlx::query_scalar("SELECT id FROM conseillers WHERE email = $1")
+        .bind(&email)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(|e| e.to_string())?;
+    let Some(id) = id else {
+        let sql = if add {
+            "INSERT INTO coordinations_a_venir (email, structure_id, depuis) VALUES ($1, $2, $3)
+             ON CONFLICT (email, structure_id) DO NOTHING"
+        } else {
+            "DELETE FROM coordinations_a_venir WHERE email = $1 AND structure_id = $2 AND $3 >= 0"
+        };
+        sqlx::query(sql)
+            .bind(&email)
+            .bind(structure_id)
+            .bind(clock::now().timestamp())
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| e.to_string())?;
+        tx.commit().await.map_err(|e| e.to_string())?;
+        return Ok(Named::Pending);
+    };
     let sql = if add {
         "INSERT INTO coordinations (coordinateur_id, structure_id, depuis) VALUES ($1, $2, $3)
          ON CONFLICT (coordinateur_id, structure_id) DO NOTHING"
@@ -431,5 +458,27 @@ pub async fn set_coordinator(
         .execute(&mut *tx)
         .await
         .map_err(|e| e.to_string())?;
-    tx.commit().await.map_err(|e| e.to_string())
+    tx.commit().await.map_err(|e| e.to_string())?;
+    Ok(Named::Done)
+}
+
+/// The coordinations named for `email` before its account opened, now the account `id`'s.
+pub async fn take_pending_coordinations(
+    conn: &mut AnyConnection,
+    id: &ConseillerId,
+    email: &str,
+) -> Result<(), ApiError> {
+    sqlx::query(
+        "INSERT INTO coordinations (coordinateur_id, structure_id, depuis)
+         SELECT $1, structure_id, depuis FROM coordinations_a_venir WHERE email = $2",
+    )
+    .bind(id)
+    .bind(email)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("DELETE FROM coordinations_a_venir WHERE email = $1")
+        .bind(email)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
 }
