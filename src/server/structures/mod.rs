@@ -428,38 +428,27 @@ pub async fn set_coordinator(
         .fetch_optional(&mut *tx)
         .await
         .map_err(|e| e.to_string())?;
-    let Some(id) = id else {
-        let sql = if add {
-            "INSERT INTO coordinations_a_venir (email, structure_id, depuis) VALUES ($1, $2, $3)
-             ON CONFLICT (email, structure_id) DO NOTHING"
-        } else {
-            "DELETE FROM coordinations_a_venir WHERE email = $1 AND structure_id = $2 AND $3 >= 0"
-        };
-        sqlx::query(sql)
-            .bind(&email)
-            .bind(structure_id)
-            .bind(clock::now().timestamp())
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| e.to_string())?;
-        tx.commit().await.map_err(|e| e.to_string())?;
-        return Ok(Named::Pending);
+    let (table, key_column, key, named) = match id {
+        Some(id) => ("coordinations", "coordinateur_id", id, Named::Done),
+        None => ("coordinations_a_venir", "email", email, Named::Pending),
     };
     let sql = if add {
-        "INSERT INTO coordinations (coordinateur_id, structure_id, depuis) VALUES ($1, $2, $3)
-         ON CONFLICT (coordinateur_id, structure_id) DO NOTHING"
+        format!(
+            "INSERT INTO {table} ({key_column}, structure_id, depuis) VALUES ($1, $2, $3)
+             ON CONFLICT ({key_column}, structure_id) DO NOTHING"
+        )
     } else {
-        "DELETE FROM coordinations WHERE coordinateur_id = $1 AND structure_id = $2 AND $3 >= 0"
+        format!("DELETE FROM {table} WHERE {key_column} = $1 AND structure_id = $2 AND $3 >= 0")
     };
-    sqlx::query(sql)
-        .bind(&id)
+    sqlx::query(&sql)
+        .bind(key)
         .bind(structure_id)
         .bind(clock::now().timestamp())
         .execute(&mut *tx)
         .await
         .map_err(|e| e.to_string())?;
     tx.commit().await.map_err(|e| e.to_string())?;
-    Ok(Named::Done)
+    Ok(named)
 }
 
 /// The coordinations named for `email` before its account opened, now the account `id`'s.
