@@ -209,9 +209,19 @@ test('after a logout made offline, the server paints no page with A\'s records u
     assert.ok((await painted()).includes(record.id), 'painted while the phone holds the session');
 
     await own.server.halt();
+    // The login page tries once to tell the server of the logout: that attempt must fail (the
+    // server is down), not reach the restarted server first.
+    const logoutTried = new Promise((tried) => {
+      page.route('**/api/session', (route) => {
+        if (route.request().method() !== 'DELETE') return route.continue();
+        tried();
+        return route.abort('connectionrefused');
+      });
+    });
     await page.getByRole('link', { name: 'Profil' }).tap();
     await button(page, 'Se déconnecter').tap();
     await page.getByRole('heading', { name: 'Se connecter' }).waitFor();
+    await logoutTried;
     own.server = await own.server.restart();
 
     // The session cookie still works (the server has not heard of the logout)…

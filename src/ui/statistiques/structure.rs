@@ -65,6 +65,8 @@ pub fn Structure(
         .as_ref()
         .and_then(|m| m.as_ref().ok())
         .map(|m| m.coordonnees.clone());
+    // Which structures are theirs could not be asked (offline, the server down).
+    let unknown = mine.read().as_ref().and_then(|m| m.as_ref().err().cloned());
     // No structure in the address: the first they coordinate.
     let id = if id.is_empty() {
         coordonnees
@@ -109,6 +111,11 @@ pub fn Structure(
             today,
         }
         h1 { "Statistiques de ma structure" }
+        if let (Some(error), true) = (&unknown, id.is_empty()) {
+            p { class: "fr-error-text", role: "alert", "{error}" }
+            button { r#type: "button", class: "fr-btn fr-btn--secondary",
+                onclick: move |_| *RETRY.write() += 1, "Réessayer" }
+        }
         if coordonnees.as_ref().is_some_and(|c| c.is_empty()) {
             p { "Vous ne coordonnez aucune structure. Le programme désigne les coordinateurs des structures d'accueil." }
         }
