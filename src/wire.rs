@@ -293,6 +293,29 @@ pub struct TeamQuery {
 }
 
 impl TeamQuery {
+    /// The query of a period, a conseiller (none: the team) and filters.
+    pub fn of(
+        du: Option<NaiveDate>,
+        au: Option<NaiveDate>,
+        conseiller: Option<String>,
+        filtres: &Filtres,
+    ) -> TeamQuery {
+        let StatsQuery {
+            commune,
+            canal,
+            activite,
+            ..
+        } = StatsQuery::of(du, au, filtres);
+        TeamQuery {
+            du,
+            au,
+            conseiller,
+            commune,
+            canal,
+            activite,
+        }
+    }
+
     pub fn stats_query(&self) -> StatsQuery {
         StatsQuery {
             du: self.du,

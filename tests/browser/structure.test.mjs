@@ -76,6 +76,8 @@ test('a coordinator sees the structure’s two conseillers on a 360×640 phone, 
   await page.waitForURL(/canal=distance/);
   await page.locator('.filtres-actifs').getByText('Filtres : Conseiller : Camille Martin · Canal : À distance').waitFor();
   await page.waitForFunction(() => document.querySelector('.tuile-chiffre__valeur')?.textContent.trim() === '1');
+  const teamCsv = await page.getByRole('link', { name: 'Statistiques (CSV)' }).getAttribute('href');
+  assert.match(teamCsv, /\/statistiques\.csv\?du=.*&conseiller=[0-9a-f-]+&canal=distance$/);
 
   // Camille sees who looked at her figures.
   const camillePhone = await newPhone(shared.browser, { width: 360, height: 640 });

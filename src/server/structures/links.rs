@@ -260,18 +260,12 @@ pub async fn open(app: &AppState, token: &str) -> Result<Shared, ApiError> {
             if still.is_err() {
                 return Err(ApiError::LinkExpired);
             }
-            let query = TeamQuery {
-                du: Some(link.periode.du),
-                au: Some(link.periode.au),
-                conseiller: link.conseiller.clone(),
-                ..TeamQuery::default()
-            };
-            let query = TeamQuery {
-                commune: link.filtres.commune.clone(),
-                canal: link.filtres.canal.map(|c| c.code().to_owned()),
-                activite: link.filtres.activite.map(|a| a.code().to_owned()),
-                ..query
-            };
+            let query = TeamQuery::of(
+                Some(link.periode.du),
+                Some(link.periode.au),
+                link.conseiller.clone(),
+                &link.filtres,
+            );
             let figures = team::figures(app, &link.author, structure, &query)
                 .await
                 .map_err(|_| ApiError::LinkExpired)?;

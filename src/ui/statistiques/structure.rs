@@ -84,14 +84,12 @@ pub fn Structure(
         conseiller: conseiller.clone(),
         filtres: filtres_of(&filtres),
     };
-    let query = TeamQuery {
-        du: date_of(&du),
-        au: date_of(&au),
-        conseiller: (!conseiller.is_empty()).then(|| conseiller.clone()),
-        commune: asked.filtres.commune.clone(),
-        canal: asked.filtres.canal.map(|c| c.code().to_owned()),
-        activite: asked.filtres.activite.map(|a| a.code().to_owned()),
-    };
+    let query = TeamQuery::of(
+        date_of(&du),
+        date_of(&au),
+        (!conseiller.is_empty()).then(|| conseiller.clone()),
+        &asked.filtres,
+    );
     let loaded = use_resource(use_reactive!(|id, query| async move {
         RETRY();
         if id.is_empty() {
@@ -166,7 +164,7 @@ pub fn Structure(
             Some(Ok(team)) => rsx! {
                 Figures { stats: team.stats.clone(),
                     PerConseiller { rows: team.par_conseiller.clone() }
-                    TeamExports { team: team.clone(), query: query.clone() }
+                    TeamExports { team: team.clone(), conseiller: query.conseiller.clone(), filtres: asked.filtres.clone() }
                     ShareLink { link: NewLink {
                         structure: Some(team.structure.id.clone()),
                         conseiller: query.conseiller.clone(),
@@ -239,21 +237,10 @@ fn PerConseiller(rows: Vec<(Membre, Vec<MoisActivite>)>) -> Element {
 
 /// The structure's files, filtered as the page is, and the printed report.
 #[component]
-fn TeamExports(team: TeamStats, query: TeamQuery) -> Element {
+fn TeamExports(team: TeamStats, conseiller: Option<String>, filtres: Filtres) -> Element {
     let p = team.stats.periode;
-    let mut extra = String::new();
-    if let Some(c) = &query.conseiller {
-        extra.push_str(&format!("&conseiller={c}"));
-    }
-    for (name, value) in [
-        ("commune", &query.commune),
-        ("canal", &query.canal),
-        ("activite", &query.activite),
-    ] {
-        if let Some(v) = value {
-            extra.push_str(&format!("&{name}={v}"));
-        }
-    }
+    let one = conseiller.map_or(String::new(), |c| format!("&conseiller={c}"));
+    let extra = format!("{one}{}", filtres.query());
     let base = format!("/api/structures/{}/statistiques", team.structure.id);
     rsx! {
         section { class: "exports", "aria-labelledby": "titre-exports",
