@@ -13,7 +13,12 @@ echo "==> building the release bundle (dx bundle)"
 OUT="${1:-dist}"
 rm -rf "$OUT" "${CARGO_TARGET_DIR:-target}/dx/conum/release/web/public"
 # The client is cut into wasm modules at the pages' split points (ui::split, feature `split`).
-dx bundle --platform web --release --wasm-split --features split --inject-loading-scripts false --out-dir "$OUT"
+# Its standard library is rebuilt to trap on panic without formatting (scripts/client-toolchain.sh);
+# the server keeps unwinding (the flags below are the wasm target's only).
+. scripts/client-toolchain.sh
+RUSTUP_TOOLCHAIN="$CLIENT_TOOLCHAIN" CARGO_UNSTABLE_BUILD_STD=std,panic_abort \
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-C link-arg=-O0 -Zunstable-options -Cpanic=immediate-abort" \
+  dx bundle --platform web --release --wasm-split --features split --inject-loading-scripts false --out-dir "$OUT"
 # dx keeps the functions' names for the split to pair the modules up; the phones need none.
 for wasm in "$OUT"/public/assets/*.wasm; do
   wasm-opt --strip-debug --strip-producers --mvp-features --enable-bulk-memory --enable-nontrapping-float-to-int \

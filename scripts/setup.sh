@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what building Conum needs, skipping every step already done:
-# the wasm32 target, the JavaScript tools (esbuild, wasm-opt, Playwright), dx 0.7.10 and the
+# the wasm32 target, the release bundle's pinned nightly (scripts/client-toolchain.sh), the JavaScript tools (esbuild, wasm-opt, Playwright), dx 0.7.10 and the
 # wasm-bindgen CLI matching Cargo.lock. Nothing is downloaded from GitHub.
 # Source it (". scripts/setup.sh") or run it; either way PATH is printed for reuse.
 set -euo pipefail
@@ -13,6 +13,13 @@ step() { echo "==> $*"; }
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   step "adding the wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown
+fi
+
+. scripts/client-toolchain.sh
+if ! rustup target list --installed --toolchain "$CLIENT_TOOLCHAIN" 2>/dev/null | grep -qx wasm32-unknown-unknown \
+   || [ ! -d "$(rustc +"$CLIENT_TOOLCHAIN" --print sysroot 2>/dev/null)/lib/rustlib/src/rust/library" ]; then
+  step "installing $CLIENT_TOOLCHAIN with the standard library's sources (the release bundle's wasm)"
+  rustup toolchain install "$CLIENT_TOOLCHAIN" --profile minimal --component rust-src --target wasm32-unknown-unknown
 fi
 
 if [ ! -x node_modules/.bin/esbuild ] || [ ! -x node_modules/.bin/wasm-opt ] \

@@ -16,10 +16,12 @@ after(() => server?.stop());
 
 /**
  * A first visit of the form: bytes on the wire until it answers taps, kept at the figure
- * measured (BENCHMARKS.md: 439–441 KB, the main wasm module 359 KB; the other pages' code is
- * in modules of their own, ui::split). The budget is 350 KB: not reached yet.
+ * measured (BENCHMARKS.md: 405 KB, the main wasm module 325 KB; the other pages' code is
+ * in modules of their own, ui::split), with 1 % for what changes from one build to the next
+ * without a change of code (a clean clone elsewhere on the disk built 0.9 KB more: the
+ * checkout's path is in the wasm). The budget is 350 KB: not reached yet.
  */
-const FIRST_VISIT_CEILING = 441_000;
+const FIRST_VISIT_CEILING = 410_000;
 
 /** GET `path` on `agent`: status, headers and the body's size as sent. */
 function get(path, { agent, headers = {} } = {}) {
@@ -89,7 +91,7 @@ test('every page module of the wasm is kept by the service worker, so that any p
   for (const name of modules) assert.ok(text.includes(`"/assets/${name}"`), `${name} not precached`);
 });
 
-test('a first visit of the form stays within its 441 KB, without charts, communes or other pages\' code', async () => {
+test('a first visit of the form stays within its 410 KB, without charts, communes or other pages\' code', async () => {
   const browser = await launchBrowser();
   try {
     const context = await newPhone(browser);

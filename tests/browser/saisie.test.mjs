@@ -92,6 +92,8 @@ test('a finger saves as it lifts, once; lifted away from "Enregistrer" it saves 
   await press(onButton, away);
   await page.waitForTimeout(1000);
   assert.equal(await page.locator('#confirmation-saisie').count(), 0);
+  // Nor any confirmation: the hidden one rehearsed after the first paint is gone.
+  assert.equal(await page.locator('.confirmation').count(), 0);
   assert.deepEqual(await serverRecords(page, shared.server), []);
 
   // A tap: saved once. The browser's own click comes after the lift; were it a second save,
