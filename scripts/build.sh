@@ -13,8 +13,9 @@ echo "==> building the release bundle (dx bundle)"
 OUT="${1:-dist}"
 rm -rf "$OUT" "${CARGO_TARGET_DIR:-target}/dx/conum/release/web/public"
 # The client is cut into wasm modules at the pages' split points (ui::split, feature `split`).
-# Its standard library is rebuilt to trap on panic without formatting (scripts/client-toolchain.sh);
-# the server keeps unwinding (the flags below are the wasm target's only).
+# Its standard library is rebuilt to trap on panic without formatting (scripts/client-toolchain.sh).
+# dx builds the server in the same run: its std is rebuilt too, but the panic flags are the
+# wasm target's only, so the server keeps unwinding.
 . scripts/client-toolchain.sh
 RUSTUP_TOOLCHAIN="$CLIENT_TOOLCHAIN" CARGO_UNSTABLE_BUILD_STD=std,panic_abort \
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-C link-arg=-O0 -Zunstable-options -Cpanic=immediate-abort" \

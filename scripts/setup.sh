@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building Conum needs, skipping every step already done:
-# the wasm32 target, the release bundle's pinned nightly (scripts/client-toolchain.sh), the JavaScript tools (esbuild, wasm-opt, Playwright), dx 0.7.10 and the
-# wasm-bindgen CLI matching Cargo.lock. Nothing is downloaded from GitHub.
+# the wasm32 target, the release bundle's pinned nightly (scripts/client-toolchain.sh), the
+# JavaScript tools (esbuild, wasm-opt, Playwright), dx 0.7.10 and the wasm-bindgen CLI
+# matching Cargo.lock. Nothing is downloaded from GitHub.
 # Source it (". scripts/setup.sh") or run it; either way PATH is printed for reuse.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."

@@ -143,7 +143,7 @@ fn Confirmation(
 /// Shows the confirmation once, hidden, for one frame after the form's first paint with its
 /// profile: the first save's confirmation took 20 ms with the CPU 4× slower, a third of it
 /// the browser styling its block for the first time (the style sheet's rules are read when
-/// they first match) and the rest its code run for the first time. The later ones take 10.
+/// they first match) and the rest its code run for the first time.
 fn use_rehearsed_confirmation(profile_known: bool) -> Signal<bool> {
     let mut shown = use_signal(|| false);
     let mut done = use_signal(|| false);
