@@ -156,9 +156,9 @@ async function settle(op, changes) {
 
 /**
  * Sends what waits for the current conseiller, in order, one sender at a time across the
- * page and the service worker (Web Locks), by the server's `contract` (its `CONTRACT`:
- * `/contract.js` for the page, `/precache-manifest.js` for the worker). Resolves to the
- * status after sending.
+ * page and the service worker (Web Locks), by the server's `contract` (its `CONTRACT`, from
+ * `/precache-manifest.js` for the worker; the page passes a function that loads
+ * `/contract.js`, called only if something leaves). Resolves to the status after sending.
  */
 export async function flush(contract) {
   if (typeof navigator !== 'undefined' && navigator.locks) {
@@ -168,6 +168,9 @@ export async function flush(contract) {
 }
 
 async function flushNow(contract) {
+  // The page passes a loader: `/contract.js` is fetched only when something leaves.
+  let loaded = typeof contract === 'function' ? null : contract;
+  const theContract = async () => (loaded ??= await contract());
   const { owner, logoutPending } = await session();
   if (!owner || logoutPending) return changed();
   const ops = (await everything()).filter((op) => op.owner === owner);
@@ -181,7 +184,7 @@ async function flushNow(contract) {
     }
     const op = await takeForSending(queued.seq);
     if (!op) continue;
-    const answer = await send(op, contract);
+    const answer = await send(op, await theContract());
     if (answer.outcome === 'done') {
       await settle(op, null);
       continue;

@@ -2,7 +2,9 @@
 // when a new version waits, and keeps the outbox flowing (start, online, back to the app,
 // every 30 s while something waits, Background Sync where the browser has it).
 import * as outbox from '/outbox.js';
-import { CONTRACT } from '/contract.js';
+
+/** The server's contract, fetched the first time a change leaves (most starts send nothing). */
+export const contract = () => import('/contract.js').then((m) => m.CONTRACT);
 
 const RETRY_MS = 30_000;
 let registration = null;
@@ -58,7 +60,7 @@ export function startSending() {
   for (const key of ['conum.profil', 'conum.dernier', 'conum.historique', 'conum.statistiques', 'conum.communes.recentes']) {
     localStorage.removeItem(key);
   }
-  const send = () => outbox.flush(CONTRACT).catch(() => {});
+  const send = () => outbox.flush(contract).catch(() => {});
   send();
   addEventListener('online', send);
   document.addEventListener('visibilitychange', () => {

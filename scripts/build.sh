@@ -13,11 +13,15 @@ echo "==> building the release bundle (dx bundle)"
 OUT="${1:-dist}"
 rm -rf "$OUT" "${CARGO_TARGET_DIR:-target}/dx/conum/release/web/public"
 # The client is cut into wasm modules at the pages' split points (ui::split, feature `split`).
-# Its standard library is rebuilt to trap on panic without formatting (scripts/client-toolchain.sh).
-# dx builds the server in the same run: its std is rebuilt too, but the panic flags are the
-# wasm target's only, so the server keeps unwinding.
+# Its standard library is rebuilt to trap on panic without formatting (scripts/client-toolchain.sh)
+# and for size (smaller sorts and number formatting, no symbolised backtraces: 6.5 KB of a first
+# visit). dx builds the server in the same run: its std is rebuilt with the same features (the
+# write benchmark is measured on it; `panic-unwind` kept), but the panic flags are the wasm
+# target's only, so the server keeps unwinding. Not `-Zlocation-detail=none`: Dioxus names each
+# global signal by the place in the code that makes it, and without places they were all one.
 . scripts/client-toolchain.sh
 RUSTUP_TOOLCHAIN="$CLIENT_TOOLCHAIN" CARGO_UNSTABLE_BUILD_STD=std,panic_abort \
+CARGO_UNSTABLE_BUILD_STD_FEATURES=panic-unwind,optimize_for_size,backtrace-trace-only \
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-C link-arg=-O0 -Zunstable-options -Cpanic=immediate-abort" \
   dx bundle --platform web --release --wasm-split --features split --inject-loading-scripts false --out-dir "$OUT"
 # dx keeps the functions' names for the split to pair the modules up; the phones need none.

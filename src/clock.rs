@@ -30,8 +30,9 @@ pub fn to_db(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Micros, true)
 }
 
-pub fn from_db(text: &str) -> Result<DateTime<Utc>, chrono::ParseError> {
-    Ok(DateTime::parse_from_rfc3339(text)?.with_timezone(&Utc))
+pub fn from_db(text: &str) -> Result<DateTime<Utc>, String> {
+    crate::domain::dates::parse_timestamp(text)
+        .ok_or_else(|| format!("horodatage illisible : « {text} »"))
 }
 
 #[cfg(test)]
@@ -43,6 +44,6 @@ mod tests {
         let earlier = from_db("2026-11-02T09:00:00.000001Z").unwrap();
         let later = from_db("2026-11-02T10:00:00.000000Z").unwrap();
         assert!(to_db(earlier) < to_db(later));
-        assert_eq!(from_db(&to_db(earlier)).unwrap(), earlier);
+        assert_eq!(from_db(&to_db(earlier)), Ok(earlier));
     }
 }

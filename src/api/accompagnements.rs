@@ -11,52 +11,64 @@ use crate::wire::{ApiError, Deleted, ListQuery, Page, StoredAccompagnement};
 #[cfg(feature = "server")]
 use crate::server::{store::records, AppCtx, SessionCtx};
 
-/// Stores a record. Sending the same id again returns the stored record and stores nothing.
-#[post("/api/accompagnements", app: AppCtx, session: SessionCtx)]
-pub async fn create_accompagnement(
-    input: Json<AccompagnementInput>,
-) -> Result<StoredAccompagnement, ApiError> {
-    records::create(&app, session.conseiller_id()?, input.0).await
+endpoint! {
+    #[post("/api/accompagnements", app: AppCtx, session: SessionCtx)]
+    /// Stores a record. Sending the same id again returns the stored record and stores nothing.
+    pub async fn create_accompagnement(
+        input: Json<AccompagnementInput>,
+    ) -> Result<StoredAccompagnement, ApiError> {
+        records::create(&app, session.conseiller_id()?, input.0).await
+    }
 }
 
-/// The conseiller's records, newest first.
-#[get("/api/accompagnements?{query}", app: AppCtx, session: SessionCtx)]
-pub async fn list_accompagnements(
-    query: ListQuery,
-) -> Result<Page<StoredAccompagnement>, ApiError> {
-    let today = crate::clock::today_in_paris();
-    records::list(
-        &app,
-        session.conseiller_id()?,
-        query.periode(today)?,
-        query.page()?,
-    )
-    .await
+endpoint! {
+    #[get("/api/accompagnements?{query}", app: AppCtx, session: SessionCtx)]
+    /// The conseiller's records, newest first.
+    pub async fn list_accompagnements(
+        query: ListQuery,
+    ) -> Result<Page<StoredAccompagnement>, ApiError> {
+        let today = crate::clock::today_in_paris();
+        records::list(
+            &app,
+            session.conseiller_id()?,
+            query.periode(today)?,
+            query.page()?,
+        )
+        .await
+    }
 }
 
-/// The most recently saved record, to fill the form "comme la dernière fois"; `null` if none.
-#[get("/api/accompagnements/dernier", app: AppCtx, session: SessionCtx)]
-pub async fn last_accompagnement() -> Result<Option<StoredAccompagnement>, ApiError> {
-    records::last(&app, session.conseiller_id()?).await
+endpoint! {
+    #[get("/api/accompagnements/dernier", app: AppCtx, session: SessionCtx)]
+    /// The most recently saved record, to fill the form "comme la dernière fois"; `null` if none.
+    pub async fn last_accompagnement() -> Result<Option<StoredAccompagnement>, ApiError> {
+        records::last(&app, session.conseiller_id()?).await
+    }
 }
 
-#[get("/api/accompagnements/{id}", app: AppCtx, session: SessionCtx)]
-pub async fn get_accompagnement(id: String) -> Result<StoredAccompagnement, ApiError> {
-    records::get(&app, session.conseiller_id()?, id).await
+endpoint! {
+    #[get("/api/accompagnements/{id}", app: AppCtx, session: SessionCtx)]
+    pub async fn get_accompagnement(id: String) -> Result<StoredAccompagnement, ApiError> {
+        records::get(&app, session.conseiller_id()?, id).await
+    }
 }
 
-/// Replaces every field of a record (the id in the path wins over the one in the body).
-#[put("/api/accompagnements/{id}", app: AppCtx, session: SessionCtx)]
-pub async fn update_accompagnement(
-    id: String,
-    input: Json<AccompagnementInput>,
-) -> Result<StoredAccompagnement, ApiError> {
-    records::update(&app, session.conseiller_id()?, id, input.0).await
+endpoint! {
+    #[put("/api/accompagnements/{id}", app: AppCtx, session: SessionCtx)]
+    /// Replaces every field of a record (the id in the path wins over the one in the body).
+    pub async fn update_accompagnement(
+        id: String,
+        input: Json<AccompagnementInput>,
+    ) -> Result<StoredAccompagnement, ApiError> {
+        records::update(&app, session.conseiller_id()?, id, input.0).await
+    }
 }
 
-#[delete("/api/accompagnements/{id}", app: AppCtx, session: SessionCtx)]
-pub async fn delete_accompagnement(id: String) -> Result<Deleted, ApiError> {
-    records::delete(&app, session.conseiller_id()?, id).await
+endpoint! {
+    #[delete("/api/accompagnements/{id}", app: AppCtx, session: SessionCtx)]
+    pub async fn delete_accompagnement(id: String) -> Result<Deleted, ApiError> {
+        records::delete(&app, session.conseiller_id()?, id).await
+    }
 }
 
 /// The history's first page, painted into the page the server renders for the conseiller whose

@@ -1,5 +1,6 @@
-//! How `ApiError` (in `wire`) travels through Dioxus's server functions: its status code,
-//! and what the client makes of answers that are not Conum's.
+//! How `ApiError` (in `wire`) travels out of Dioxus's server functions: its status code, and
+//! what the server makes of the framework's own rejections. (The browser reads answers in
+//! `api::client`.)
 
 use dioxus::fullstack::{AsStatusCode, ServerFnError, StatusCode};
 
@@ -11,14 +12,11 @@ impl AsStatusCode for ApiError {
     }
 }
 
-/// Errors that did not come from our own handlers: transport failures on the client,
-/// framework rejections on the server.
+/// Errors that did not come from our own handlers: the framework's rejections (a body or
+/// arguments it could not read).
 impl From<ServerFnError> for ApiError {
     fn from(error: ServerFnError) -> Self {
         match error {
-            // Conum's server always puts an `ApiError` in `data`. An answer without one came
-            // from something else on the way (a captive portal, a proxy): as good as no answer.
-            ServerFnError::ServerError { details: None, .. } => ApiError::Unreachable,
             ServerFnError::ServerError { code: 401, .. } => ApiError::Unauthorized,
             ServerFnError::ServerError { code: 404, .. } => ApiError::NotFound,
             ServerFnError::ServerError { code: 503, .. } => ApiError::Unavailable,
@@ -26,11 +24,6 @@ impl From<ServerFnError> for ApiError {
                 ApiError::Malformed { detail: message }
             }
             ServerFnError::Request(_) => ApiError::Unreachable,
-            // In the browser, an undecodable success is a page that is not ours (a captive
-            // portal's "200 OK"); on the server, it is a request body we could not read.
-            ServerFnError::Deserialization(_) if cfg!(not(feature = "server")) => {
-                ApiError::Unreachable
-            }
             ServerFnError::Args(detail)
             | ServerFnError::MissingArg(detail)
             | ServerFnError::Deserialization(detail) => ApiError::Malformed { detail },

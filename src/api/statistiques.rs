@@ -8,23 +8,27 @@ use crate::wire::{ApiError, NationalQuery, NationalStats, StatsQuery};
 #[cfg(feature = "server")]
 use crate::server::{stats::national, stats::personal as stats, AppCtx, SessionCtx};
 
-/// Every figure of domain.md §3 for the period, of the records the filters keep. Without `du`, the
-/// period starts at the conseiller's first record ("depuis le début"); without `au`, it ends
-/// today.
-#[get("/api/statistiques?{query}", app: AppCtx, session: SessionCtx)]
-pub async fn statistiques(query: StatsQuery) -> Result<Stats, ApiError> {
-    let owner = session.conseiller_id()?;
-    let filtres = stats::filtres_of(&query)?;
-    let periode = stats::periode(&app, owner, query.du, query.au).await?;
-    stats::for_period(&app, owner, periode, &filtres).await
+endpoint! {
+    #[get("/api/statistiques?{query}", app: AppCtx, session: SessionCtx)]
+    /// Every figure of domain.md §3 for the period, of the records the filters keep. Without `du`, the
+    /// period starts at the conseiller's first record ("depuis le début"); without `au`, it ends
+    /// today.
+    pub async fn statistiques(query: StatsQuery) -> Result<Stats, ApiError> {
+        let owner = session.conseiller_id()?;
+        let filtres = stats::filtres_of(&query)?;
+        let periode = stats::periode(&app, owner, query.du, query.au).await?;
+        stats::for_period(&app, owner, periode, &filtres).await
+    }
 }
 
-/// The statistics of every conseiller of a territory (France entière, a région, a
-/// département), pooled and anonymous: refused when fewer than 5 conseillers contribute.
-/// Logged-in conseillers only, unless the server opens them to all (`PUBLIC_STATISTICS`).
-#[get("/api/statistiques/nationales?{query}", app: AppCtx, session: SessionCtx)]
-pub async fn statistiques_nationales(query: NationalQuery) -> Result<NationalStats, ApiError> {
-    national::for_query(&app, &session, &query).await
+endpoint! {
+    #[get("/api/statistiques/nationales?{query}", app: AppCtx, session: SessionCtx)]
+    /// The statistics of every conseiller of a territory (France entière, a région, a
+    /// département), pooled and anonymous: refused when fewer than 5 conseillers contribute.
+    /// Logged-in conseillers only, unless the server opens them to all (`PUBLIC_STATISTICS`).
+    pub async fn statistiques_nationales(query: NationalQuery) -> Result<NationalStats, ApiError> {
+        national::for_query(&app, &session, &query).await
+    }
 }
 
 /// The région the national figures open on for the conseiller whose session the request

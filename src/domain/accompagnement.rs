@@ -316,7 +316,7 @@ impl From<Accompagnement> for AccompagnementInput {
     fn from(a: Accompagnement) -> Self {
         AccompagnementInput {
             id: a.id.to_string(),
-            date: a.date.format("%Y-%m-%d").to_string(),
+            date: a.date.to_string(),
             activite: a.activite.code().to_owned(),
             participants: a.participants.into(),
             deja_accompagnes: a.deja_accompagnes.map(i64::from),
@@ -371,7 +371,7 @@ fn parse_date(date: &str, today: NaiveDate, errors: &mut FieldErrors) -> Option<
         errors.add(Field::Date, "Indiquez la date de l'accompagnement.");
         return None;
     }
-    let Ok(parsed) = NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d") else {
+    let Some(parsed) = super::dates::parse_iso(date.trim()) else {
         errors.add(
             Field::Date,
             "La date n'est pas valide : elle doit être au format AAAA-MM-JJ.",
@@ -383,7 +383,7 @@ fn parse_date(date: &str, today: NaiveDate, errors: &mut FieldErrors) -> Option<
             Field::Date,
             format!(
                 "La date ne peut pas être antérieure au {}.",
-                FIRST_DATE.format("%d/%m/%Y")
+                super::dates::courte(FIRST_DATE)
             ),
         );
         None

@@ -246,7 +246,7 @@ mod tests {
         let mut months: BTreeMap<String, Counters> = BTreeMap::new();
         for r in &records {
             months
-                .entry(r.date().format("%Y-%m").to_string())
+                .entry(crate::domain::mois::Mois::of(r.date()).to_string())
                 .or_insert_with(Counters::zero)
                 .add(&Counters::of(r));
         }

@@ -48,14 +48,12 @@ fn finish(writer: csv::Writer<Vec<u8>>) -> String {
 }
 
 fn date(d: chrono::NaiveDate) -> String {
-    d.format("%d/%m/%Y").to_string()
+    super::dates::courte(d)
 }
 
 /// Server timestamps, in Paris time.
 fn timestamp(t: DateTime<Utc>) -> String {
-    t.with_timezone(&chrono_tz::Europe::Paris)
-        .format("%d/%m/%Y %H:%M")
-        .to_string()
+    super::dates::moment(t)
 }
 
 /// A cell of an export, typed: a CSV writes it as French text, a workbook (`.xlsx`) as a

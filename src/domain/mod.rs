@@ -9,6 +9,7 @@ pub mod anonymat;
 pub mod commune;
 pub mod conseiller;
 pub mod counters;
+pub mod dates;
 pub mod errors;
 pub mod export;
 pub mod filtres;

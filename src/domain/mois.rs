@@ -112,7 +112,7 @@ impl From<Mois> for String {
 impl TryFrom<String> for Mois {
     type Error = String;
     fn try_from(text: String) -> Result<Mois, String> {
-        Mois::parse(&text).ok_or_else(|| format!("{text:?} n'est pas un mois (AAAA-MM)"))
+        Mois::parse(&text).ok_or_else(|| format!("« {text} » n'est pas un mois (AAAA-MM)"))
     }
 }
 

@@ -34,7 +34,7 @@ impl Periode {
                 "du",
                 format!(
                     "La période commence au plus tôt le {}.",
-                    FIRST_DATE.format("%d/%m/%Y")
+                    super::dates::courte(FIRST_DATE)
                 ),
             );
         }
@@ -43,7 +43,7 @@ impl Periode {
                 "au",
                 format!(
                     "La période se termine au plus tard le {}.",
-                    last.format("%d/%m/%Y")
+                    super::dates::courte(last)
                 ),
             );
         } else if du > au {
@@ -250,7 +250,7 @@ impl Stats {
         }
         // A structure nobody was sent to is not listed; the enums and months always are.
         self.reorientations.retain(|_, n| *n > 0);
-        let month = a.date().format("%Y-%m").to_string();
+        let month = super::mois::Mois::of(a.date()).to_string();
         d.apply_in(
             &mut self.evolution_accompagnements,
             month.clone(),

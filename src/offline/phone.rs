@@ -11,7 +11,6 @@ use super::js::{self, from_js, in_browser, to_js, Follow, PhoneError};
 use crate::domain::stats::Stats;
 use crate::domain::{Accompagnement, CommuneInput, ConseillerId, Profil};
 use crate::wire::{StatsQuery, StoredAccompagnement};
-use dioxus::fullstack::{HeaderMap, HeaderValue};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
@@ -97,11 +96,7 @@ pub async fn session_changes() -> Follow<SessionChange> {
 
 /// Names the account every request of the app is made for (none: the header is dropped).
 pub fn claim_requests(owner: Option<&ConseillerId>) {
-    let mut headers = HeaderMap::new();
-    if let Some(value) = owner.and_then(|o| HeaderValue::from_str(o.as_str()).ok()) {
-        headers.insert(crate::wire::OWNER_HEADER, value);
-    }
-    dioxus::fullstack::set_request_headers(headers);
+    crate::api::client::claim_requests(owner.map(ConseillerId::as_str));
 }
 
 /// One kind of copy kept on the phone, read and written with its type.

@@ -6,7 +6,7 @@ use crate::domain::sections::Unit;
 
 /// "26/11/2026".
 pub fn date_courte(date: NaiveDate) -> String {
-    date.format("%d/%m/%Y").to_string()
+    crate::domain::dates::courte(date)
 }
 
 /// "jeudi 26 novembre 2026".
@@ -31,9 +31,7 @@ pub fn date_longue(date: NaiveDate) -> String {
 
 /// "05/12/2026 à 14:03", in Paris time.
 pub fn moment(at: chrono::DateTime<chrono::Utc>) -> String {
-    at.with_timezone(&chrono_tz::Europe::Paris)
-        .format("%d/%m/%Y à %H:%M")
-        .to_string()
+    crate::domain::dates::moment(at).replacen(' ', " à ", 1)
 }
 
 /// "1 234": French thousands separator (a narrow no-break space).

@@ -94,7 +94,7 @@ fn use_history(
         .peek()
         .clone()
         .flatten()
-        .and_then(|json| serde_json::from_str::<PaintedHistory>(&json).ok());
+        .and_then(|json| serde_json::from_slice::<PaintedHistory>(json.as_bytes()).ok());
     let list = HistoryList {
         total: use_signal(|| painted.as_ref().map(|p| p.page.total)),
         items: use_signal(|| {
@@ -113,8 +113,8 @@ fn use_history(
             return;
         };
         let query = ListQuery {
-            du: NaiveDate::parse_from_str(&du(), "%Y-%m-%d").ok(),
-            au: NaiveDate::parse_from_str(&au(), "%Y-%m-%d").ok(),
+            du: crate::domain::dates::parse_iso(&du()),
+            au: crate::domain::dates::parse_iso(&au()),
             page: Some(page()),
             par_page: Some(HISTORY_PAGE_SIZE),
         };

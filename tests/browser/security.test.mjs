@@ -30,6 +30,27 @@ async function watchProblems(context) {
   return problems;
 }
 
+test('the service worker and the images run under the policy; the files a page loads carry none of a page\'s headers', async () => {
+  const server = await startServer();
+  try {
+    const headersOf = async (path) => (await fetch(`${server.url}${path}`)).headers;
+    for (const path of ['/sw.js', '/icons/conum.svg']) {
+      const h = await headersOf(path);
+      assert.match(h.get('content-security-policy') ?? '', /default-src 'self'/, path);
+      assert.match(h.get('permissions-policy') ?? '', /camera=\(\)/, path);
+    }
+    // A policy on a script, a style sheet, a font or the wasm is never read by a browser.
+    for (const path of ['/outbox.js', '/dsfr/dsfr.min.css', '/dsfr/fonts/Marianne-Regular.woff2', '/manifest.webmanifest']) {
+      const h = await headersOf(path);
+      assert.equal(h.get('content-security-policy'), null, path);
+      assert.equal(h.get('permissions-policy'), null, path);
+      assert.equal(h.get('x-content-type-options'), 'nosniff', path);
+    }
+  } finally {
+    server.stop();
+  }
+});
+
 test('every page runs under the Content-Security-Policy with no console error', async () => {
   const server = await startServer();
   const browser = await launchBrowser();

@@ -59,14 +59,15 @@ fn precached_files(public: &Path) -> Vec<(String, PathBuf)> {
 }
 
 /// Not the worker itself, not the raw index (pages are precached as rendered), not the font
-/// cuts the stylesheet never uses.
+/// cuts the stylesheet never uses. Each cut used is two files: French, and the rest of
+/// Latin-1 for the names that need it (scripts/dsfr.mjs).
 fn wanted_offline(url: &str) -> bool {
     let unused_font = url.starts_with("/dsfr/fonts/")
         && !matches!(
-            url,
-            "/dsfr/fonts/Marianne-Regular.woff2"
-                | "/dsfr/fonts/Marianne-Medium.woff2"
-                | "/dsfr/fonts/Marianne-Bold.woff2"
+            url.trim_end_matches(".woff2").trim_end_matches("-extra"),
+            "/dsfr/fonts/Marianne-Regular"
+                | "/dsfr/fonts/Marianne-Medium"
+                | "/dsfr/fonts/Marianne-Bold"
         );
     !(url == "/sw.js" || url == "/index.html" || unused_font)
 }
@@ -82,12 +83,14 @@ mod tests {
         std::fs::create_dir_all(dir.join("dsfr/fonts")).unwrap();
         std::fs::write(dir.join("assets/app-dxh1.wasm"), "a").unwrap();
         std::fs::write(dir.join("dsfr/fonts/Marianne-Light.woff2"), "x").unwrap();
+        std::fs::write(dir.join("dsfr/fonts/Marianne-Light-extra.woff2"), "x").unwrap();
         std::fs::write(dir.join("dsfr/fonts/Marianne-Bold.woff2"), "x").unwrap();
+        std::fs::write(dir.join("dsfr/fonts/Marianne-Bold-extra.woff2"), "x").unwrap();
         std::fs::write(dir.join("index.html"), "<html>").unwrap();
         std::fs::write(dir.join("sw.js"), "//").unwrap();
 
         let first = manifest_script(Some(&dir));
-        assert!(first.contains(r#"export const FILES = ["/assets/app-dxh1.wasm","/dsfr/fonts/Marianne-Bold.woff2","/contract.js"];"#), "{first}");
+        assert!(first.contains(r#"export const FILES = ["/assets/app-dxh1.wasm","/dsfr/fonts/Marianne-Bold-extra.woff2","/dsfr/fonts/Marianne-Bold.woff2","/contract.js"];"#), "{first}");
         assert!(first.contains(r#""/historique""#));
         std::fs::write(dir.join("assets/app-dxh1.wasm"), "b").unwrap();
         let second = manifest_script(Some(&dir));

@@ -93,7 +93,7 @@ fn announced_period(
 
 /// A date of the URL (`debut` and anything else: none).
 fn date_of(text: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+    crate::domain::dates::parse_iso(text)
 }
 
 /// The presets and a form for any period; `to` makes the page's address for a period.
