@@ -197,7 +197,8 @@ impl PeriodeMois {
         PeriodeMois::between(january, december.min(Mois::last_complete(today)), today)
     }
 
-    fn between(du: Mois, au: Mois, today: NaiveDate) -> Option<PeriodeMois> {
+    /// From its first to its last month, if both are over and in order.
+    pub fn between(du: Mois, au: Mois, today: NaiveDate) -> Option<PeriodeMois> {
         let valid = du >= Mois::of(FIRST_DATE) && du <= au && au <= Mois::last_complete(today);
         valid.then_some(PeriodeMois { du, au })
     }

@@ -99,8 +99,29 @@ test('the national page opens on the conseiller\'s région, by month, quarter or
   await page.getByText('Rhône (69) — de janvier à mars 2026').waitFor();
   assert.equal(await tile(page, 'Accompagnements'), '15');
   await page.getByRole('button', { name: 'Mois', exact: true }).tap();
+  const latest = page.locator('.periode-affichee');
+  await page.waitForFunction(() => !document.querySelector('.resultats[aria-busy]')
+    && !document.querySelector('.periode-affichee').textContent.includes('de janvier à mars'));
+  const before = await latest.innerText();
+  // A slow answer: the figures on screen stay those their caption names, dimmed, until the
+  // new ones come.
+  let held = [];
+  const asked = new Promise((resolve) => {
+    page.route(/\/api\/statistiques\/nationales\?/, (route) => {
+      if (!held) return route.continue();
+      held.push(route);
+      return resolve();
+    });
+  });
   await page.locator('#periode').selectOption({ label: 'janvier 2026' });
+  await asked;
+  await page.locator('.resultats[aria-busy="true"]').waitFor();
+  assert.equal(await latest.innerText(), before);
+  const released = held;
+  held = null;
+  for (const route of released) await route.continue();
   await page.getByText('Rhône (69) — janvier 2026').waitFor();
+  assert.equal(await page.locator('.resultats[aria-busy]').count(), 0);
   assert.match(page.url(), /territoire=departement-69&du=2026-01&au=2026-01/);
   assert.equal(await tile(page, 'Accompagnements'), '10');
   await everyChartDrawn(page);

@@ -52,6 +52,17 @@ pub fn StatistiquesNationales(territoire: String, du: String, au: String) -> Ele
     }));
     let shown = chosen.clone().unwrap_or(Territoire::France);
     let read = loaded.read();
+    // Until the new answer comes, the previous one stays on screen, dimmed: the caption
+    // names what the figures are of, not what was just picked.
+    let answer = read.as_ref().and_then(|r| r.as_ref().ok());
+    let answered_periode = answer.and_then(|n| PeriodeMois::between(n.du, n.au, today));
+    let waiting =
+        answer.is_some_and(|n| n.territoire != shown.code() || answered_periode != Some(periode));
+    let caption = match (answer, answered_periode) {
+        (Some(national), Some(p)) => format!("{} — {}", national.libelle, p.label()),
+        _ => format!("{} — {}", shown.label(), periode.label()),
+    };
+    let exported_periode = answered_periode.unwrap_or(periode);
     rsx! {
         header { class: "bandeau",
             span { class: "marque", "Conum" }
@@ -73,21 +84,21 @@ pub fn StatistiquesNationales(territoire: String, du: String, au: String) -> Ele
             TerritoryChoice { chosen: chosen.clone(), home, periode }
             PeriodChoice { territoire: shown.code(), periode, today }
             p { class: "periode-affichee",
-                "{shown.label()} — {periode.label()}"
+                "{caption}"
             }
             p { class: "lien-nationales",
                 Link { to: Route::statistiques(), "Mes statistiques" }
             }
             // Nothing stands below the figures but what comes with them: nothing moves when
             // they arrive.
-            div { class: "resultats",
+            div { class: "resultats", "aria-busy": if waiting { "true" },
                 match (chosen.is_some(), read.as_ref()) {
                     (_, None) | (false, _) => rsx! { p { class: "chargement", "Chargement…" } },
                     (_, Some(Err(error))) => rsx! { p { class: "fr-error-text", role: "alert", "{error}" } },
                     (_, Some(Ok(national))) => match &national.stats {
                         Some(stats) => rsx! {
                             Figures { stats: stats.clone(),
-                                Exports { territoire: national.territoire.clone(), periode }
+                                Exports { territoire: national.territoire.clone(), periode: exported_periode }
                             }
                         },
                         None => rsx! { Secret { national: national.clone() } },
