@@ -1,3 +1,5 @@
+//# allFunctionsCalledOnLoad
+// (Compiled whole as it loads, not on a save's first call: see scripts/build.sh.)
 // The outbox's rules, pure (no IndexedDB, no network): what a new change does to the changes
 // waiting for its record, how many records wait, what the server's answer means, and the
 // request that sends a change. public/outbox.js applies them for the page and the service

@@ -1,3 +1,5 @@
+//# allFunctionsCalledOnLoad
+// (Compiled whole as it loads, not on a save's first call: see scripts/build.sh.)
 // Conum's outbox: every change to a record is written here (IndexedDB, store.js) before it is
 // sent, and leaves only when the server acknowledged it. Shared by the page (through
 // src/offline) and the service worker (Background Sync): one way of sending.

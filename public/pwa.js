@@ -1,3 +1,5 @@
+//# allFunctionsCalledOnLoad
+// (Compiled whole as it loads, not on a save's first call: see scripts/build.sh.)
 // The page's side of the offline app: registers the service worker (release builds), tells
 // when a new version waits, and keeps the outbox flowing (start, online, back to the app,
 // every 30 s while something waits, Background Sync where the browser has it).

@@ -1,3 +1,5 @@
+//# allFunctionsCalledOnLoad
+// (Compiled whole as it loads, not on a save's first call: see scripts/build.sh.)
 // What Conum keeps on the phone, in one IndexedDB database shared by the page and the service
 // worker (which has no localStorage):
 // - `outbox`: the changes waiting to be sent (see outbox.js);

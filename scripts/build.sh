@@ -29,5 +29,12 @@ for wasm in "$OUT"/public/assets/*.wasm; do
   wasm-opt --strip-debug --strip-producers --mvp-features --enable-bulk-memory --enable-nontrapping-float-to-int \
     --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue "$wasm" -o "$wasm"
 done
+# The page's script (wasm-bindgen's glue, one small function per browser call the client makes)
+# compiled whole when it loads, not function by function on first use: the first save used to
+# compile some thirty of them between the tap and its confirmation (Chrome 136+ reads this
+# comment; others ignore it). public/*.js carry the same comment at their top.
+for glue in "$OUT"/public/assets/conum-*.js; do
+  { echo '//# allFunctionsCalledOnLoad'; cat "$glue"; } > "$glue.tmp" && mv "$glue.tmp" "$glue"
+done
 # Brotli 11 and gzip 9 copies of every text and wasm file, served as they are (server::http::assets).
 node scripts/precompress.mjs "$OUT/public"

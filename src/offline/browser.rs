@@ -90,6 +90,25 @@ pub fn finger_lifted_on_target(event: &dioxus::html::PointerData) -> bool {
         .is_some_and(|under| pressed.contains(Some(&under)))
 }
 
+/// Sends a finger's `pointerup` through the handlers of the element `selector` names, lifted
+/// outside the screen: over no element, so [`finger_lifted_on_target`] says it is no tap and
+/// nothing is done. The browser compiles each wasm function at its first call: this way the
+/// first tap on "Enregistrer" does not wait for the pointer event's code to be compiled.
+pub fn rehearse_finger_lift(selector: &str) {
+    let Some(target) = document().and_then(|d| d.query_selector(selector).ok().flatten()) else {
+        return;
+    };
+    let init = web_sys::PointerEventInit::new();
+    init.set_bubbles(true);
+    init.set_pointer_type("touch");
+    init.set_is_primary(true);
+    init.set_client_x(-1);
+    init.set_client_y(-1);
+    if let Ok(lift) = web_sys::PointerEvent::new_with_event_init_dict("pointerup", &init) {
+        let _ = target.dispatch_event(&lift);
+    }
+}
+
 /// Tells tests (and CSS) that the page is hydrated and answers taps: `html[data-pret="1"]`.
 pub fn mark_ready() {
     if let Some(root) = document()

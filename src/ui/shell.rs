@@ -36,27 +36,56 @@ pub fn Shell() -> Element {
             | Route::Statistiques { .. }
     );
     let content_now = ready || (state == ProfilState::Loading && renders_before_profile);
+    let page_class = if shows_form(&route) {
+        "page page--saisie"
+    } else {
+        "page"
+    };
     rsx! {
-        header { class: "bandeau",
-            span { class: "marque", "Conum" }
-            if let Some(profil) = state.profil() {
-                span { class: "qui", "{profil.details.prenom} {profil.details.nom}" }
+        Cadre {
+            header { class: "bandeau",
+                span { class: "marque", "Conum" }
+                if let Some(profil) = state.profil() {
+                    span { class: "qui", "{profil.details.prenom} {profil.details.nom}" }
+                }
             }
-        }
-        StateBanners { ready }
-        Navigation {}
-        main { class: "page", id: "contenu",
-            if content_now {
-                Outlet::<Route> {}
-            } else if let ProfilState::Failed(message) = &state {
-                p { class: "fr-error-text", role: "alert", "{message}" }
-                button { r#type: "button", class: "fr-btn fr-btn--secondary", onclick: retry, "Réessayer" }
-            } else {
-                h1 { "{title(&route)}" }
-                p { class: "chargement", "Chargement…" }
+            StateBanners { ready }
+            Navigation {}
+            main { class: page_class, id: "contenu",
+                if content_now {
+                    Outlet::<Route> {}
+                } else if let ProfilState::Failed(message) = &state {
+                    p { class: "fr-error-text", role: "alert", "{message}" }
+                    button { r#type: "button", class: "fr-btn fr-btn--secondary", onclick: retry, "Réessayer" }
+                } else {
+                    h1 { "{title(&route)}" }
+                    p { class: "chargement", "Chargement…" }
+                }
             }
         }
     }
+}
+
+/// The app's frame: on a phone the header, the banners and the tabs stay and the page
+/// scrolls between them (assets/main.css, `.cadre`). Marked by its own class rather than
+/// found by `:has(.navigation)`: with `:has()` every node added to a page (a save's
+/// confirmation) had the browser check the whole document again.
+#[component]
+pub fn Cadre(children: Element) -> Element {
+    rsx! {
+        div { class: "cadre", {children} }
+    }
+}
+
+/// Whether the page is the record form, whose "Enregistrer" strip stands above the tabs.
+fn shows_form(route: &Route) -> bool {
+    matches!(
+        route,
+        Route::Saisie {}
+            | Route::CommeLaDerniereFois {}
+            | Route::Modifier { .. }
+            | Route::Dupliquer { .. }
+    )
 }
 
 /// What the phone says about itself, over every page: a new version, ready offline, offline,

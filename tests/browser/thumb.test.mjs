@@ -49,6 +49,15 @@ test('after a save from the bottom of the form, the confirmation and "Annuler" a
   assert.ok(await inView(confirmation.getByRole('button', { name: 'Annuler' })), '"Annuler" is on screen');
   assert.equal(await page.evaluate(() => document.activeElement?.id), 'confirmation-saisie');
   await eventually(async () => inView(page.getByRole('heading', { name: 'Nouvel accompagnement' })), 2000, 'the form back at its top');
+
+  // The next save has a confirmation of its own, focused (and so heard) like the first.
+  const first = await confirmation.getAttribute('data-record');
+  await fillIndividual(page);
+  assert.notEqual(await page.evaluate(() => document.activeElement?.id), 'confirmation-saisie');
+  await button(page, 'Enregistrer').tap();
+  await page.locator(`#confirmation-saisie:not([data-record="${first}"])`).waitFor();
+  await eventually(async () => page.evaluate((before) => document.activeElement?.id === 'confirmation-saisie'
+    && document.activeElement.dataset.record !== before, first), 2000, 'the second confirmation focused');
   await context.close();
 });
 

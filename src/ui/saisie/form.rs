@@ -1,6 +1,7 @@
 //! The record form: one tap per choice, sensible defaults, the domain's own validation.
 
 use std::cell::Cell;
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use dioxus::prelude::*;
@@ -12,7 +13,7 @@ use super::parts::{
     DurationField, LastTimeButton, PeopleFields, SuiviSection, ThemeChoices, QUICK_DURATIONS,
 };
 use crate::clock::today_in_paris;
-use crate::domain::vocabulary::{Canal, Field};
+use crate::domain::vocabulary::{Activite, Canal, Field, Statut, Thematique, TrancheAge};
 use crate::domain::{Accompagnement, AccompagnementInput, Commune, FieldErrors, Profil};
 use crate::offline::browser;
 use crate::offline::outbox::{self, Change};
@@ -204,19 +205,34 @@ fn use_like_last_time(form: FormState, last: Option<Accompagnement>) {
 
 /// Runs a save's checks once, keeping nothing, when the form is painted with its profile: the
 /// browser compiles each wasm function at its first call, and the first save of a visit waited
-/// for the validation's and the outbox conversion's (about 30 ms with the CPU 4× slower).
+/// for the validation's and the outbox conversion's (about 30 ms with the CPU 4× slower), and
+/// for the tap's own code. The record checked is the form's, completed as a valid one, so
+/// that the checks run to their end.
 fn use_rehearsed_save(form: FormState, profile_known: bool) {
     use_effect(use_reactive!(|profile_known| {
         if profile_known {
             spawn(async move {
                 browser::after_next_paint().await;
-                let mut input = form.record.peek().clone();
-                input.id = Uuid::now_v7().to_string();
+                let input = completed(form.record.peek().clone());
                 outbox::rehearse(&input);
                 let _ = Accompagnement::parse(input, today_in_paris());
+                browser::rehearse_finger_lift("button.enregistrer");
             });
         }
     }));
+}
+
+/// `input` with a new id, one person of the first age band and situation, the first theme and
+/// half an hour: what the rehearsal checks.
+fn completed(mut input: AccompagnementInput) -> AccompagnementInput {
+    input.id = Uuid::now_v7().to_string();
+    input.activite = Activite::Individuel.code().to_owned();
+    input.participants = 1;
+    input.ages = BTreeMap::from([(TrancheAge::ALL[0].code().to_owned(), 1)]);
+    input.statuts = BTreeMap::from([(Statut::ALL[0].code().to_owned(), 1)]);
+    input.thematiques = vec![Thematique::ALL[0].code().to_owned()];
+    input.duree_minutes = 30;
+    input
 }
 
 impl FormState {

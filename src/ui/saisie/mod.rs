@@ -70,7 +70,9 @@ fn NewRecords(like_last_time: bool) -> Element {
     rsx! {
         h1 { id: "titre-saisie", "Nouvel accompagnement" }
         if let Some((id, delivery)) = saved() {
-            Confirmation { id, delivery, undo_open: undo_open(), cancel }
+            // One block per record: each save's confirmation is new, so it takes the focus
+            // and is heard, the tenth as the first.
+            Confirmation { key: "{id}", id, delivery, undo_open: undo_open(), cancel }
         } else if rehearsal() {
             Confirmation { id: Uuid::nil(), delivery: None, undo_open: true, cancel, rehearsal: true }
         }

@@ -18,7 +18,7 @@ use crate::offline::network::{self, within, RETRY};
 use crate::offline::phone;
 use crate::ui::format;
 use crate::ui::session;
-use crate::ui::shell::Navigation;
+use crate::ui::shell::{Cadre, Navigation};
 use crate::ui::Route;
 
 #[component]
@@ -64,45 +64,47 @@ pub fn StatistiquesNationales(territoire: String, du: String, au: String) -> Ele
     };
     let exported_periode = answered_periode.unwrap_or(periode);
     rsx! {
-        header { class: "bandeau",
-            span { class: "marque", "Conum" }
-            span { class: "qui", "Statistiques nationales" }
-        }
-        Navigation {}
-        main { class: "page", id: "contenu",
-            PrintHeader {
-                title: "Conum — statistiques nationales",
-                who: shown.label(),
-                filtres: None,
-                today,
+        Cadre {
+            header { class: "bandeau",
+                span { class: "marque", "Conum" }
+                span { class: "qui", "Statistiques nationales" }
             }
-            h1 { "Statistiques nationales" }
-            p { class: "fr-hint-text",
-                "Les comptes rendus des conseillers numériques vérifiés, mis en commun : jamais au nom d'un conseiller. Chacun compte dans le département de son profil. "
-                "Un mois n'est publié qu'une fois terminé, là où au moins {MIN_CONSEILLERS} conseillers ont contribué et sans qu'un territoire plus petit devienne identifiable ; sinon il est « secret »."
-            }
-            TerritoryChoice { chosen: chosen.clone(), home, periode }
-            PeriodChoice { territoire: shown.code(), periode, today }
-            p { class: "periode-affichee",
-                "{caption}"
-            }
-            p { class: "lien-nationales",
-                Link { to: Route::statistiques(), "Mes statistiques" }
-            }
-            // Nothing stands below the figures but what comes with them: nothing moves when
-            // they arrive.
-            div { class: "resultats", "aria-busy": if waiting { "true" },
-                match (chosen.is_some(), read.as_ref()) {
-                    (_, None) | (false, _) => rsx! { p { class: "chargement", "Chargement…" } },
-                    (_, Some(Err(error))) => rsx! { p { class: "fr-error-text", role: "alert", "{error}" } },
-                    (_, Some(Ok(national))) => match &national.stats {
-                        Some(stats) => rsx! {
-                            Figures { stats: stats.clone(),
-                                Exports { territoire: national.territoire.clone(), periode: exported_periode }
-                            }
+            Navigation {}
+            main { class: "page", id: "contenu",
+                PrintHeader {
+                    title: "Conum — statistiques nationales",
+                    who: shown.label(),
+                    filtres: None,
+                    today,
+                }
+                h1 { "Statistiques nationales" }
+                p { class: "fr-hint-text",
+                    "Les comptes rendus des conseillers numériques vérifiés, mis en commun : jamais au nom d'un conseiller. Chacun compte dans le département de son profil. "
+                    "Un mois n'est publié qu'une fois terminé, là où au moins {MIN_CONSEILLERS} conseillers ont contribué et sans qu'un territoire plus petit devienne identifiable ; sinon il est « secret »."
+                }
+                TerritoryChoice { chosen: chosen.clone(), home, periode }
+                PeriodChoice { territoire: shown.code(), periode, today }
+                p { class: "periode-affichee",
+                    "{caption}"
+                }
+                p { class: "lien-nationales",
+                    Link { to: Route::statistiques(), "Mes statistiques" }
+                }
+                // Nothing stands below the figures but what comes with them: nothing moves when
+                // they arrive.
+                div { class: "resultats", "aria-busy": if waiting { "true" },
+                    match (chosen.is_some(), read.as_ref()) {
+                        (_, None) | (false, _) => rsx! { p { class: "chargement", "Chargement…" } },
+                        (_, Some(Err(error))) => rsx! { p { class: "fr-error-text", role: "alert", "{error}" } },
+                        (_, Some(Ok(national))) => match &national.stats {
+                            Some(stats) => rsx! {
+                                Figures { stats: stats.clone(),
+                                    Exports { territoire: national.territoire.clone(), periode: exported_periode }
+                                }
+                            },
+                            None => rsx! { Secret { national: national.clone() } },
                         },
-                        None => rsx! { Secret { national: national.clone() } },
-                    },
+                    }
                 }
             }
         }
