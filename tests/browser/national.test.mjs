@@ -145,6 +145,21 @@ test('the national page opens on the conseiller\'s région, by month, quarter or
   await page.locator('#periode').selectOption({ label: '1er trimestre 2026 (janvier à mars)' });
   await page.getByText('Rhône (69) — de janvier à mars 2026').waitFor();
 
+  // Another territory picked, its answer slow: the printed report's header names the
+  // territory of the figures on screen until they change.
+  const printedHeader = () => page.locator('.entete-impression').evaluate((e) => e.textContent);
+  assert.match(await printedHeader(), /Rhône \(69\)/);
+  held = [];
+  await page.locator('#territoire').selectOption('region-84');
+  await eventually(async () => held.length > 0, 10_000, 'the région asked for');
+  await page.locator('.resultats[aria-busy="true"]').waitFor();
+  assert.match(await printedHeader(), /Rhône \(69\)/);
+  const slow = held;
+  held = null;
+  for (const route of slow) await route.continue();
+  await page.getByText('Auvergne-Rhône-Alpes — de janvier à mars 2026').waitFor();
+  assert.match(await printedHeader(), /Auvergne-Rhône-Alpes/);
+
   // The navigation's tab opens on the région too.
   await open(page, `${shared.server.url}/`);
   await page.getByRole('link', { name: 'National' }).tap();

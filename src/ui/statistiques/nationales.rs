@@ -63,6 +63,7 @@ pub fn StatistiquesNationales(territoire: String, du: String, au: String) -> Ele
         _ => format!("{} — {}", shown.label(), periode.label()),
     };
     let exported_periode = answered_periode.unwrap_or(periode);
+    let printed_territory = answer.map_or_else(|| shown.label(), |n| n.libelle.clone());
     rsx! {
         Cadre {
             header { class: "bandeau",
@@ -73,7 +74,7 @@ pub fn StatistiquesNationales(territoire: String, du: String, au: String) -> Ele
             main { class: "page", id: "contenu",
                 PrintHeader {
                     title: "Conum — statistiques nationales",
-                    who: shown.label(),
+                    who: printed_territory,
                     filtres: None,
                     today,
                 }
