@@ -73,19 +73,31 @@ export function subscribe(listener) {
  * when the page knew it), merged with what waits for it by `merge` (outbox-rules.js).
  */
 export async function enqueue(kind, id, body, owner, before) {
+  const fresh = {
+    id, owner, kind, body: body ?? null, before: before ?? null,
+    queuedAt: Date.now(), attempted: false, inFlight: false, error: null,
+  };
   await transaction([OUTBOX], 'readwrite', (s) => {
     const store = s[OUTBOX];
+    // What waits for `id` is read and `fresh` added in the same breath: with nothing queued
+    // for `id` (a new record: nearly every save) `merge` adds `fresh` as it is, and the save
+    // waits for one round trip to the browser's storage instead of two. Otherwise the early
+    // `fresh` is taken back and `merge` applies, in the same transaction: nothing half-done
+    // is ever visible. Requests of one transaction answer in order: the read's first.
     const request = store.index('id').getAll(id);
+    const early = store.add(fresh);
+    let takeBack = false;
     request.onsuccess = () => {
       const queued = request.result.sort((a, b) => a.seq - b.seq);
-      const fresh = {
-        id, owner, kind, body: body ?? null, before: before ?? null,
-        queuedAt: Date.now(), attempted: false, inFlight: false, error: null,
-      };
+      if (queued.length === 0) return;
+      takeBack = true;
       const { remove, put, add } = merge(queued, fresh);
       for (const seq of remove) store.delete(seq);
       if (put) store.put(put);
       if (add) store.add(add);
+    };
+    early.onsuccess = () => {
+      if (takeBack) store.delete(early.result);
     };
   });
   // Safe once the transaction is committed: the listeners (the banner's count) hear of it

@@ -29,12 +29,19 @@ for wasm in "$OUT"/public/assets/*.wasm; do
   wasm-opt --strip-debug --strip-producers --mvp-features --enable-bulk-memory --enable-nontrapping-float-to-int \
     --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue "$wasm" -o "$wasm"
 done
-# The page's script (wasm-bindgen's glue, one small function per browser call the client makes)
-# compiled whole when it loads, not function by function on first use: the first save used to
-# compile some thirty of them between the tap and its confirmation (Chrome 136+ reads this
-# comment; others ignore it). public/*.js carry the same comment at their top.
-for glue in "$OUT"/public/assets/conum-*.js; do
-  { echo '//# allFunctionsCalledOnLoad'; cat "$glue"; } > "$glue.tmp" && mv "$glue.tmp" "$glue"
+# The app's own modules that the page loads go out minified: their comments are for us, not for
+# the phones (2 KB of a first visit).
+for module in store outbox outbox-rules pwa; do
+  esbuild "$OUT/public/$module.js" --minify --format=esm --log-level=warning --allow-overwrite \
+    --outfile="$OUT/public/$module.js"
+done
+# The page's scripts (wasm-bindgen's glue, one small function per browser call the client
+# makes, and the modules above) compiled whole when they load, not function by function on
+# first use: the first save used to compile some thirty of them between the tap and its
+# confirmation (Chrome 136+ reads this comment; others ignore it). Minifying drops it from
+# public/*.js, whose sources carry it at their top too.
+for script in "$OUT"/public/assets/conum-*.js "$OUT"/public/{store,outbox,outbox-rules,pwa}.js; do
+  { echo '//# allFunctionsCalledOnLoad'; cat "$script"; } > "$script.tmp" && mv "$script.tmp" "$script"
 done
 # Brotli 11 and gzip 9 copies of every text and wasm file, served as they are (server::http::assets).
 node scripts/precompress.mjs "$OUT/public"

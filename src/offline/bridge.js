@@ -6,14 +6,24 @@
 // cannot be bundled into the wasm glue.
 const load = (name) => import(new URL(`/${name}.js`, self.location.origin).href);
 
+/** A save's rehearsal (src/offline/outbox.rs, `rehearse`) takes this way and keeps nothing. */
+const REHEARSAL = 'repetition';
+
 export async function enqueue(kind, id, body, owner, before) {
-  await (await load('outbox')).enqueue(kind, id, body, owner, before);
+  const outbox = await load('outbox');
+  if (kind === REHEARSAL) return;
+  await outbox.enqueue(kind, id, body, owner, before);
 }
 
 export async function flush() {
   const outbox = await load('outbox');
   // The contract is fetched only when something leaves: most flushes send nothing.
-  return outbox.flush(() => load('contract').then((m) => m.CONTRACT));
+  const sending = outbox.flush(() => load('contract').then((m) => m.CONTRACT));
+  // The worker's Background Sync (the way out if the app closes before the network comes
+  // back) is asked for once the page holds its place in the outbox's lock: the page sends
+  // first, on a network that never answers it is not the worker's attempt it waits behind.
+  requestBackgroundSync();
+  return sending;
 }
 
 export async function pendingChanges() {

@@ -85,15 +85,18 @@ pub fn finger_lifted_on_target(event: &dioxus::html::PointerData) -> bool {
     else {
         return false;
     };
-    document()
-        .and_then(|d| d.element_from_point(raw.client_x() as f32, raw.client_y() as f32))
-        .is_some_and(|under| pressed.contains(Some(&under)))
+    let under =
+        document().and_then(|d| d.element_from_point(raw.client_x() as f32, raw.client_y() as f32));
+    // Asked even with nothing under the finger (false): the rehearsal, lifted off-screen,
+    // then runs this too.
+    pressed.contains(under.as_deref())
 }
 
-/// Sends a finger's `pointerup` through the handlers of the element `selector` names, lifted
-/// outside the screen: over no element, so [`finger_lifted_on_target`] says it is no tap and
-/// nothing is done. The browser compiles each wasm function at its first call: this way the
-/// first tap on "Enregistrer" does not wait for the pointer event's code to be compiled.
+/// Sends a finger's `pointerup` and `touchend` through the handlers of the element `selector`
+/// names, lifted outside the screen: over no element, so [`finger_lifted_on_target`] says it
+/// is no tap and nothing is done (nor cancelled). The browser compiles each wasm function at
+/// its first call: this way the first tap on "Enregistrer" does not wait for the code of the
+/// finger's events to be compiled.
 pub fn rehearse_finger_lift(selector: &str) {
     let Some(target) = document().and_then(|d| d.query_selector(selector).ok().flatten()) else {
         return;
@@ -106,6 +109,15 @@ pub fn rehearse_finger_lift(selector: &str) {
     init.set_client_y(-1);
     if let Ok(lift) = web_sys::PointerEvent::new_with_event_init_dict("pointerup", &init) {
         let _ = target.dispatch_event(&lift);
+    }
+    let touch = web_sys::TouchEventInit::new();
+    touch.set_bubbles(true);
+    touch.set_cancelable(true);
+    if let Ok(lift) = web_sys::TouchEvent::new_with_event_init_dict("touchend", &touch) {
+        let _ = target.dispatch_event(&lift);
+        // Once dispatched, cancelling it does nothing; the code a save's touch runs to cancel
+        // its click is compiled.
+        lift.prevent_default();
     }
 }
 

@@ -101,8 +101,6 @@ extern "C" {
     ) -> Result<(), JsValue>;
     #[wasm_bindgen(js_name = activateUpdate)]
     pub fn activate_update();
-    #[wasm_bindgen(js_name = requestBackgroundSync)]
-    pub fn request_background_sync();
 }
 
 /// What the JavaScript side reports as it happens (outbox status, session changes), readable

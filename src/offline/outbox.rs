@@ -134,25 +134,28 @@ pub async fn queue(
     before: Option<&AccompagnementInput>,
     owner: &ConseillerId,
 ) -> Result<(), PhoneError> {
+    keep(kind.code(), id, body, before, owner).await
+}
+
+/// What [`rehearse`] asks the outbox (src/offline/bridge.js): to keep nothing.
+const REHEARSAL: &str = "repetition";
+
+async fn keep(
+    kind: &str,
+    id: &str,
+    body: Option<&AccompagnementInput>,
+    before: Option<&AccompagnementInput>,
+    owner: &ConseillerId,
+) -> Result<(), PhoneError> {
     in_browser()?;
-    js::enqueue(
-        kind.code(),
-        id,
-        to_js(&body)?,
-        owner.as_str(),
-        to_js(&before)?,
-    )
-    .await?;
-    js::request_background_sync();
+    js::enqueue(kind, id, to_js(&body)?, owner.as_str(), to_js(&before)?).await?;
     Ok(())
 }
 
-/// Converts `body` as [`queue`] does, keeping nothing: run once before the first save (see
-/// `ui::saisie::form`), the conversion's code is ready when the conseiller taps.
-pub fn rehearse(body: &AccompagnementInput) {
-    if in_browser().is_ok() {
-        let _ = to_js(&Some(body));
-    }
+/// Takes [`queue`]'s way with `body`, to the outbox's door, keeping nothing: run once before
+/// the first save (see `ui::saisie::form`), its code is compiled when the conseiller taps.
+pub async fn rehearse(body: &AccompagnementInput, owner: &ConseillerId) {
+    let _ = keep(REHEARSAL, "", Some(body), None, owner).await;
 }
 
 /// Sends what waits, then says what became of the change of record `id`.

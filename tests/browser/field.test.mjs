@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import {
   startServer, launchBrowser, newPhone, open, signUp, signUpElsewhere, recordsOf, logInOnThePage,
   withOwnServer, eventually, relay, creates, blackHole, todayInParis, uuidv7, createRecord,
-  saveAndConfirm,
+  saveAndConfirm, phoneStores,
 } from './support.mjs';
 
 const button = (page, name) => page.getByRole('button', { name, exact: true });
@@ -25,14 +25,6 @@ async function controlled(page) {
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
 }
 
-/** What the phone keeps in IndexedDB, store by store. */
-function phoneStores(page) {
-  return page.evaluate(async () => {
-    const store = await import('/store.js');
-    const read = (name) => store.transaction([name], 'readonly', (s) => s[name].getAll());
-    return { kept: await read('kept'), outbox: await read('outbox'), meta: await read('meta') };
-  });
-}
 
 test('on a network that accepts and never answers, the form opens within 5 s and a record made there lands once the server is back', async () => {
   await withOwnServer(async ({ own, page, email }) => {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import {
   startServer, launchBrowser, newPhone, open, signUp, todayInParis, withOwnServer, eventually,
-  relay, creates, bundle, saveAndConfirm,
+  relay, creates, bundle, saveAndConfirm, phoneStores,
 } from './support.mjs';
 
 const button = (page, name) => page.getByRole('button', { name, exact: true });
@@ -95,6 +95,13 @@ test('offline, Annuler, Modifier and Supprimer work on waiting records, and offl
     await button(page, 'Confirmer la suppression').tap();
     await page.getByRole('heading', { name: 'Mes accompagnements' }).waitFor();
     await page.getByText('1 en attente d\'envoi').waitFor();
+    // One operation per waiting record, whatever was done to it: the modified one carries its
+    // new duration, the deleted one left nothing; the undone one leaves at most its deletion
+    // (once its create was tried, the server may hold it).
+    const { outbox } = await phoneStores(page);
+    const changes = outbox.filter((op) => op.kind !== 'delete');
+    assert.deepEqual(changes.map((op) => [op.kind, op.body.duree_minutes]), [['create', 120]]);
+    assert.ok(outbox.filter((op) => op.kind === 'delete').every((op) => op.body.duree_minutes === 30));
     // A sent record changed offline: the change waits too.
     await page.locator('.accompagnement').filter({ hasText: '15 min' }).getByRole('link').tap();
     await page.getByRole('link', { name: 'Modifier' }).tap();

@@ -463,3 +463,12 @@ export async function everyChartDrawn(page) {
     return complete && boxes.length > 0 && !next;
   }, null, { timeout: 20_000, polling: 100 });
 }
+
+/** What the phone keeps in IndexedDB, store by store. */
+export function phoneStores(page) {
+  return page.evaluate(async () => {
+    const store = await import('/store.js');
+    const read = (name) => store.transaction([name], 'readonly', (s) => s[name].getAll());
+    return { kept: await read('kept'), outbox: await read('outbox'), meta: await read('meta') };
+  });
+}

@@ -43,7 +43,7 @@ fn NewRecords(like_last_time: bool) -> Element {
     let profil = profil_if_loaded();
     let owner = profil.as_ref().map(|p| p.id.clone());
     let page = use_new_records(owner.clone());
-    let rehearsal = use_rehearsed_confirmation(owner.is_some());
+    use_rehearsed_confirmation(page, owner.is_some());
     let NewRecordsState {
         saved,
         undo_open,
@@ -72,9 +72,14 @@ fn NewRecords(like_last_time: bool) -> Element {
         if let Some((id, delivery)) = saved() {
             // One block per record: each save's confirmation is new, so it takes the focus
             // and is heard, the tenth as the first.
-            Confirmation { key: "{id}", id, delivery, undo_open: undo_open(), cancel }
-        } else if rehearsal() {
-            Confirmation { id: Uuid::nil(), delivery: None, undo_open: true, cancel, rehearsal: true }
+            Confirmation {
+                key: "{id}",
+                id,
+                delivery,
+                undo_open: undo_open() || id.is_nil(),
+                cancel,
+                rehearsal: id.is_nil(),
+            }
         }
         if let Some(message) = notice() {
             div { class: "fr-alert fr-alert--info fr-alert--sm", role: "status", p { "{message}" } }
@@ -122,10 +127,13 @@ fn Confirmation(
             // Which record it confirms: two saves in a row are two confirmations.
             "data-record": "{id}",
             onmounted: move |e| async move {
-                // Screen readers hear it, and the keyboard goes on from it ("Annuler").
-                if !rehearsal {
-                    let _ = e.set_focus(true).await;
-                }
+                // Screen readers hear it, and the keyboard goes on from it ("Annuler"). Once
+                // painted: focusing lays the page out at once, and the frame that shows the
+                // confirmation waited for it (6 ms with the CPU 4× slower). The rehearsal
+                // takes the same path without the focus (it blurs what it does not hold:
+                // nothing), so that the first save's focus has its code compiled.
+                browser::after_next_paint().await;
+                let _ = e.set_focus(!rehearsal).await;
             },
             p { "Accompagnement enregistré" }
             DeliveryLine { id, delivery }
@@ -143,24 +151,28 @@ fn Confirmation(
 }
 
 /// Shows the confirmation once, hidden, for one frame after the form's first paint with its
-/// profile: the first save's confirmation took 20 ms with the CPU 4× slower, a third of it
-/// the browser styling its block for the first time (the style sheet's rules are read when
-/// they first match) and the rest its code run for the first time.
-fn use_rehearsed_confirmation(profile_known: bool) -> Signal<bool> {
-    let mut shown = use_signal(|| false);
+/// profile, as a save does (the nil id marks it): the first save's confirmation took 20 ms
+/// with the CPU 4× slower, a third of it the browser styling its block for the first time
+/// (the style sheet's rules are read when they first match) and the rest its code run for
+/// the first time.
+fn use_rehearsed_confirmation(page: NewRecordsState, profile_known: bool) {
     let mut done = use_signal(|| false);
+    let mut saved = page.saved;
     use_effect(use_reactive!(|profile_known| {
         if profile_known && !*done.peek() {
             done.set(true);
             spawn(async move {
                 browser::after_next_paint().await;
-                shown.set(true);
+                if saved.peek().is_none() {
+                    saved.set(Some((Uuid::nil(), None)));
+                }
                 browser::after_next_paint().await;
-                shown.set(false);
+                if saved.peek().as_ref().is_some_and(|(id, _)| id.is_nil()) {
+                    saved.set(None);
+                }
             });
         }
     }));
-    shown
 }
 
 /// The start page's own state, beside the form's: the last record saved here, what the
@@ -216,10 +228,11 @@ impl NewRecordsState {
                 phone::DERNIER.keep(&owner, &Some(done.record)).await
             }
         });
-        // Sent at once (not after the paint): the page must hold the outbox's lock before
-        // the service worker's Background Sync does, or on a network that never answers
-        // "Pas de connexion" would wait for both of their attempts.
+        // Sent once the confirmation is painted: the sending's start (the outbox read, the
+        // lock, the request) ran before it and delayed it. The service worker's Background
+        // Sync is only asked for after the page's turn in the lock (src/offline/bridge.js).
         spawn(async move {
+            browser::after_next_paint().await;
             let delivery = outbox::deliver(&id.to_string()).await;
             if delivery == Delivery::Sent {
                 spawn(keep_first_page(owner));
@@ -246,7 +259,7 @@ impl NewRecordsState {
 
     /// "Annuler": deletes the record just saved, through the outbox (offline too).
     async fn cancel(mut self, owner: ConseillerId) {
-        let Some((id, _)) = (self.saved)() else {
+        let Some((id, _)) = (self.saved)().filter(|(id, _)| !id.is_nil()) else {
             return;
         };
         // Kept with the delete: offline figures take it away until the delete is sent.
