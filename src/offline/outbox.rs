@@ -140,6 +140,7 @@ pub async fn queue(
 /// What [`rehearse`] asks the outbox (src/offline/bridge.js): to keep nothing.
 const REHEARSAL: &str = "repetition";
 
+/// Writes one change to the outbox through the bridge: [`queue`]'s way, and its rehearsal's.
 async fn keep(
     kind: &str,
     id: &str,
