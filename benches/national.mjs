@@ -2,7 +2,8 @@
 // per engine with `conum demo` (4,000 conseillers × 500 records over two years, plus a
 // demonstration account with 10,000 records over a year: about 2 million records), then
 // times, through the HTTP API of the release server, the last twelve months of France
-// entière (its first reading, then from memory), of a région, of a département, and the
+// entière (its first reading, then from memory), of a région, of a département, the same
+// filtered by a canal and by an activité, and the
 // demonstration account's own statistics over a year. Then the load: 32 clients asking
 // national figures without a pause (anonymous, PUBLIC_STATISTICS=1) while the conseiller
 // saves records one after the other and opens the app (GET /api/moi): their p50 / p99
@@ -157,11 +158,16 @@ for (const engine of engines) {
     const france = await timed(server, cookie, `/api/statistiques/nationales?territoire=france&${months}`);
     const region = await timed(server, cookie, `/api/statistiques/nationales?territoire=region-84&${months}`);
     const departement = await timed(server, cookie, `/api/statistiques/nationales?territoire=departement-69&${months}`);
+    // Filtered: the counters per pair and the secret of every filter (domain::anonymat::Ventilation).
+    const filtered = await timed(server, cookie, `/api/statistiques/nationales?territoire=france&${months}&canal=distance`);
+    const filteredRegion = await timed(server, cookie, `/api/statistiques/nationales?territoire=region-84&${months}&activite=collectif`);
     const personal = await timed(server, cookie, `/api/statistiques?${year}`);
     const records = (stats) => (stats ? stats.records.toLocaleString('fr-FR') : 'secret');
     rows.push([engine.label, `${login.seconds} s`,
       `${france.first} ms, then ${france.p50} / ${france.p95} (${records(france.body.stats)})`,
       `${region.p50} / ${region.p95}`, `${departement.p50} / ${departement.p95}`,
+      `${filtered.first} ms, then ${filtered.p50} / ${filtered.p95} (${records(filtered.body.stats)})`,
+      `${filteredRegion.first} ms, then ${filteredRegion.p50} / ${filteredRegion.p95} (${records(filteredRegion.body.stats)})`,
       `${personal.p50} / ${personal.p95} (${personal.body.records.toLocaleString('fr-FR')})`]);
 
     const quiet = await conseillerWork(server, cookie);
@@ -184,8 +190,8 @@ for (const engine of engines) {
 }
 
 console.log(`\nNational statistics, ${CONSEILLERS} conseillers × ${PER_CONSEILLER} records + a demonstration account of ${DEMO_RECORDS}; times in ms, p50 / p95 over ${RUNS} requests through the HTTP API, the last twelve complete months.\n`);
-console.log('| Engine | `conum demo` took | France entière: first reading, then from memory (records) | Auvergne-Rhône-Alpes | Rhône | Personal statistics, one year (records) |');
-console.log('|---|---|---|---|---|---|');
+console.log('| Engine | `conum demo` took | France entière: first reading, then from memory (records) | Auvergne-Rhône-Alpes | Rhône | France, canal : à distance: first reading, then from memory (records) | Auvergne-Rhône-Alpes, activité : atelier collectif: the same | Personal statistics, one year (records) |');
+console.log('|---|---|---|---|---|---|---|---|');
 for (const row of rows) console.log(`| ${row.join(' | ')} |`);
 console.log(`\nA conseiller saving ${LOAD_SAVES} records one after the other (and GET /api/moi after each) alone, then while ${LOAD_CLIENTS} clients ask national figures without a pause (anonymous, PUBLIC_STATISTICS=1; their client at nice 19); ms, p50 / p99 (× the p99 alone).\n`);
 console.log('| Engine | Save, alone | Save, under the flood | GET /api/moi, alone | GET /api/moi, under the flood | National answers during the flood |');

@@ -12,17 +12,40 @@ use crate::domain::stats::{Periode, Stats};
 use crate::domain::territoire::Territoire;
 use crate::domain::{Accompagnement, CommuneInput, ConseillerId, FieldErrors, PageRequest, Profil};
 
-/// `?territoire=region-84&du=AAAA-MM&au=AAAA-MM` (no territory: France entière; no period:
-/// this year's months that are over).
+/// `?territoire=region-84&du=AAAA-MM&au=AAAA-MM&canal=…&activite=…` (no territory: France
+/// entière; no period: this year's months that are over; no filter: every record).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct NationalQuery {
     pub territoire: Option<String>,
     pub du: Option<String>,
     pub au: Option<String>,
+    /// Refused: named only to say why in French.
+    pub commune: Option<String>,
+    pub canal: Option<String>,
+    pub activite: Option<String>,
 }
 
 impl NationalQuery {
+    /// The filters asked for, checked: a canal, an activité, never a commune (domain.md §3,
+    /// "Filtres": below the département, almost every cell would be secret).
+    pub fn filtres(&self) -> Result<Filtres, ApiError> {
+        let filtres = Filtres::parse(
+            self.commune.as_deref(),
+            self.canal.as_deref(),
+            self.activite.as_deref(),
+        )?;
+        if filtres.commune.is_some() {
+            let mut errors = FieldErrors::new();
+            errors.add(
+                "commune",
+                "Les statistiques nationales ne se filtrent pas par commune : elles seraient presque toutes secrètes.",
+            );
+            return Err(errors.into());
+        }
+        Ok(filtres)
+    }
+
     pub fn territoire(&self) -> Result<Territoire, ApiError> {
         Ok(Territoire::parse(
             self.territoire.as_deref().unwrap_or_default(),
@@ -46,6 +69,9 @@ pub struct NationalStats {
     pub territoire: String,
     /// Its name ("Auvergne-Rhône-Alpes").
     pub libelle: String,
+    /// What the figures are narrowed to (a canal, an activité).
+    #[serde(default)]
+    pub filtres: Filtres,
     pub du: Mois,
     pub au: Mois,
     /// Every figure of the period; none when a month of it is secret (too few conseillers

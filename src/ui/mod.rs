@@ -39,8 +39,8 @@ pub enum Route {
     MotDePasseOublie {},
     #[route("/mot-de-passe/nouveau?:jeton")]
     NouveauMotDePasse { jeton: String },
-    #[route("/statistiques/nationales?:territoire&:du&:au")]
-    StatistiquesNationales { territoire: String, du: String, au: String },
+    #[route("/statistiques/nationales?:territoire&:du&:au&:canal&:activite")]
+    StatistiquesNationales { territoire: String, du: String, au: String, canal: String, activite: String },
     // A read-only link to figures, for someone without an account.
     #[route("/partage/:jeton")]
     Partage { jeton: String },
@@ -77,6 +77,18 @@ impl Route {
             du: String::new(),
             au: String::new(),
             commune: String::new(),
+            canal: String::new(),
+            activite: String::new(),
+        }
+    }
+
+    /// "Statistiques nationales" of a territory (none: the conseiller's région), this year's
+    /// months that are over, no filter.
+    pub fn nationales(territoire: String) -> Route {
+        Route::StatistiquesNationales {
+            territoire,
+            du: String::new(),
+            au: String::new(),
             canal: String::new(),
             activite: String::new(),
         }

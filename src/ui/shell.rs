@@ -176,7 +176,7 @@ pub fn Navigation() -> Element {
             {tab(Route::Saisie {}, "Saisir")}
             {tab(Route::Historique {}, "Historique")}
             {tab(Route::statistiques(), "Statistiques")}
-            {tab(Route::StatistiquesNationales { territoire: region, du: String::new(), au: String::new() }, "National")}
+            {tab(Route::nationales(region), "National")}
             {tab(Route::MonProfil {}, "Profil")}
         }
     }

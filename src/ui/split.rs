@@ -108,6 +108,8 @@ pub enum Chiffres {
         territoire: String,
         du: String,
         au: String,
+        canal: String,
+        activite: String,
     },
 }
 
@@ -150,8 +152,14 @@ fn chiffres(page: Chiffres) -> Element {
             rsx! { statistiques::Structure { id, du, au, conseiller, filtres } }
         }
         Chiffres::Partage { jeton } => rsx! { statistiques::Partage { jeton } },
-        Chiffres::Nationaux { territoire, du, au } => {
-            rsx! { statistiques::StatistiquesNationales { territoire, du, au } }
+        Chiffres::Nationaux {
+            territoire,
+            du,
+            au,
+            canal,
+            activite,
+        } => {
+            rsx! { statistiques::StatistiquesNationales { territoire, du, au, canal, activite } }
         }
     }
 }
@@ -247,8 +255,23 @@ pub fn Partage(jeton: String) -> Element {
 }
 
 #[component]
-pub fn StatistiquesNationales(territoire: String, du: String, au: String) -> Element {
-    show(&CHIFFRES, Chiffres::Nationaux { territoire, du, au })
+pub fn StatistiquesNationales(
+    territoire: String,
+    du: String,
+    au: String,
+    canal: String,
+    activite: String,
+) -> Element {
+    show(
+        &CHIFFRES,
+        Chiffres::Nationaux {
+            territoire,
+            du,
+            au,
+            canal,
+            activite,
+        },
+    )
 }
 
 /// The module a route's page is in, if it is not the main one.

@@ -8,6 +8,7 @@ mod admission;
 mod anonymat;
 mod exports;
 mod faults;
+mod filtres_nationaux;
 mod isolation;
 mod national;
 mod open_internet;

@@ -160,6 +160,40 @@ test('the national page opens on the conseiller\'s région, by month, quarter or
   await page.getByText('Auvergne-Rhône-Alpes — de janvier à mars 2026').waitFor();
   assert.match(await printedHeader(), /Auvergne-Rhône-Alpes/);
 
+  // Filtered by activité: January's only workshop is one conseiller's, so January is secret
+  // under any filter (the unfiltered figures minus "individuel" would be theirs), and the
+  // page says why; February and March show.
+  await page.locator('#filtre-activite').selectOption('collectif');
+  await page.waitForURL(/territoire=region-84&du=2026-01&au=2026-03.*activite=collectif/);
+  await page.getByText('Secret : janvier 2026.').waitFor();
+  await page.getByText("Avec un filtre, un mois n'est publié que là où chaque canal et chaque activité").waitFor();
+  assert.equal(await page.locator('.filtres-actifs').innerText(), 'Filtres : Activité : Atelier collectif');
+  assert.match(await printedHeader(), /Filtres : Activité : Atelier collectif/);
+  const filteredRows = await page.locator('.resultats tbody tr').allInnerTexts();
+  assert.deepEqual(filteredRows.map((r) => r.split('\t').map((c) => c.trim())), [
+    ['janvier 2026', 'secret', 'secret'], ['février 2026', '0', '0'], ['mars 2026', '0', '0'],
+  ]);
+  // February, individual accompaniments: five conseillers alike, published; the filter
+  // stays through a change of period, and in the exported file.
+  await page.locator('#filtre-activite').selectOption('individuel');
+  await page.waitForURL(/activite=individuel/);
+  await page.getByRole('button', { name: 'Mois', exact: true }).tap();
+  await page.locator('#periode').selectOption({ label: 'février 2026' });
+  await page.getByText('Auvergne-Rhône-Alpes — février 2026').waitFor();
+  await page.waitForFunction(() => !document.querySelector('.resultats[aria-busy]'));
+  assert.match(page.url(), /du=2026-02&au=2026-02.*activite=individuel/);
+  assert.equal(await tile(page, 'Comptes rendus'), '5');
+  const [filteredDownload] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Statistiques (CSV)' }).tap(),
+  ]);
+  const filteredCsv = readFileSync(await filteredDownload.path(), 'utf8');
+  assert.ok(filteredCsv.includes('Statistiques nationales, Auvergne-Rhône-Alpes (Activité : Accompagnement individuel), du 01/02/2026 au 28/02/2026'), filteredCsv);
+  await open(page, page.url());
+  await page.getByText('Auvergne-Rhône-Alpes — février 2026').waitFor();
+  assert.equal(await page.locator('#filtre-activite').inputValue(), 'individuel');
+  assert.equal(await tile(page, 'Comptes rendus'), '5');
+
   // The navigation's tab opens on the région too.
   await open(page, `${shared.server.url}/`);
   await page.getByRole('link', { name: 'National' }).tap();

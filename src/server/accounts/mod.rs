@@ -25,8 +25,8 @@ use crate::domain::{
 use crate::server::http::guard::ClientIp;
 use crate::server::store::db::AnyQuery;
 use crate::server::{
-    http::errors, http::guard, stats::counters, store::communes, structures, AppState,
-    SessionHandle,
+    http::errors, http::guard, stats::counters, store::communes, store::records, structures,
+    AppState, SessionHandle,
 };
 use crate::wire::{ApiError, Confirmed, SignUpAnswer};
 
@@ -370,7 +370,8 @@ pub async fn update_profil(
     let moved = before != d.departement;
     if moved && pooled {
         // Their records now count in the new département's national figures.
-        counters::repool(&mut tx, id, &[(&before, -1), (&d.departement, 1)]).await?;
+        let records = records::all_of(&mut tx, id).await?;
+        counters::repool(&mut tx, id, &[(&before, -1), (&d.departement, 1)], &records).await?;
     }
     tx.commit().await?;
     if moved {
@@ -623,7 +624,14 @@ pub async fn delete_with_records(app: &AppState, id: &ConseillerId) -> Result<()
         .await?;
     let mut tx = app.db.write().await?;
     let (departement, pooled) = counters::lock_departement(&mut tx, id).await?;
-    counters::withdrawn(&mut tx, id, pooled.then_some(departement.as_str())).await?;
+    let records = records::all_of(&mut tx, id).await?;
+    counters::withdrawn(
+        &mut tx,
+        id,
+        pooled.then_some(departement.as_str()),
+        &records,
+    )
+    .await?;
     for sql in [
         "DELETE FROM accompagnement_thematiques WHERE accompagnement_id IN (SELECT id FROM accompagnements WHERE conseiller_id = $1)",
         "DELETE FROM accompagnement_publics WHERE accompagnement_id IN (SELECT id FROM accompagnements WHERE conseiller_id = $1)",

@@ -7,7 +7,7 @@ use sqlx::AnyConnection;
 
 use crate::domain::admission::{Admission, Mutualisation, Standing};
 use crate::domain::ConseillerId;
-use crate::server::{stats::counters, Db};
+use crate::server::{stats::counters, store::records, Db};
 use crate::wire::ApiError;
 
 /// The account's standing columns, in this order: `adresse_confirmee_le, invite_le,
@@ -64,7 +64,8 @@ pub async fn settle(
         .execute(&mut *conn)
         .await?;
     let sign = if counts { 1 } else { -1 };
-    counters::repool(conn, id, &[(departement.as_str(), sign)]).await?;
+    let records = records::all_of(&mut *conn, id).await?;
+    counters::repool(conn, id, &[(departement.as_str(), sign)], &records).await?;
     tracing::info!(conseiller = %id, counts, "account standing in the pooled figures changed");
     Ok(true)
 }

@@ -5,9 +5,12 @@
 //! - `reorientations_autres_jour`, per conseiller: the free text of réorientations toward
 //!   "Autre", which the counters pool (the conseiller sees their own words);
 //! - `contributions_mois`, per conseiller and month: their records, which say who
-//!   contributed to a month (the anonymity rule, `server::stats::national`).
+//!   contributed to a month (the anonymity rule, `server::stats::national`);
+//! - `stats_paire_jour`, per département and pair (canal, activité): the national figures
+//!   filtered by canal or activité, and `contributions_paire_mois`, per conseiller, month and
+//!   pair: who contributed to them (`domain::anonymat::Ventilation`).
 //!
-//! `stats_jour` holds only the records of accounts that count in the pooled figures
+//! `stats_jour` and `stats_paire_jour` hold only the records of accounts that count in the pooled figures
 //! (`conseillers.comptabilise`, `server::accounts::standing`); the others are everyone's.
 //!
 //! Changed in the same transaction as every record change, every move of a conseiller to
@@ -21,7 +24,9 @@ use std::sync::LazyLock;
 use chrono::NaiveDate;
 use sqlx::{AnyConnection, Row};
 
+use crate::domain::anonymat::{pair_bit, Pairs};
 use crate::domain::counters::{columns, Counters};
+use crate::domain::filtres::Filtres;
 use crate::domain::mois::Mois;
 use crate::domain::stats::Periode;
 use crate::domain::vocabulary::StructureRedirection;
@@ -55,6 +60,9 @@ impl Table {
 
 type Days = BTreeMap<(String, NaiveDate), Counters>;
 
+/// (département, day, canal, activité) → counters.
+type PairDays = BTreeMap<(String, NaiveDate, &'static str, &'static str), Counters>;
+
 /// What changes in the counters. Written in key order, table after table, so that two
 /// transactions always take the rows in the same order (Postgres cannot deadlock on them).
 #[derive(Default)]
@@ -65,6 +73,9 @@ pub struct Deltas {
     autres: BTreeMap<(String, NaiveDate, String), i64>,
     /// (conseiller, month) → records.
     contributions: BTreeMap<(String, Mois), i64>,
+    pairs: PairDays,
+    /// (conseiller, month, pair's bit) → records.
+    pair_contributions: BTreeMap<(String, Mois, Pairs), i64>,
 }
 
 impl Deltas {
@@ -94,11 +105,20 @@ impl Deltas {
         let day = record.date();
         if let Some(departement) = departement {
             day_of(&mut self.departements, departement, day).add(&counters);
+            pair_day_of(&mut self.pairs, departement, day, record).add(&counters);
         }
         day_of(&mut self.conseillers, owner, day).add(&counters);
         *self
             .contributions
             .entry((owner.to_owned(), Mois::of(day)))
+            .or_default() += sign;
+        *self
+            .pair_contributions
+            .entry((
+                owner.to_owned(),
+                Mois::of(day),
+                pair_bit(record.canal(), record.activite()),
+            ))
             .or_default() += sign;
         for r in record.redirections() {
             if r.structure == StructureRedirection::Autre {
@@ -129,7 +149,7 @@ impl Deltas {
     }
 
     /// Each table's rows that change something, in key order.
-    fn rows(self) -> [TableRows; 4] {
+    fn rows(self) -> [TableRows; 6] {
         let counted = columns();
         let days = |table: Table, days: Days| TableRows {
             table: table.name(),
@@ -179,6 +199,44 @@ impl Deltas {
                     })
                     .collect(),
             },
+            TableRows {
+                table: "stats_paire_jour",
+                keys: named(&["departement", "jour", "canal", "activite"]),
+                counted: counted.clone(),
+                rows: self
+                    .pairs
+                    .into_iter()
+                    .filter(|(_, delta)| !delta.is_zero())
+                    .map(|((departement, day, canal, activite), delta)| {
+                        let mut row: Vec<Value> = vec![
+                            departement.into(),
+                            day.to_string().into(),
+                            canal.to_owned().into(),
+                            activite.to_owned().into(),
+                        ];
+                        row.extend(delta.values().iter().map(|v| Value::Int(*v)));
+                        row
+                    })
+                    .collect(),
+            },
+            TableRows {
+                table: "contributions_paire_mois",
+                keys: named(&["conseiller_id", "mois", "paire"]),
+                counted: named(&["comptes_rendus"]),
+                rows: self
+                    .pair_contributions
+                    .into_iter()
+                    .filter(|(_, n)| *n != 0)
+                    .map(|((owner, mois, pair), n)| {
+                        vec![
+                            owner.into(),
+                            mois.to_string().into(),
+                            Value::Int(i64::from(pair)),
+                            Value::Int(n),
+                        ]
+                    })
+                    .collect(),
+            },
         ]
     }
 }
@@ -201,12 +259,28 @@ fn day_of<'a>(days: &'a mut Days, key: &str, day: NaiveDate) -> &'a mut Counters
         .or_insert_with(Counters::zero)
 }
 
+fn pair_day_of<'a>(
+    days: &'a mut PairDays,
+    departement: &str,
+    day: NaiveDate,
+    record: &Accompagnement,
+) -> &'a mut Counters {
+    days.entry((
+        departement.to_owned(),
+        day,
+        record.canal().code(),
+        record.activite().code(),
+    ))
+    .or_insert_with(Counters::zero)
+}
+
 /// Counters written in bulk, conseiller after conseiller (the demonstration data, a rebuild):
 /// each conseiller's rows at once, the départements' summed over everyone and written by
 /// [`Bulk::finish`].
 #[derive(Default)]
 pub struct Bulk {
     departements: Days,
+    pairs: PairDays,
 }
 
 impl Bulk {
@@ -225,12 +299,19 @@ impl Bulk {
         for ((key, day), counters) in std::mem::take(&mut own.departements) {
             day_of(&mut self.departements, &key, day).add(&counters);
         }
+        for (key, counters) in std::mem::take(&mut own.pairs) {
+            self.pairs
+                .entry(key)
+                .or_insert_with(Counters::zero)
+                .add(&counters);
+        }
         own.insert(conn).await
     }
 
     pub async fn finish(self, conn: &mut AnyConnection) -> Result<(), ApiError> {
         Deltas {
             departements: self.departements,
+            pairs: self.pairs,
             ..Deltas::default()
         }
         .insert(conn)
@@ -334,11 +415,15 @@ async fn pooled_in(
 /// Adds a conseiller's own daily counters to the pooled ones of each département given,
 /// times its sign (−1 takes them away): their records move between départements, or enter
 /// or leave the pooled figures, in one statement whatever their number. Rows are taken in
-/// (département, day) order, like [`Deltas::apply`].
+/// (département, day) order, like [`Deltas::apply`]. The counters per pair (canal,
+/// activité) follow from `records`, every record of the conseiller (`records::all_of`, read
+/// by the caller in the same transaction): nothing keeps a conseiller's own counters per
+/// pair, as a move is rare and a save is not.
 pub async fn repool(
     conn: &mut AnyConnection,
     owner: &ConseillerId,
     changes: &[(&str, i64)],
+    records: &[Accompagnement],
 ) -> Result<(), ApiError> {
     static SQL: LazyLock<String> = LazyLock::new(|| {
         let names = columns();
@@ -372,23 +457,38 @@ pub async fn repool(
             .execute(&mut *conn)
             .await?;
     }
-    Ok(())
+    let mut pairs = Deltas::default();
+    for (departement, sign) in changes {
+        for record in records {
+            let counters = Counters::of(record);
+            let counters = if sign < 0 {
+                counters.negated()
+            } else {
+                counters
+            };
+            pair_day_of(&mut pairs.pairs, departement, record.date(), record).add(&counters);
+        }
+    }
+    pairs.apply(conn).await
 }
 
-/// A conseiller's records no longer count (their account is being deleted): taken away from
-/// the pooled figures if they were there, and their own rows deleted.
+/// A conseiller's records (`records`: all of them) no longer count (their account is being
+/// deleted): taken away from the pooled figures if they were there, and their own rows
+/// deleted.
 pub async fn withdrawn(
     conn: &mut AnyConnection,
     owner: &ConseillerId,
     pooled_in: Option<&str>,
+    records: &[Accompagnement],
 ) -> Result<(), ApiError> {
     if let Some(departement) = pooled_in {
-        repool(&mut *conn, owner, &[(departement, -1)]).await?;
+        repool(&mut *conn, owner, &[(departement, -1)], records).await?;
     }
     for table in [
         "stats_conseiller_jour",
         "reorientations_autres_jour",
         "contributions_mois",
+        "contributions_paire_mois",
     ] {
         sqlx::query(&format!("DELETE FROM {table} WHERE conseiller_id = $1"))
             .bind(owner)
@@ -447,29 +547,51 @@ fn counters_of(row: &sqlx::any::AnyRow, names: &[String]) -> Result<Counters, sq
 }
 
 /// The pooled counters of every département and month from `du` to `au` (those with
-/// records only).
+/// records only), of the records of a canal and an activité if the filters name them (their
+/// commune is not looked at: the national figures have none).
 pub async fn pooled_per_month(
     conn: &mut AnyConnection,
     du: Mois,
     au: Mois,
+    filtres: &Filtres,
 ) -> Result<BTreeMap<Mois, BTreeMap<String, Counters>>, ApiError> {
-    static SQL: LazyLock<String> = LazyLock::new(|| {
-        let sums: Vec<String> = columns()
-            .iter()
-            .map(|c| format!("CAST(SUM({c}) AS BIGINT) AS {c}"))
-            .collect();
-        format!(
-            "SELECT departement, substr(jour, 1, 7) AS mois, {} FROM stats_jour
-             WHERE jour >= $1 AND jour <= $2 GROUP BY departement, substr(jour, 1, 7)",
-            sums.join(", ")
+    let sums: Vec<String> = columns()
+        .iter()
+        .map(|c| format!("CAST(SUM({c}) AS BIGINT) AS {c}"))
+        .collect();
+    let (table, canal, activite) = if filtres.canal.is_none() && filtres.activite.is_none() {
+        ("stats_jour", "", "")
+    } else {
+        (
+            "stats_paire_jour",
+            if filtres.canal.is_some() {
+                " AND canal = $3"
+            } else {
+                ""
+            },
+            match (filtres.canal, filtres.activite) {
+                (Some(_), Some(_)) => " AND activite = $4",
+                (None, Some(_)) => " AND activite = $3",
+                _ => "",
+            },
         )
-    });
+    };
+    let sql = format!(
+        "SELECT departement, substr(jour, 1, 7) AS mois, {} FROM {table}
+         WHERE jour >= $1 AND jour <= $2{canal}{activite} GROUP BY departement, substr(jour, 1, 7)",
+        sums.join(", ")
+    );
     let names = columns();
-    let rows = sqlx::query(&SQL)
+    let mut query = sqlx::query(&sql)
         .bind(du.first_day().to_string())
-        .bind(au.last_day().to_string())
-        .fetch_all(conn)
-        .await?;
+        .bind(au.last_day().to_string());
+    if let Some(canal) = filtres.canal {
+        query = query.bind(canal.code());
+    }
+    if let Some(activite) = filtres.activite {
+        query = query.bind(activite.code());
+    }
+    let rows = query.fetch_all(conn).await?;
     let mut months: BTreeMap<Mois, BTreeMap<String, Counters>> = BTreeMap::new();
     for row in rows {
         let month: String = row.try_get("mois")?;
@@ -509,6 +631,43 @@ pub async fn contributors_per_month(
                 .entry(month)
                 .or_default()
                 .insert(departement, u32::try_from(n).unwrap_or(u32::MAX));
+        }
+    }
+    Ok(months)
+}
+
+/// How many conseillers who count in the pooled figures contributed to each département in
+/// every month from `du` to `au`, by the set of pairs (canal, activité) of their records that
+/// month (`domain::anonymat::Pairs`).
+pub async fn pair_contributors_per_month(
+    conn: &mut AnyConnection,
+    du: Mois,
+    au: Mois,
+) -> Result<BTreeMap<Mois, BTreeMap<String, BTreeMap<Pairs, u32>>>, ApiError> {
+    // Each pair is one row and one bit: their sum is the set.
+    let rows: Vec<(String, String, i64, i64)> = sqlx::query_as(
+        "SELECT departement, mois, paires, COUNT(*) FROM (
+             SELECT c.departement AS departement, m.mois AS mois,
+                    CAST(SUM(m.paire) AS BIGINT) AS paires
+             FROM contributions_paire_mois m JOIN conseillers c ON c.id = m.conseiller_id
+             WHERE m.mois >= $1 AND m.mois <= $2 AND m.comptes_rendus > 0
+               AND c.comptabilise <> 0
+             GROUP BY c.departement, m.mois, m.conseiller_id
+         ) AS per_conseiller GROUP BY departement, mois, paires",
+    )
+    .bind(du.to_string())
+    .bind(au.to_string())
+    .fetch_all(conn)
+    .await?;
+    let mut months: BTreeMap<Mois, BTreeMap<String, BTreeMap<Pairs, u32>>> = BTreeMap::new();
+    for (departement, month, pairs, n) in rows {
+        if let (Some(month), Ok(pairs)) = (Mois::parse(&month), Pairs::try_from(pairs)) {
+            months
+                .entry(month)
+                .or_default()
+                .entry(departement)
+                .or_default()
+                .insert(pairs, u32::try_from(n).unwrap_or(u32::MAX));
         }
     }
     Ok(months)

@@ -597,8 +597,8 @@ async fn personal_data_file(
     result.unwrap_or_else(IntoResponse::into_response)
 }
 
-/// `GET /api/exports/nationales.csv?territoire&du&au`: the national statistics of a
-/// territory (no records: they would give each conseiller's work away).
+/// `GET /api/exports/nationales.csv?territoire&du&au&canal&activite`: the national statistics
+/// of a territory (no records: they would give each conseiller's work away).
 pub async fn national_csv(
     app: Extension<AppState>,
     session: Extension<SessionHandle>,
@@ -626,7 +626,12 @@ async fn national_file(
         let national = national::for_query(&app, &session, &query).await?;
         // A month of the period is secret: no figure of the whole period.
         let stats = national.stats.ok_or(ApiError::TooFewContributors)?;
-        let whose = format!("Statistiques nationales, {},", national.libelle);
+        let filters = stats::describe(&national.filtres).map(|f| format!(" ({f})"));
+        let whose = format!(
+            "Statistiques nationales, {}{},",
+            national.libelle,
+            filters.unwrap_or_default()
+        );
         let file = format!(
             "conum_statistiques_{}_{}_{}.{}",
             national.territoire,

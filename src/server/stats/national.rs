@@ -2,8 +2,12 @@
 //! (`server::accounts::standing`), pooled per département (their profile's, at the time of the
 //! query) and per month, published under the statistical secret of `domain::anonymat`.
 //!
-//! A month's cells (its publication and its counters per département) are read once, in one
-//! consistent snapshot, and kept in memory: a month that is over changes only by late
+//! Filtered by canal and/or activité (domain.md §3, "Filtres"), a territory's month is published
+//! only where `domain::anonymat::Ventilation` allows it, from the counters per pair
+//! (`stats_paire_jour`).
+//!
+//! A month's cells (its publication and its counters per département), for each filter asked,
+//! are read once, in one consistent snapshot, and kept in memory: a month that is over changes only by late
 //! edits, which this server forgets the month for, and which other servers (or `conum
 //! admin`) see after `NATIONAL_CACHE_SECONDS`. Reading is done by one request at a time
 //! (the national figures' share of the pool is one connection), so a flood of national
@@ -20,24 +24,40 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::clock;
-use crate::domain::anonymat::Publication;
+use crate::domain::anonymat::{Publication, Ventilation};
 use crate::domain::counters::Counters;
+use crate::domain::filtres::Filtres;
 use crate::domain::mois::{Mois, PeriodeMois};
 use crate::domain::territoire::Territoire;
 use crate::server::{stats::counters, AppState, Db, SessionHandle};
 use crate::wire::{ApiError, NationalMonth, NationalQuery, NationalStats};
 
-/// One month of pooled figures: which territories are published, and the counters of each
-/// département (those with records).
+/// Which territories of a month are published: unfiltered, or per canal and activité.
+enum Secret {
+    Plain(Publication),
+    Filtered(Ventilation),
+}
+
+impl Secret {
+    fn is_published(&self, territoire: &Territoire) -> bool {
+        match self {
+            Secret::Plain(publication) => publication.is_published(territoire),
+            Secret::Filtered(ventilation) => ventilation.is_published(territoire),
+        }
+    }
+}
+
+/// One month of pooled figures, under one filter: which territories are published, and the
+/// counters of each département (those with records).
 struct MonthCells {
-    publication: Publication,
+    secret: Secret,
     departements: BTreeMap<String, Counters>,
 }
 
 impl MonthCells {
     /// The territory's counters that month, if its cell is published.
     fn of(&self, territoire: &Territoire) -> Option<Counters> {
-        if !self.publication.is_published(territoire) {
+        if !self.secret.is_published(territoire) {
             return None;
         }
         let codes = territoire.departements();
@@ -54,9 +74,17 @@ impl MonthCells {
     }
 }
 
+/// A month under a filter (none: the unfiltered figures).
+type CellsKey = (Mois, Filtres);
+
+/// How many months (each under one filter) are kept in memory at most: some 60 KB each (a
+/// hundred départements' counters), so about 24 MB. Enough for every month since 2020
+/// unfiltered and a year under each of the 19 filters.
+const MAX_CACHED_CELLS: usize = 400;
+
 /// The months read so far, and how they are read.
 pub struct National {
-    months: Mutex<HashMap<Mois, (Instant, Arc<MonthCells>)>>,
+    months: Mutex<HashMap<CellsKey, (Instant, Arc<MonthCells>)>>,
     /// Bumped by every change this server makes: a reading begun before it is not kept.
     generation: AtomicU64,
     /// One reading at a time; the others wait for it, then find their months read.
@@ -81,7 +109,7 @@ impl National {
     /// A record of `mois` was created, changed or deleted here: its figures are read again.
     pub fn forget(&self, mois: Mois) {
         self.generation.fetch_add(1, Ordering::SeqCst);
-        self.cache().remove(&mois);
+        self.cache().retain(|(month, _), _| *month != mois);
     }
 
     /// Whose records count, or where, changed (a standing, a move, a deletion): every month
@@ -91,43 +119,59 @@ impl National {
         self.cache().clear();
     }
 
-    fn cache(&self) -> std::sync::MutexGuard<'_, HashMap<Mois, (Instant, Arc<MonthCells>)>> {
+    fn cache(&self) -> std::sync::MutexGuard<'_, HashMap<CellsKey, (Instant, Arc<MonthCells>)>> {
         self.months
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// The cells of every month of the period, from memory while fresh.
+    /// The cells of every month of the period under the filters, from memory while fresh.
     async fn cells(
         &self,
         db: &Db,
         periode: PeriodeMois,
+        filtres: &Filtres,
     ) -> Result<Vec<(Mois, Arc<MonthCells>)>, ApiError> {
-        if let Some(cells) = self.fresh(periode) {
+        if let Some(cells) = self.fresh(periode, filtres) {
             return Ok(cells);
         }
         let _reading = self.reading.lock().await;
-        if let Some(cells) = self.fresh(periode) {
+        if let Some(cells) = self.fresh(periode, filtres) {
             return Ok(cells);
         }
         let generation = self.generation.load(Ordering::SeqCst);
-        let read = read_months(db, periode).await?;
+        let read = read_months(db, periode, filtres).await?;
         if self.generation.load(Ordering::SeqCst) == generation {
             let now = Instant::now();
             let mut cache = self.cache();
             for (mois, cells) in &read {
-                cache.insert(*mois, (now, cells.clone()));
+                cache.insert((*mois, filtres.clone()), (now, cells.clone()));
+            }
+            // Bounded: every filter of every month since 2020 would hold some 100 MB.
+            while cache.len() > MAX_CACHED_CELLS {
+                let oldest = cache
+                    .iter()
+                    .min_by_key(|(_, (read_at, _))| *read_at)
+                    .map(|(key, _)| key.clone());
+                match oldest {
+                    Some(key) => cache.remove(&key),
+                    None => break,
+                };
             }
         }
         Ok(read)
     }
 
-    fn fresh(&self, periode: PeriodeMois) -> Option<Vec<(Mois, Arc<MonthCells>)>> {
+    fn fresh(
+        &self,
+        periode: PeriodeMois,
+        filtres: &Filtres,
+    ) -> Option<Vec<(Mois, Arc<MonthCells>)>> {
         let cache = self.cache();
         periode
             .months()
             .map(|mois| {
-                let (read_at, cells) = cache.get(&mois)?;
+                let (read_at, cells) = cache.get(&(mois, filtres.clone()))?;
                 (read_at.elapsed() < self.lifetime).then(|| (mois, cells.clone()))
             })
             .collect()
@@ -138,17 +182,33 @@ impl National {
 async fn read_months(
     db: &Db,
     periode: PeriodeMois,
+    filtres: &Filtres,
 ) -> Result<Vec<(Mois, Arc<MonthCells>)>, ApiError> {
+    let (du, au) = (periode.du(), periode.au());
     let mut tx = db.snapshot().await?;
-    let mut contributors =
-        counters::contributors_per_month(&mut tx, periode.du(), periode.au()).await?;
-    let mut counters = counters::pooled_per_month(&mut tx, periode.du(), periode.au()).await?;
+    let mut secrets: BTreeMap<Mois, Secret> = if filtres.is_empty() {
+        counters::contributors_per_month(&mut tx, du, au)
+            .await?
+            .into_iter()
+            .map(|(mois, c)| (mois, Secret::Plain(Publication::of(&c))))
+            .collect()
+    } else {
+        counters::pair_contributors_per_month(&mut tx, du, au)
+            .await?
+            .into_iter()
+            .map(|(mois, c)| (mois, Secret::Filtered(Ventilation::of(&c))))
+            .collect()
+    };
+    let mut counters = counters::pooled_per_month(&mut tx, du, au, filtres).await?;
     tx.commit().await?;
     Ok(periode
         .months()
         .map(|mois| {
             let cells = MonthCells {
-                publication: Publication::of(&contributors.remove(&mois).unwrap_or_default()),
+                // A month nobody contributed to: zeros everywhere, like its cells.
+                secret: secrets
+                    .remove(&mois)
+                    .unwrap_or(Secret::Plain(Publication::of(&BTreeMap::new()))),
                 departements: counters.remove(&mois).unwrap_or_default(),
             };
             (mois, Arc::new(cells))
@@ -162,8 +222,9 @@ pub async fn stats(
     app: &AppState,
     territoire: &Territoire,
     periode: PeriodeMois,
+    filtres: &Filtres,
 ) -> Result<NationalStats, ApiError> {
-    let cells = app.national.cells(&app.db, periode).await?;
+    let cells = app.national.cells(&app.db, periode, filtres).await?;
     let mut months: BTreeMap<String, Counters> = BTreeMap::new();
     let mut evolution = Vec::new();
     for (mois, cells) in &cells {
@@ -182,6 +243,7 @@ pub async fn stats(
     Ok(NationalStats {
         territoire: territoire.code(),
         libelle: territoire.label(),
+        filtres: filtres.clone(),
         du: periode.du(),
         au: periode.au(),
         stats: complete.then(|| Counters::into_stats(&months, periode.periode())),
@@ -202,7 +264,8 @@ pub async fn for_query(
     }
     let territoire = query.territoire()?;
     let periode = query.periode(clock::today_in_paris())?;
-    stats(app, &territoire, periode).await
+    let filtres = query.filtres()?;
+    stats(app, &territoire, periode, &filtres).await
 }
 
 /// How long a national request may wait for its turn before a 503.

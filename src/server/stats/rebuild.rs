@@ -36,6 +36,14 @@ pub async fn rebuild_if_out_of_step(db: &Db) -> Result<(), ApiError> {
             "SELECT CAST(COALESCE(SUM(comptes_rendus), 0) AS BIGINT) FROM contributions_mois",
             records,
         ),
+        (
+            "SELECT CAST(COALESCE(SUM(comptes_rendus), 0) AS BIGINT) FROM stats_paire_jour",
+            pooled,
+        ),
+        (
+            "SELECT CAST(COALESCE(SUM(comptes_rendus), 0) AS BIGINT) FROM contributions_paire_mois",
+            records,
+        ),
     ] {
         in_step &= total(sql).fetch_one(&mut *conn).await? == expected;
     }
@@ -52,6 +60,8 @@ pub async fn rebuild_if_out_of_step(db: &Db) -> Result<(), ApiError> {
         "stats_conseiller_jour",
         "reorientations_autres_jour",
         "contributions_mois",
+        "stats_paire_jour",
+        "contributions_paire_mois",
     ] {
         sqlx::query(&format!("DELETE FROM {table}"))
             .execute(&mut *tx)

@@ -51,19 +51,23 @@ pub fn describe(filtres: &Filtres) -> Option<String> {
     })
 }
 
-/// The filters as choices: each change opens the page `to` gives for the new filters.
+/// The filters as choices: each change opens the page `to` gives for the new filters. Without
+/// `commune`, the canal and the activité only (the national figures).
 #[component]
 pub fn FilterChoice(
     filtres: Filtres,
     suggestions: Vec<Commune>,
     to: Callback<Filtres, Route>,
+    #[props(default = true)] commune: bool,
 ) -> Element {
     let mut picking = use_signal(|| false);
-    // The chosen commune is named from the official list.
-    let communes = use_context::<Signal<Communes>>();
+    // The chosen commune is named from the official list (the national page, outside the
+    // logged-in frame, has neither the list nor a commune).
+    let communes = try_use_context::<Signal<Communes>>();
     let named = filtres.commune.is_some();
+    let with_commune = commune;
     use_effect(use_reactive!(|named| {
-        if named {
+        if let (true, Some(communes)) = (named, communes) {
             load_communes(communes);
         }
     }));
@@ -106,7 +110,7 @@ pub fn FilterChoice(
                     }
                 }
             }
-            div { class: "filtre-commune",
+            if with_commune { div { class: "filtre-commune",
                 p { "Commune : {commune_label}" }
                 if picking() {
                     CommunePicker {
@@ -133,7 +137,7 @@ pub fn FilterChoice(
                             "Toutes les communes" }
                     }
                 }
-            }
+            } }
         }
     }
 }

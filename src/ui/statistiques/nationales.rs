@@ -8,12 +8,15 @@
 use chrono::NaiveDate;
 use dioxus::prelude::*;
 
+use super::filtres::{describe, FilterChoice};
 use super::{print_report, Figures, PrintHeader};
 use crate::api::{self, ApiError, NationalMonth, NationalQuery, NationalStats};
 use crate::clock::today_in_paris;
 use crate::domain::anonymat::MIN_CONSEILLERS;
+use crate::domain::filtres::Filtres;
 use crate::domain::mois::{Granularite, PeriodeMois};
 use crate::domain::territoire::{self, Territoire};
+use crate::domain::vocabulary::{Activite, Canal};
 use crate::offline::network::{self, within, RETRY};
 use crate::offline::phone;
 use crate::ui::format;
@@ -21,9 +24,38 @@ use crate::ui::session;
 use crate::ui::shell::{Cadre, Navigation};
 use crate::ui::Route;
 
+/// The page's address: a territory (empty: the conseiller's région), a period, filters.
+fn address(territoire: String, periode: PeriodeMois, filtres: &Filtres) -> Route {
+    Route::StatistiquesNationales {
+        territoire,
+        du: periode.du().to_string(),
+        au: periode.au().to_string(),
+        canal: filtres
+            .canal
+            .map(|c| c.code().to_owned())
+            .unwrap_or_default(),
+        activite: filtres
+            .activite
+            .map(|a| a.code().to_owned())
+            .unwrap_or_default(),
+    }
+}
+
 #[component]
-pub fn StatistiquesNationales(territoire: String, du: String, au: String) -> Element {
+pub fn StatistiquesNationales(
+    territoire: String,
+    du: String,
+    au: String,
+    canal: String,
+    activite: String,
+) -> Element {
     let today = today_in_paris();
+    // A value the vocabulary does not know is no filter (the server would refuse it).
+    let filtres = Filtres {
+        commune: None,
+        canal: Canal::from_code(&canal),
+        activite: Activite::from_code(&activite),
+    };
     let periode = PeriodeMois::parse(Some(&du), Some(&au), today)
         .unwrap_or_else(|_| PeriodeMois::default_on(today));
     // No territory in the address: the conseiller's région, painted by the server when the
@@ -36,11 +68,14 @@ pub fn StatistiquesNationales(territoire: String, du: String, au: String) -> Ele
     };
     let chosen = Territoire::parse(&asked).ok().filter(|_| !asked.is_empty());
     let home = use_home_region(own_region);
-    use_own_region_when_none(chosen.is_none(), periode);
+    use_own_region_when_none(chosen.is_none(), periode, filtres.clone());
     let query = chosen.as_ref().map(|t| NationalQuery {
         territoire: Some(t.code()),
         du: Some(periode.du().to_string()),
         au: Some(periode.au().to_string()),
+        commune: None,
+        canal: filtres.canal.map(|c| c.code().to_owned()),
+        activite: filtres.activite.map(|a| a.code().to_owned()),
     });
     let loaded = use_resource(use_reactive!(|query| async move {
         RETRY();
@@ -56,14 +91,17 @@ pub fn StatistiquesNationales(territoire: String, du: String, au: String) -> Ele
     // names what the figures are of, not what was just picked.
     let answer = read.as_ref().and_then(|r| r.as_ref().ok());
     let answered_periode = answer.and_then(|n| PeriodeMois::between(n.du, n.au, today));
-    let waiting =
-        answer.is_some_and(|n| n.territoire != shown.code() || answered_periode != Some(periode));
+    let waiting = answer.is_some_and(|n| {
+        n.territoire != shown.code() || answered_periode != Some(periode) || n.filtres != filtres
+    });
     let caption = match (answer, answered_periode) {
         (Some(national), Some(p)) => format!("{} — {}", national.libelle, p.label()),
         _ => format!("{} — {}", shown.label(), periode.label()),
     };
     let exported_periode = answered_periode.unwrap_or(periode);
     let printed_territory = answer.map_or_else(|| shown.label(), |n| n.libelle.clone());
+    let answered_filtres = answer.map_or_else(|| filtres.clone(), |n| n.filtres.clone());
+    let described = describe(&answered_filtres);
     rsx! {
         Cadre {
             header { class: "bandeau",
@@ -75,7 +113,7 @@ pub fn StatistiquesNationales(territoire: String, du: String, au: String) -> Ele
                 PrintHeader {
                     title: "Conum — statistiques nationales",
                     who: printed_territory,
-                    filtres: None,
+                    filtres: described.clone(),
                     today,
                 }
                 h1 { "Statistiques nationales" }
@@ -83,10 +121,22 @@ pub fn StatistiquesNationales(territoire: String, du: String, au: String) -> Ele
                     "Les comptes rendus des conseillers numériques vérifiés, mis en commun : jamais au nom d'un conseiller. Chacun compte dans le département de son profil. "
                     "Un mois n'est publié qu'une fois terminé, là où au moins {MIN_CONSEILLERS} conseillers ont contribué et sans qu'un territoire plus petit devienne identifiable ; sinon il est « secret »."
                 }
-                TerritoryChoice { chosen: chosen.clone(), home, periode }
-                PeriodChoice { territoire: shown.code(), periode, today }
+                TerritoryChoice { chosen: chosen.clone(), home, periode, filtres: filtres.clone() }
+                PeriodChoice { territoire: shown.code(), periode, today, filtres: filtres.clone() }
+                FilterChoice {
+                    filtres: filtres.clone(),
+                    suggestions: Vec::new(),
+                    commune: false,
+                    to: {
+                        let territoire = shown.code();
+                        move |f: Filtres| address(territoire.clone(), periode, &f)
+                    },
+                }
                 p { class: "periode-affichee",
                     "{caption}"
+                }
+                if let Some(d) = &described {
+                    p { class: "filtres-actifs", "Filtres : {d}" }
                 }
                 p { class: "lien-nationales",
                     Link { to: Route::statistiques(), "Mes statistiques" }
@@ -100,7 +150,7 @@ pub fn StatistiquesNationales(territoire: String, du: String, au: String) -> Ele
                         (_, Some(Ok(national))) => match &national.stats {
                             Some(stats) => rsx! {
                                 Figures { stats: stats.clone(),
-                                    Exports { territoire: national.territoire.clone(), periode: exported_periode }
+                                    Exports { territoire: national.territoire.clone(), periode: exported_periode, filtres: national.filtres.clone() }
                                 }
                             },
                             None => rsx! { Secret { national: national.clone() } },
@@ -114,18 +164,19 @@ pub fn StatistiquesNationales(territoire: String, du: String, au: String) -> Ele
 
 /// The figures' CSV and Excel workbook, and the printed report.
 #[component]
-fn Exports(territoire: String, periode: PeriodeMois) -> Element {
+fn Exports(territoire: String, periode: PeriodeMois, filtres: Filtres) -> Element {
     let (du, au) = (periode.du(), periode.au());
+    let f = filtres.query();
     rsx! {
         section { class: "exports", "aria-labelledby": "titre-exports",
             h2 { id: "titre-exports", "Exporter" }
             a { class: "fr-btn fr-btn--secondary",
                 download: "conum_statistiques_{territoire}_{du}_{au}.csv",
-                href: "/api/exports/nationales.csv?territoire={territoire}&du={du}&au={au}",
+                href: "/api/exports/nationales.csv?territoire={territoire}&du={du}&au={au}{f}",
                 "Statistiques (CSV)" }
             a { class: "fr-btn fr-btn--secondary",
                 download: "conum_statistiques_{territoire}_{du}_{au}.xlsx",
-                href: "/api/exports/nationales.xlsx?territoire={territoire}&du={du}&au={au}",
+                href: "/api/exports/nationales.xlsx?territoire={territoire}&du={du}&au={au}{f}",
                 "Statistiques (Excel)" }
             button { r#type: "button", class: "fr-btn fr-btn--secondary",
                 onclick: {
@@ -141,8 +192,8 @@ fn Exports(territoire: String, periode: PeriodeMois) -> Element {
 /// conseiller whose session the phone holds (their profile kept on the phone), else of the
 /// session the browser has (asked without ending anything: a visitor of public figures has
 /// none), else France entière.
-fn use_own_region_when_none(none: bool, periode: PeriodeMois) {
-    use_effect(use_reactive!(|none, periode| {
+fn use_own_region_when_none(none: bool, periode: PeriodeMois, filtres: Filtres) {
+    use_effect(use_reactive!(|none, periode, filtres| {
         if none {
             spawn(async move {
                 // The profile kept on the phone, else (not kept yet: the app has just
@@ -159,11 +210,11 @@ fn use_own_region_when_none(none: bool, periode: PeriodeMois) {
                         .map(|p| p.details.departement),
                 };
                 let region = departement.and_then(|d| Territoire::region_of(&d));
-                navigator().replace(Route::StatistiquesNationales {
-                    territoire: region.unwrap_or(Territoire::France).code(),
-                    du: periode.du().to_string(),
-                    au: periode.au().to_string(),
-                });
+                navigator().replace(address(
+                    region.unwrap_or(Territoire::France).code(),
+                    periode,
+                    &filtres,
+                ));
             });
         }
     }));
@@ -178,6 +229,9 @@ fn Secret(national: NationalStats) -> Element {
     rsx! {
         div { class: "fr-alert fr-alert--info", role: "status",
             p { "{ApiError::TooFewContributors}" }
+            if !national.filtres.is_empty() {
+                p { "Avec un filtre, un mois n'est publié que là où chaque canal et chaque activité réunissent assez de conseillers : sinon, la différence avec les chiffres sans filtre désignerait quelqu'un." }
+            }
             if all_secret {
                 p { "Aucun mois de cette période n'est publié ici. Choisissez un territoire plus large ou une autre période." }
             } else {
@@ -226,6 +280,7 @@ fn TerritoryChoice(
     chosen: Option<Territoire>,
     home: Option<Territoire>,
     periode: PeriodeMois,
+    filtres: Filtres,
 ) -> Element {
     let selected = chosen.as_ref().map(Territoire::code).unwrap_or_default();
     let all_options = use_after_opening();
@@ -247,11 +302,7 @@ fn TerritoryChoice(
             .collect(),
         _ => vec![Territoire::France],
     };
-    let to = move |territoire: String| Route::StatistiquesNationales {
-        territoire,
-        du: periode.du().to_string(),
-        au: periode.au().to_string(),
-    };
+    let to = move |territoire: String| address(territoire, periode, &filtres);
     let regions: Vec<Territoire> = territoire::regions()
         .iter()
         .map(|r| Territoire::Region(r.code.to_owned()))
@@ -345,7 +396,12 @@ fn short_label(t: &Territoire) -> String {
 
 /// A month, a quarter or a year: only months that are over.
 #[component]
-fn PeriodChoice(territoire: String, periode: PeriodeMois, today: NaiveDate) -> Element {
+fn PeriodChoice(
+    territoire: String,
+    periode: PeriodeMois,
+    today: NaiveDate,
+    filtres: Filtres,
+) -> Element {
     let mut granularite = use_signal(|| Granularite::of(periode));
     use_effect(use_reactive!(
         |periode| granularite.set(Granularite::of(periode))
@@ -353,11 +409,7 @@ fn PeriodChoice(territoire: String, periode: PeriodeMois, today: NaiveDate) -> E
     let choices = granularite().choices(today);
     let current = choices.iter().position(|(_, p)| *p == periode);
     let all_options = use_after_opening();
-    let to = move |p: PeriodeMois| Route::StatistiquesNationales {
-        territoire: territoire.clone(),
-        du: p.du().to_string(),
-        au: p.au().to_string(),
-    };
+    let to = move |p: PeriodeMois| address(territoire.clone(), p, &filtres);
     let to_choice = to.clone();
     rsx! {
         nav { class: "periodes", "aria-label": "Période",

@@ -97,7 +97,7 @@ pub fn Statistiques(du: String, au: String, filtres: [String; 3]) -> Element {
             p { class: "periode-affichee", "Du {format::date_courte(p.du)} au {format::date_courte(p.au)}" }
         }
         p { class: "lien-nationales",
-            Link { to: Route::StatistiquesNationales { territoire: String::new(), du: String::new(), au: String::new() },
+            Link { to: Route::nationales(String::new()),
                 "Voir les statistiques nationales" }
         }
         if let Some(d) = &described {
