@@ -375,6 +375,29 @@ fn the_counter_tables_have_a_column_per_counter_of_the_domain() {
     }
 }
 
+#[test]
+fn the_pairs_table_has_a_column_per_pair_of_the_domain() {
+    let pairs: BTreeSet<String> = conum::domain::anonymat::pair_columns()
+        .into_iter()
+        .map(|(_, column)| column)
+        .collect();
+    for engine in ["sqlite", "postgres"] {
+        let tables = schema(engine);
+        let columns = tables
+            .get("contributions_paire_mois")
+            .unwrap_or_else(|| panic!("{engine}: no contributions_paire_mois"));
+        let in_table: BTreeSet<String> = columns
+            .keys()
+            .filter(|c| c.starts_with("paire_"))
+            .cloned()
+            .collect();
+        assert_eq!(
+            in_table, pairs,
+            "{engine}, contributions_paire_mois: a column per pair"
+        );
+    }
+}
+
 /// Every path a `use` tree names: `a::{b, c::{d, e}}` → `a::b`, `a::c::d`, `a::c::e`.
 fn expand_use(tree: &str) -> Vec<String> {
     let mut tree = tree.split_whitespace().collect::<Vec<_>>().join(" ");

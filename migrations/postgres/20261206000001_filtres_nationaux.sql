@@ -79,15 +79,25 @@ CREATE TABLE stats_paire_jour (
 );
 CREATE INDEX stats_paire_jour_by_jour ON stats_paire_jour (jour);
 
--- Records per conseiller, month and pair: which pairs a conseiller's month holds, for the
--- statistical secret of the filtered figures (domain::anonymat::Ventilation). `paire` is the
--- pair's bit (domain::anonymat::pair_bit): a change of the vocabulary's order empties this
--- table, which the server then rebuilds from the records.
+-- Records per conseiller and month, one column per pair (canal, activité), in the order of
+-- domain::anonymat::pair_bit: which pairs a conseiller's month holds, for the statistical
+-- secret of the filtered figures (domain::anonymat::Ventilation). One row per conseiller and
+-- month, like contributions_mois: a year of France is some 48,000 rows to read.
 CREATE TABLE contributions_paire_mois (
     conseiller_id TEXT NOT NULL,
     mois TEXT NOT NULL,                      -- AAAA-MM
-    paire BIGINT NOT NULL,
-    comptes_rendus BIGINT NOT NULL DEFAULT 0,
-    PRIMARY KEY (conseiller_id, mois, paire)
+    paire_rattachement_individuel BIGINT NOT NULL DEFAULT 0,
+    paire_rattachement_collectif BIGINT NOT NULL DEFAULT 0,
+    paire_rattachement_ponctuel BIGINT NOT NULL DEFAULT 0,
+    paire_autre_lieu_individuel BIGINT NOT NULL DEFAULT 0,
+    paire_autre_lieu_collectif BIGINT NOT NULL DEFAULT 0,
+    paire_autre_lieu_ponctuel BIGINT NOT NULL DEFAULT 0,
+    paire_distance_individuel BIGINT NOT NULL DEFAULT 0,
+    paire_distance_collectif BIGINT NOT NULL DEFAULT 0,
+    paire_distance_ponctuel BIGINT NOT NULL DEFAULT 0,
+    paire_domicile_individuel BIGINT NOT NULL DEFAULT 0,
+    paire_domicile_collectif BIGINT NOT NULL DEFAULT 0,
+    paire_domicile_ponctuel BIGINT NOT NULL DEFAULT 0,
+    PRIMARY KEY (conseiller_id, mois)
 );
 CREATE INDEX contributions_paire_mois_by_mois ON contributions_paire_mois (mois);

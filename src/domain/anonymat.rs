@@ -253,6 +253,21 @@ pub fn pair_bit(canal: Canal, activite: Activite) -> Pairs {
     1 << (c * Activite::ALL.len() + a)
 }
 
+/// Every pair with its bit, in the order of the bits, and its column in the counters of a
+/// conseiller's month (`contributions_paire_mois`: `paire_distance_collectif`).
+pub fn pair_columns() -> Vec<(Pairs, String)> {
+    let mut columns = Vec::new();
+    for canal in Canal::ALL {
+        for activite in Activite::ALL {
+            columns.push((
+                pair_bit(*canal, *activite),
+                format!("paire_{}_{}", canal.code(), activite.code()),
+            ));
+        }
+    }
+    columns
+}
+
 /// Every pair of a canal.
 fn canal_pairs(canal: Canal) -> Pairs {
     Activite::ALL

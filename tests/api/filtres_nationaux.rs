@@ -16,7 +16,7 @@ use serde_json::{json, Value};
 
 use crate::helpers::*;
 use crate::national::{
-    conseiller_of, parsed, signup_in, Conseiller, Place, GRENOBLE, LYON, RENNES,
+    self, conseiller_of, parsed, signup_in, Conseiller, Place, GRENOBLE, LYON, RENNES,
 };
 use crate::on_both_databases;
 use crate::statistiques::random_record;
@@ -37,15 +37,7 @@ async fn national_filtered(
     territoire: &str,
     filters: &str,
 ) -> (StatusCode, Value) {
-    let response = device
-        .request(
-            Method::GET,
-            &format!("/api/statistiques/nationales?territoire={territoire}&du={MARCH}&au={MARCH}{filters}"),
-        )
-        .send()
-        .await
-        .unwrap();
-    (response.status(), response.json().await.unwrap())
+    national::national_filtered(device, territoire, MARCH, MARCH, filters).await
 }
 
 fn figures(answer: &Value) -> Option<Stats> {

@@ -88,10 +88,23 @@ pub(crate) async fn national(
     du: &str,
     au: &str,
 ) -> (StatusCode, Value) {
+    national_filtered(device, territoire, du, au, "").await
+}
+
+/// The same with filters (`&canal=distance`).
+pub(crate) async fn national_filtered(
+    device: &Device,
+    territoire: &str,
+    du: &str,
+    au: &str,
+    filters: &str,
+) -> (StatusCode, Value) {
     let response = device
         .request(
             Method::GET,
-            &format!("/api/statistiques/nationales?territoire={territoire}&du={du}&au={au}"),
+            &format!(
+                "/api/statistiques/nationales?territoire={territoire}&du={du}&au={au}{filters}"
+            ),
         )
         .send()
         .await

@@ -24,7 +24,7 @@ use std::sync::LazyLock;
 use chrono::NaiveDate;
 use sqlx::{AnyConnection, Row};
 
-use crate::domain::anonymat::{pair_bit, Pairs};
+use crate::domain::anonymat::{pair_bit, pair_columns, Pairs};
 use crate::domain::counters::{columns, Counters};
 use crate::domain::filtres::Filtres;
 use crate::domain::mois::Mois;
@@ -74,8 +74,8 @@ pub struct Deltas {
     /// (conseiller, month) → records.
     contributions: BTreeMap<(String, Mois), i64>,
     pairs: PairDays,
-    /// (conseiller, month, pair's bit) → records.
-    pair_contributions: BTreeMap<(String, Mois, Pairs), i64>,
+    /// (conseiller, month) → records per pair, in the order of `pair_columns`.
+    pair_contributions: BTreeMap<(String, Mois), Vec<i64>>,
 }
 
 impl Deltas {
@@ -112,14 +112,11 @@ impl Deltas {
             .contributions
             .entry((owner.to_owned(), Mois::of(day)))
             .or_default() += sign;
-        *self
-            .pair_contributions
-            .entry((
-                owner.to_owned(),
-                Mois::of(day),
-                pair_bit(record.canal(), record.activite()),
-            ))
-            .or_default() += sign;
+        let pair = pair_bit(record.canal(), record.activite());
+        let column = pair.trailing_zeros() as usize;
+        self.pair_contributions
+            .entry((owner.to_owned(), Mois::of(day)))
+            .or_insert_with(|| vec![0; pair_columns().len()])[column] += sign;
         for r in record.redirections() {
             if r.structure == StructureRedirection::Autre {
                 *self
@@ -221,19 +218,16 @@ impl Deltas {
             },
             TableRows {
                 table: "contributions_paire_mois",
-                keys: named(&["conseiller_id", "mois", "paire"]),
-                counted: named(&["comptes_rendus"]),
+                keys: named(&["conseiller_id", "mois"]),
+                counted: pair_columns().into_iter().map(|(_, c)| c).collect(),
                 rows: self
                     .pair_contributions
                     .into_iter()
-                    .filter(|(_, n)| *n != 0)
-                    .map(|((owner, mois, pair), n)| {
-                        vec![
-                            owner.into(),
-                            mois.to_string().into(),
-                            Value::Int(i64::from(pair)),
-                            Value::Int(n),
-                        ]
+                    .filter(|(_, n)| n.iter().any(|n| *n != 0))
+                    .map(|((owner, mois), n)| {
+                        let mut row: Vec<Value> = vec![owner.into(), mois.to_string().into()];
+                        row.extend(n.into_iter().map(Value::Int));
+                        row
                     })
                     .collect(),
             },
@@ -644,21 +638,28 @@ pub async fn pair_contributors_per_month(
     du: Mois,
     au: Mois,
 ) -> Result<BTreeMap<Mois, BTreeMap<String, BTreeMap<Pairs, u32>>>, ApiError> {
-    // Each pair is one row and one bit: their sum is the set.
-    let rows: Vec<(String, String, i64, i64)> = sqlx::query_as(
-        "SELECT departement, mois, paires, COUNT(*) FROM (
-             SELECT c.departement AS departement, m.mois AS mois,
-                    CAST(SUM(m.paire) AS BIGINT) AS paires
-             FROM contributions_paire_mois m JOIN conseillers c ON c.id = m.conseiller_id
-             WHERE m.mois >= $1 AND m.mois <= $2 AND m.comptes_rendus > 0
-               AND c.comptabilise <> 0
-             GROUP BY c.departement, m.mois, m.conseiller_id
-         ) AS per_conseiller GROUP BY departement, mois, paires",
-    )
-    .bind(du.to_string())
-    .bind(au.to_string())
-    .fetch_all(conn)
-    .await?;
+    // A conseiller's month is one row, a column per pair: the set is the sum of the bits of
+    // the columns above zero.
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        let bits: Vec<String> = pair_columns()
+            .into_iter()
+            .map(|(bit, column)| format!("CASE WHEN m.{column} > 0 THEN {bit} ELSE 0 END"))
+            .collect();
+        format!(
+            "SELECT departement, mois, paires, COUNT(*) FROM (
+                 SELECT c.departement AS departement, m.mois AS mois,
+                        CAST({} AS BIGINT) AS paires
+                 FROM contributions_paire_mois m JOIN conseillers c ON c.id = m.conseiller_id
+                 WHERE m.mois >= $1 AND m.mois <= $2 AND c.comptabilise <> 0
+             ) AS per_conseiller WHERE paires > 0 GROUP BY departement, mois, paires",
+            bits.join(" + ")
+        )
+    });
+    let rows: Vec<(String, String, i64, i64)> = sqlx::query_as(&SQL)
+        .bind(du.to_string())
+        .bind(au.to_string())
+        .fetch_all(conn)
+        .await?;
     let mut months: BTreeMap<Mois, BTreeMap<String, BTreeMap<Pairs, u32>>> = BTreeMap::new();
     for (departement, month, pairs, n) in rows {
         if let (Some(month), Ok(pairs)) = (Mois::parse(&month), Pairs::try_from(pairs)) {

@@ -2,6 +2,9 @@
 //! from before one of them, a migration that emptied them). Apart from `counters`, which
 //! `store::records` calls on every save: reading every record is this module's alone.
 
+use std::sync::LazyLock;
+
+use crate::domain::anonymat::pair_columns;
 use crate::domain::ConseillerId;
 use crate::server::stats::counters::Bulk;
 use crate::server::store::records;
@@ -23,6 +26,13 @@ pub async fn rebuild_if_out_of_step(db: &Db) -> Result<(), ApiError> {
     .fetch_one(&mut *conn)
     .await?;
     let mut in_step = true;
+    static PAIR_RECORDS: LazyLock<String> = LazyLock::new(|| {
+        let columns: Vec<String> = pair_columns().into_iter().map(|(_, c)| c).collect();
+        format!(
+            "SELECT CAST(COALESCE(SUM({}), 0) AS BIGINT) FROM contributions_paire_mois",
+            columns.join(" + ")
+        )
+    });
     for (sql, expected) in [
         (
             "SELECT CAST(COALESCE(SUM(comptes_rendus), 0) AS BIGINT) FROM stats_jour",
@@ -40,10 +50,7 @@ pub async fn rebuild_if_out_of_step(db: &Db) -> Result<(), ApiError> {
             "SELECT CAST(COALESCE(SUM(comptes_rendus), 0) AS BIGINT) FROM stats_paire_jour",
             pooled,
         ),
-        (
-            "SELECT CAST(COALESCE(SUM(comptes_rendus), 0) AS BIGINT) FROM contributions_paire_mois",
-            records,
-        ),
+        (PAIR_RECORDS.as_str(), records),
     ] {
         in_step &= total(sql).fetch_one(&mut *conn).await? == expected;
     }
