@@ -50,7 +50,12 @@ impl Publication {
     }
 
     pub fn is_published(&self, territoire: &Territoire) -> bool {
-        let nobody = match territoire.departements() {
+        self.is_published_over(territoire, territoire.departements().as_deref())
+    }
+
+    /// The same, the territory's départements given (none: France).
+    fn is_published_over(&self, territoire: &Territoire, codes: Option<&[&str]>) -> bool {
+        let nobody = match codes {
             None => !self.france_active,
             Some(codes) => codes.iter().all(|d| !self.active.contains(d)),
         };
@@ -335,21 +340,36 @@ impl Ventilation {
                 }
             }
         }
+        // Each département looked up once, not once per set (a national month: 104 sets
+        // over a hundred départements, read in a second before this).
+        let known: Vec<(
+            Option<&'static territoire::Departement>,
+            &BTreeMap<Pairs, u32>,
+        )> = contributeurs
+            .iter()
+            .map(|(code, sets)| (territoire::departement(code), sets))
+            .collect();
         let publications = kept
             .into_iter()
             .map(|left| {
-                let counts = contributeurs
-                    .iter()
-                    .map(|(departement, sets)| {
-                        let n = sets
-                            .iter()
-                            .filter(|(pairs, _)| **pairs & left != 0)
-                            .map(|(_, n)| n)
-                            .sum();
-                        (departement.clone(), n)
-                    })
-                    .collect();
-                Publication::of(&counts)
+                let mut census = Census {
+                    departements: BTreeMap::new(),
+                    regions: BTreeMap::new(),
+                    france: 0,
+                };
+                for (departement, sets) in &known {
+                    let n: u32 = sets
+                        .iter()
+                        .filter(|(pairs, _)| **pairs & left != 0)
+                        .map(|(_, n)| n)
+                        .sum();
+                    census.france += n;
+                    if let Some(d) = departement {
+                        *census.departements.entry(d.code).or_default() += n;
+                        *census.regions.entry(d.region).or_default() += n;
+                    }
+                }
+                census.publication()
             })
             .collect::<Vec<Publication>>();
         let every_territory = std::iter::once(Territoire::France)
@@ -365,7 +385,12 @@ impl Ventilation {
             );
         Ventilation {
             published: every_territory
-                .filter(|t| publications.iter().all(|p| p.is_published(t)))
+                .filter(|t| {
+                    let codes = t.departements();
+                    publications
+                        .iter()
+                        .all(|p| p.is_published_over(t, codes.as_deref()))
+                })
                 .collect(),
         }
     }

@@ -27,12 +27,16 @@ pub struct Departement {
 struct Lists {
     regions: Vec<Region>,
     departements: Vec<Departement>,
+    /// Each département's place in `departements`, by code: the statistical secret looks
+    /// départements up some hundred thousand times for a filtered national month.
+    by_code: std::collections::HashMap<&'static str, usize>,
 }
 
 static LISTS: LazyLock<Lists> = LazyLock::new(|| {
     let mut lists = Lists {
         regions: Vec::new(),
         departements: Vec::new(),
+        by_code: std::collections::HashMap::new(),
     };
     for line in include_str!("territoires.tsv").lines() {
         let fields: Vec<&'static str> = line.split('\t').collect();
@@ -47,6 +51,12 @@ static LISTS: LazyLock<Lists> = LazyLock::new(|| {
             _ => {}
         }
     }
+    lists.by_code = lists
+        .departements
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.code, i))
+        .collect();
     lists
 });
 
@@ -61,7 +71,7 @@ pub fn departements() -> &'static [Departement] {
 }
 
 pub fn departement(code: &str) -> Option<&'static Departement> {
-    LISTS.departements.iter().find(|d| d.code == code)
+    LISTS.by_code.get(code).map(|i| &LISTS.departements[*i])
 }
 
 pub fn region(code: &str) -> Option<&'static Region> {
