@@ -248,14 +248,20 @@ impl Census {
 /// of their records, a bit each ([`pair_bit`]).
 pub type Pairs = u16;
 
-/// The bit of the pair (canal, activité) in a [`Pairs`].
-pub fn pair_bit(canal: Canal, activite: Activite) -> Pairs {
+/// The place of the pair (canal, activité) among all pairs: its bit in a [`Pairs`], its
+/// column in [`pair_columns`].
+pub fn pair_index(canal: Canal, activite: Activite) -> usize {
     let c = Canal::ALL.iter().position(|x| *x == canal).unwrap_or(0);
     let a = Activite::ALL
         .iter()
         .position(|x| *x == activite)
         .unwrap_or(0);
-    1 << (c * Activite::ALL.len() + a)
+    c * Activite::ALL.len() + a
+}
+
+/// The bit of the pair (canal, activité) in a [`Pairs`].
+pub fn pair_bit(canal: Canal, activite: Activite) -> Pairs {
+    1 << pair_index(canal, activite)
 }
 
 /// Every pair with its bit, in the order of the bits, and its column in the counters of a

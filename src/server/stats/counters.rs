@@ -24,7 +24,7 @@ use std::sync::LazyLock;
 use chrono::NaiveDate;
 use sqlx::{AnyConnection, Row};
 
-use crate::domain::anonymat::{pair_bit, pair_columns, Pairs};
+use crate::domain::anonymat::{pair_columns, pair_index, Pairs};
 use crate::domain::counters::{columns, Counters};
 use crate::domain::filtres::Filtres;
 use crate::domain::mois::Mois;
@@ -105,18 +105,17 @@ impl Deltas {
         let day = record.date();
         if let Some(departement) = departement {
             day_of(&mut self.departements, departement, day).add(&counters);
-            pair_day_of(&mut self.pairs, departement, day, record).add(&counters);
+            self.pool_pair(departement, record, &counters);
         }
         day_of(&mut self.conseillers, owner, day).add(&counters);
         *self
             .contributions
             .entry((owner.to_owned(), Mois::of(day)))
             .or_default() += sign;
-        let pair = pair_bit(record.canal(), record.activite());
-        let column = pair.trailing_zeros() as usize;
         self.pair_contributions
             .entry((owner.to_owned(), Mois::of(day)))
-            .or_insert_with(|| vec![0; pair_columns().len()])[column] += sign;
+            .or_insert_with(|| vec![0; pair_columns().len()])
+            [pair_index(record.canal(), record.activite())] += sign;
         for r in record.redirections() {
             if r.structure == StructureRedirection::Autre {
                 *self
@@ -125,6 +124,21 @@ impl Deltas {
                     .or_default() += sign * i64::from(r.personnes);
             }
         }
+    }
+
+    /// `counters` (a record's, or their opposite) added to the pooled counters of the
+    /// record's day and pair in `departement`.
+    fn pool_pair(&mut self, departement: &str, record: &Accompagnement, counters: &Counters) {
+        let key = (
+            departement.to_owned(),
+            record.date(),
+            record.canal().code(),
+            record.activite().code(),
+        );
+        self.pairs
+            .entry(key)
+            .or_insert_with(Counters::zero)
+            .add(counters);
     }
 
     /// Adds them to the counters, in the caller's transaction: a few multi-row statements,
@@ -251,21 +265,6 @@ fn named(names: &[&str]) -> Vec<String> {
 fn day_of<'a>(days: &'a mut Days, key: &str, day: NaiveDate) -> &'a mut Counters {
     days.entry((key.to_owned(), day))
         .or_insert_with(Counters::zero)
-}
-
-fn pair_day_of<'a>(
-    days: &'a mut PairDays,
-    departement: &str,
-    day: NaiveDate,
-    record: &Accompagnement,
-) -> &'a mut Counters {
-    days.entry((
-        departement.to_owned(),
-        day,
-        record.canal().code(),
-        record.activite().code(),
-    ))
-    .or_insert_with(Counters::zero)
 }
 
 /// Counters written in bulk, conseiller after conseiller (the demonstration data, a rebuild):
@@ -460,7 +459,7 @@ pub async fn repool(
             } else {
                 counters
             };
-            pair_day_of(&mut pairs.pairs, departement, record.date(), record).add(&counters);
+            pairs.pool_pair(departement, record, &counters);
         }
     }
     pairs.apply(conn).await
@@ -553,37 +552,35 @@ pub async fn pooled_per_month(
         .iter()
         .map(|c| format!("CAST(SUM({c}) AS BIGINT) AS {c}"))
         .collect();
-    let (table, canal, activite) = if filtres.canal.is_none() && filtres.activite.is_none() {
-        ("stats_jour", "", "")
+    // Each filter given is a condition and a parameter, after the period's two.
+    let values: Vec<(&str, &str)> = [
+        ("canal", filtres.canal.map(|c| c.code())),
+        ("activite", filtres.activite.map(|a| a.code())),
+    ]
+    .into_iter()
+    .filter_map(|(column, value)| Some((column, value?)))
+    .collect();
+    let table = if values.is_empty() {
+        "stats_jour"
     } else {
-        (
-            "stats_paire_jour",
-            if filtres.canal.is_some() {
-                " AND canal = $3"
-            } else {
-                ""
-            },
-            match (filtres.canal, filtres.activite) {
-                (Some(_), Some(_)) => " AND activite = $4",
-                (None, Some(_)) => " AND activite = $3",
-                _ => "",
-            },
-        )
+        "stats_paire_jour"
     };
+    let conditions: String = values
+        .iter()
+        .enumerate()
+        .map(|(i, (column, _))| format!(" AND {column} = ${}", i + 3))
+        .collect();
     let sql = format!(
         "SELECT departement, substr(jour, 1, 7) AS mois, {} FROM {table}
-         WHERE jour >= $1 AND jour <= $2{canal}{activite} GROUP BY departement, substr(jour, 1, 7)",
+         WHERE jour >= $1 AND jour <= $2{conditions} GROUP BY departement, substr(jour, 1, 7)",
         sums.join(", ")
     );
     let names = columns();
     let mut query = sqlx::query(&sql)
         .bind(du.first_day().to_string())
         .bind(au.last_day().to_string());
-    if let Some(canal) = filtres.canal {
-        query = query.bind(canal.code());
-    }
-    if let Some(activite) = filtres.activite {
-        query = query.bind(activite.code());
+    for (_, value) in values {
+        query = query.bind(value);
     }
     let rows = query.fetch_all(conn).await?;
     let mut months: BTreeMap<Mois, BTreeMap<String, Counters>> = BTreeMap::new();
